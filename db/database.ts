@@ -1,0 +1,24 @@
+import type { CouponTable, CouponTemplateTable } from './tables/coupon.table.js';
+import type { EventTable } from './tables/event.table.js';
+import type { JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
+import type { MemberTable, MemberTagTable } from './tables/member.table.js';
+import type { MessageTable } from './tables/message.table.js';
+import type { RunStepTable, RunTable } from './tables/run.table.js';
+import type { WorkspaceTable } from './tables/workspace.table.js';
+
+/** The one source of truth for table types; every table is scoped by `workspace_id`. */
+export interface Database {
+  workspaces: WorkspaceTable;
+  members: MemberTable;
+  member_tags: MemberTagTable;
+  events: EventTable;
+  journeys: JourneyTable;
+  journey_versions: JourneyVersionTable;
+  runs: RunTable;
+  run_steps: RunStepTable;
+  messages: MessageTable;
+  coupon_templates: CouponTemplateTable;
+  coupons: CouponTable;
+}
+
+export const DEFAULT_WORKSPACE = 'default';

@@ -1,0 +1,22 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as m0001 from './migrations/0001-initial.js';
+
+// Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
+const migrations: Record<string, Migration> = {
+  '0001-initial': m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Bring the schema up to date; runs at every start-up. Concurrent starters are serialized by Kysely's lock table. */
+export async function migrateToLatestOrThrow(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}
+
+/** Alias kept for callers that read better without the suffix. */
+export const migrateToLatest = migrateToLatestOrThrow;

@@ -1,0 +1,42 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { Plan } from '../../workflows/plan.js';
+import type { CreatedAt, Json, UpdatedAt } from './workspace.table.js';
+
+export type JourneyStatus = 'draft' | 'active' | 'paused' | 'archived';
+
+/** The canvas state is the journey document: React Flow's own shape. */
+export interface JourneyDocument {
+  nodes: { id: string; type: string; position: { x: number; y: number }; data: Record<string, unknown> }[];
+  edges: { id: string; source: string; sourceHandle?: string | null; target: string }[];
+}
+
+export interface JourneyTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  description: Generated<string>;
+  status: Generated<JourneyStatus>;
+  /** the draft document; may be incomplete */
+  draft: Json<JourneyDocument>;
+  /** the version new members enter; null until first publish */
+  current_version: number | null;
+  /** true when the draft differs from the current version */
+  has_unpublished_changes: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface JourneyVersionTable {
+  journey_id: string;
+  version: number;
+  workspace_id: string;
+  document: Json<JourneyDocument>;
+  plan: Json<Plan>;
+  note: string | null;
+  /** denormalized from the plan so event ingestion finds journeys by index */
+  trigger_event: string | null;
+  published_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export type JourneyRow = Selectable<JourneyTable>;
+export type JourneyVersionRow = Selectable<JourneyVersionTable>;

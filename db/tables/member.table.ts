@@ -1,0 +1,29 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+import type { CreatedAt, Json, UpdatedAt } from './workspace.table.js';
+
+export interface MemberTable {
+  id: Generated<string>;
+  workspace_id: string;
+  /** the brand's own member id: the API speaks only this */
+  external_id: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  /** IANA zone; null means the workspace's */
+  timezone: string | null;
+  attributes: Json<Record<string, unknown>>;
+  /** per channel: false means the member opted out; absent means allowed */
+  consent: Json<Record<string, boolean>>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface MemberTagTable {
+  workspace_id: string;
+  member_id: string;
+  tag: string;
+  created_at: CreatedAt;
+}
+
+export type MemberRow = Selectable<MemberTable>;
+export type NewMember = Insertable<MemberTable>;

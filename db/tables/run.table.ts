@@ -1,0 +1,42 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { CreatedAt, Json, UpdatedAt } from './workspace.table.js';
+
+export type RunStatus = 'running' | 'waiting' | 'completed' | 'exited' | 'failed' | 'cancelled';
+
+export interface RunTable {
+  id: Generated<string>;
+  workspace_id: string;
+  journey_id: string;
+  version: number;
+  member_id: string;
+  /** 1 for the first entry of this member into this journey; part of the workflow id */
+  entry_no: number;
+  workflow_id: string;
+  status: Generated<RunStatus>;
+  current_node_id: string | null;
+  /** when a timer of the run fires next (waits), for "what is next and when" */
+  next_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  trigger_event_id: string | null;
+  exit_reason: string | null;
+  error: string | null;
+  started_at: CreatedAt;
+  updated_at: UpdatedAt;
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface RunStepTable {
+  run_id: string;
+  /** position in the run's path, assigned by the interpreter: a retried write is a no-op */
+  seq: number;
+  workspace_id: string;
+  node_id: string;
+  node_type: string;
+  /** the output taken; null while waiting or when the step failed */
+  output: string | null;
+  status: 'ok' | 'waiting' | 'failed' | 'skipped';
+  detail: Json<Record<string, unknown>>;
+  at: ColumnType<Date, Date | string, never>;
+}
+
+export type RunRow = Selectable<RunTable>;
+export type RunStepRow = Selectable<RunStepTable>;

@@ -1,0 +1,13 @@
+import type { ColumnType, Generated } from 'kysely';
+
+export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+export type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** jsonb: selected as the parsed value, written as a JSON string (pg would send arrays as pg arrays) */
+export type Json<T> = ColumnType<T, string, string>;
+
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  timezone: Generated<string>;
+  created_at: CreatedAt;
+}
