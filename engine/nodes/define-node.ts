@@ -40,6 +40,11 @@ export interface NodeRunContext {
   db: Kysely<Database>;
   channels: ChannelSender;
   now(): Date;
+  /**
+   * Run `effect` exactly once per idempotency key: the key and the effect commit in one transaction,
+   * and a retry gets the first result back. Custom nodes use this for any effect of their own.
+   */
+  once<T extends Record<string, unknown>>(effect: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
 }
 
 export interface MemberSnapshot {
@@ -90,6 +95,8 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
   icon: string;
   color: string;
   config: S;
+  /** the config a node starts with when dropped on the canvas (may be incomplete: drafts may be) */
+  defaults: Partial<z.input<S>>;
   outputs: NodeOutput[] | DynamicOutputs;
   /** one-line summary template over the config, e.g. `Wait {{amount}} {{unit}}` */
   summary: Localized;

@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import { constants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The Temporal CLI we build with `go install` when none is on the machine. Later tags are rejected by
+ * `go install`, so a bump needs a check that the new tag still installs.
+ */
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
+
+export type TemporalCliSource = 'TEMPORAL_CLI_PATH' | 'PATH' | 'go-install';
+
+export interface ResolvedTemporalCli {
+  path: string;
+  source: TemporalCliSource;
+}
+
+export interface ResolveTemporalCliOptions {
+  /** Environment to read TEMPORAL_CLI_PATH and PATH from. Defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Where a `go install`ed CLI lives. Defaults to `<project>/.tools/bin`. */
+  toolsBinDir?: string;
+  /** Build with Go when nothing else is found. Defaults to true. */
+  allowGoInstall?: boolean;
+  /** Progress lines (the one "building…" line, failures). Defaults to `console.error`. */
+  log?: (line: string) => void;
+}
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEFAULT_TOOLS_BIN_DIR = path.join(projectRoot, '.tools', 'bin');
+
+const exeName = (name: string) => (process.platform === 'win32' ? `${name}.exe` : name);
+
+async function isExecutableFile(file: string): Promise<boolean> {
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) return false;
+    await fs.access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Finds an executable on a PATH string, like `which`. Returns null when absent. */
+export async function findOnPath(name: string, pathValue: string | undefined): Promise<string | null> {
+  for (const dir of (pathValue ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, exeName(name));
+    if (await isExecutableFile(candidate)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Finds the Temporal CLI, in this order: `TEMPORAL_CLI_PATH` → `temporal` on PATH → a CLI pinned to
+ * {@link TEMPORAL_CLI_VERSION} that we `go install` into `.tools/bin` (reused once built) → null, in which
+ * case the caller falls back to the Temporal SDK's own download.
+ *
+ * @example
+ * const cli = await resolveTemporalCli();
+ * if (cli) spawn(cli.path, ['server', 'start-dev']);
+ */
+export async function resolveTemporalCli(opts: ResolveTemporalCliOptions = {}): Promise<ResolvedTemporalCli | null> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const toolsBinDir = opts.toolsBinDir ?? DEFAULT_TOOLS_BIN_DIR;
+
+  const explicit = env.TEMPORAL_CLI_PATH;
+  if (explicit) {
+    // A set variable that points nowhere is a mistake to report, not a reason to silently use another CLI.
+    const stat = await fs.stat(explicit).catch(() => null);
+    if (!stat) throw new Error(`TEMPORAL_CLI_PATH=${explicit} does not exist. Point it at a Temporal CLI binary or unset it.`);
+    if (!(await isExecutableFile(explicit))) {
+      throw new Error(`TEMPORAL_CLI_PATH=${explicit} is not an executable file. Try: chmod +x ${explicit}`);
+    }
+    return { path: path.resolve(explicit), source: 'TEMPORAL_CLI_PATH' };
+  }
+
+  const onPath = await findOnPath('temporal', env.PATH);
+  if (onPath) return { path: onPath, source: 'PATH' };
+
+  const installed = path.join(toolsBinDir, exeName('temporal'));
+  const stampFile = path.join(toolsBinDir, 'temporal.version');
+  const stamp = await fs.readFile(stampFile, 'utf8').catch(() => '');
+  const haveBuilt = await isExecutableFile(installed);
+  if (haveBuilt && stamp.trim() === TEMPORAL_CLI_VERSION) return { path: installed, source: 'go-install' };
+
+  const go = opts.allowGoInstall === false ? null : await findOnPath('go', env.PATH);
+  if (!go) {
+    // An older pinned build still beats downloading; it only lacks the version bump.
+    return haveBuilt ? { path: installed, source: 'go-install' } : null;
+  }
+
+  log(
+    `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${toolsBinDir} (once; a minute or two cold)…`,
+  );
+  try {
+    await goInstall(go, toolsBinDir, env);
+  } catch (err) {
+    log(`Could not build the Temporal CLI with Go: ${(err as Error).message}`);
+    return haveBuilt ? { path: installed, source: 'go-install' } : null;
+  }
+  await fs.writeFile(stampFile, `${TEMPORAL_CLI_VERSION}\n`);
+  return { path: installed, source: 'go-install' };
+}
+
+/**
+ * `go install` into a private folder, then rename into place: a rename is atomic, so two processes
+ * building at once never see (or run) a half-written binary.
+ */
+async function goInstall(go: string, toolsBinDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await fs.mkdir(toolsBinDir, { recursive: true });
+  const buildDir = await fs.mkdtemp(path.join(toolsBinDir, '.build-'));
+  try {
+    const output = await run(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
+      ...env,
+      GOBIN: buildDir,
+      // Never let go fetch a newer toolchain (no toolchain downloads here), and need no C compiler.
+      GOTOOLCHAIN: 'local',
+      CGO_ENABLED: '0',
+      // Go needs a module and build cache; without HOME (some CI shells) keep them next to the tools.
+      ...(env.HOME || env.GOPATH ? {} : { GOPATH: path.join(toolsBinDir, '..', 'go') }),
+      ...(env.HOME || env.GOCACHE ? {} : { GOCACHE: path.join(toolsBinDir, '..', 'go-build') }),
+    });
+    const built = path.join(buildDir, exeName('temporal'));
+    if (!(await isExecutableFile(built))) throw new Error(`go install reported success but made no binary.\n${output}`);
+    await fs.rename(built, path.join(toolsBinDir, exeName('temporal')));
+  } finally {
+    await fs.rm(buildDir, { recursive: true, force: true });
+  }
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-8000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(output);
+      else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${output.trim()}`));
+    });
+  });
+}

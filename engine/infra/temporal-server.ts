@@ -1,0 +1,288 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { freePort } from './free-port';
+import { DEFAULT_TOOLS_BIN_DIR, findOnPath, type ResolveTemporalCliOptions, resolveTemporalCli } from './temporal-cli';
+
+export interface TemporalDevServerOptions {
+  /** SQLite file for the server's state; null or absent keeps it in memory (lost on stop). */
+  dbFile?: string | null;
+  /** gRPC port; a free one when absent. */
+  port?: number;
+  /** Web UI port; a free one when absent. Ignored when `ui` is false. */
+  uiPort?: number;
+  /** Serve the Temporal Web UI. Defaults to true; test runs turn it off. */
+  ui?: boolean;
+  /** Namespace to create at launch. Defaults to `default`. */
+  namespace?: string;
+  /** Receives the server's own output and our progress lines. */
+  log?: (line: string) => void;
+  /** How long to wait for the server to accept requests. Defaults to 60 s. */
+  startTimeoutMs?: number;
+  /** Passed to {@link resolveTemporalCli} (e.g. a different env in tests). */
+  cli?: ResolveTemporalCliOptions;
+}
+
+export interface TemporalServer {
+  /** `host:port` for `Connection.connect` / `NativeConnection.connect`. */
+  address: string;
+  namespace: string;
+  uiUrl: string | null;
+  /** Where the server came from: a CLI source, `sdk-download`, or `TEMPORAL_ADDRESS`. */
+  source: string;
+  stop(): Promise<void>;
+}
+
+const IP = '127.0.0.1';
+
+/**
+ * Starts a local Temporal dev server: the Temporal CLI when one can be found or built
+ * (see {@link resolveTemporalCli}), else the server the Temporal SDK downloads itself.
+ * The server dies with this process.
+ *
+ * @example
+ * const temporal = await startTemporalDevServer({ dbFile: 'data/temporal.db' });
+ * const connection = await Connection.connect({ address: temporal.address });
+ */
+export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}): Promise<TemporalServer> {
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const tried: string[] = [];
+
+  // A bad TEMPORAL_CLI_PATH throws here on purpose: the user asked for that binary.
+  const cli = await resolveTemporalCli({ log, ...opts.cli });
+  if (cli) {
+    try {
+      return await startWithCli(cli.path, cli.source, opts, log);
+    } catch (err) {
+      tried.push(`the Temporal CLI at ${cli.path} (found via ${cli.source}) failed to start: ${oneLine(err)}`);
+      log(`Temporal CLI failed to start, trying the Temporal SDK's own download. ${(err as Error).message}`);
+    }
+  } else {
+    tried.push(
+      'no Temporal CLI was found (TEMPORAL_CLI_PATH unset, no `temporal` on PATH, and no `go` on PATH to build one)',
+    );
+  }
+
+  try {
+    return await startWithSdkDownload(opts);
+  } catch (err) {
+    tried.push(`the Temporal SDK's download of the dev server failed: ${oneLine(err)}`);
+  }
+
+  throw new Error(
+    `Could not start a local Temporal server. Tried: ${tried.join('; then ')}. ` +
+      'To fix, do one of: set TEMPORAL_ADDRESS to a running Temporal server (e.g. 127.0.0.1:7233); ' +
+      'set TEMPORAL_CLI_PATH to a Temporal CLI binary; put the Temporal CLI on PATH ' +
+      '(https://docs.temporal.io/cli); or install Go so the project can build the CLI itself into .tools/bin.',
+  );
+}
+
+/** Uses the server at `TEMPORAL_ADDRESS` when set (starting nothing), else starts a dev server. */
+export async function ensureTemporal(
+  opts: TemporalDevServerOptions & { env?: NodeJS.ProcessEnv } = {},
+): Promise<TemporalServer> {
+  const env = opts.env ?? process.env;
+  if (env.TEMPORAL_ADDRESS) {
+    return {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE || opts.namespace || 'default',
+      uiUrl: env.TEMPORAL_UI_URL || null,
+      source: 'TEMPORAL_ADDRESS',
+      stop: async () => {},
+    };
+  }
+  return startTemporalDevServer({ ...opts, cli: { env, ...opts.cli } });
+}
+
+async function startWithCli(
+  cliPath: string,
+  source: string,
+  opts: TemporalDevServerOptions,
+  log: (line: string) => void,
+): Promise<TemporalServer> {
+  const namespace = opts.namespace ?? 'default';
+  const port = opts.port ?? (await freePort(IP));
+  const ui = opts.ui ?? true;
+  const uiPort = ui ? (opts.uiPort ?? (await freePort(IP))) : null;
+
+  const args = ['server', 'start-dev', '--ip', IP, '--port', String(port), '--namespace', namespace];
+  args.push('--log-level', 'warn');
+  if (uiPort) args.push('--ui-port', String(uiPort));
+  else args.push('--headless');
+  if (opts.dbFile) {
+    await fs.mkdir(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
+    // Without WAL and relaxed syncs the dev server on a SQLite file is too slow to use.
+    args.push('--db-filename', path.resolve(opts.dbFile));
+    args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
+  }
+
+  const child = await spawnDying(cliPath, args);
+  let stopping = false;
+  // Once we stop it, the server's complaints about closed connections are noise.
+  const output = collectOutput(child, (line) => stopping || log(`[temporal] ${line}`));
+  const address = `${IP}:${port}`;
+  try {
+    await waitUntilServing(address, namespace, opts.startTimeoutMs ?? 60_000, child, output);
+  } catch (err) {
+    await killGroup(child);
+    throw err;
+  }
+  return {
+    address,
+    namespace,
+    uiUrl: uiPort ? `http://${IP}:${uiPort}` : null,
+    source,
+    stop: () => {
+      stopping = true;
+      return killGroup(child);
+    },
+  };
+}
+
+async function startWithSdkDownload(opts: TemporalDevServerOptions): Promise<TemporalServer> {
+  // Imported lazily: it loads the native core bridge, which the CLI path does not need.
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const namespace = opts.namespace ?? 'default';
+  const ui = opts.ui ?? true;
+  const uiPort = ui ? (opts.uiPort ?? (await freePort(IP))) : undefined;
+  if (opts.dbFile) await fs.mkdir(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'cached-download', downloadDir: path.join(DEFAULT_TOOLS_BIN_DIR, '..', 'temporal-download') },
+      dbFilename: opts.dbFile ? path.resolve(opts.dbFile) : undefined,
+      ip: IP,
+      port: opts.port,
+      namespace,
+      ui,
+      uiPort,
+      extraArgs: opts.dbFile ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'] : [],
+    },
+  });
+  return {
+    address: env.address,
+    namespace,
+    uiUrl: uiPort ? `http://${IP}:${uiPort}` : null,
+    source: 'sdk-download',
+    stop: () => env.teardown(),
+  };
+}
+
+async function waitUntilServing(
+  address: string,
+  namespace: string,
+  timeoutMs: number,
+  child: ChildProcess,
+  output: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before serving. Its output:\n${output()}`);
+    }
+    let connection: Connection | undefined;
+    try {
+      connection = await Connection.connect({ address, connectTimeout: '2s' });
+      // The namespace is registered a moment after the port opens; workers need it, so wait for it too.
+      await connection.workflowService.describeNamespace({ namespace });
+      return;
+    } catch (err) {
+      lastError = err;
+    } finally {
+      await connection?.close().catch(() => {});
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `the server did not serve namespace "${namespace}" on ${address} within ${timeoutMs / 1000}s ` +
+      `(last error: ${oneLine(lastError)}). Its output:\n${output()}`,
+  );
+}
+
+// ---- child processes that die with us ------------------------------------------------------------
+
+const children = new Set<ChildProcess>();
+let hooksInstalled = false;
+
+/**
+ * Spawns the server in its own process group (so stop() takes down anything it forks) and makes
+ * sure it does not outlive this process: on Linux `setpriv --pdeathsig` covers even a SIGKILLed
+ * parent; the exit and signal hooks cover the rest.
+ */
+async function spawnDying(cmd: string, args: string[]): Promise<ChildProcess> {
+  installExitHooks();
+  const setpriv = process.platform === 'linux' ? await findOnPath('setpriv', process.env.PATH) : null;
+  const [file, argv] = setpriv ? [setpriv, ['--pdeathsig', 'TERM', '--', cmd, ...args]] : [cmd, args];
+  const child = spawn(file, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  // The server alone must not keep Node alive; the exit hook still kills it.
+  child.unref();
+  return child;
+}
+
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.once('exit', () => {
+    // SIGTERM lets the server close its SQLite file cleanly after we are gone.
+    for (const child of children) signalGroup(child, 'SIGTERM');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      // Someone else handles this signal (e.g. main.ts shutting down in order): let them, and
+      // rely on the exit hook. Otherwise do the default, dying, but take our children along.
+      if (process.listenerCount(signal) > 1) return;
+      for (const child of children) signalGroup(child, 'SIGTERM');
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (!child.pid) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function killGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  signalGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+  children.delete(child);
+}
+
+function collectOutput(child: ChildProcess, onLine: (line: string) => void): () => string {
+  let tail = '';
+  const take = (chunk: Buffer) => {
+    const text = chunk.toString();
+    tail = (tail + text).slice(-10_000);
+    for (const line of text.split('\n')) if (line.trim()) onLine(line.trimEnd());
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
+  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void })?.unref?.();
+  return () => tail.trim() || '(no output)';
+}
+
+function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { defineNode } from './define-node.js';
+import { eventName, filters } from './schemas.js';
+
+export default defineNode({
+  type: 'trigger.event',
+  version: 1,
+  category: 'trigger',
+  kind: 'trigger',
+  title: { zh: '事件触发', en: 'Event trigger' },
+  description: {
+    zh: '会员发生某个事件时进入旅程，可按事件属性筛选',
+    en: 'Members enter when they perform an event, optionally filtered by its properties',
+  },
+  icon: 'ThunderboltOutlined',
+  color: '#7c3aed',
+  config: z.object({ event: eventName, where: filters }),
+  defaults: { event: 'member_registered' },
+  outputs: [{ id: 'next', label: { zh: '下一步', en: 'Next' } }],
+  summary: { zh: '当会员 {{event}}', en: 'When member does {{event}}' },
+});

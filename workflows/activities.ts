@@ -1,0 +1,115 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { MemberFacts } from './core/conditions.js';
+import type { RunStatus, StepRecord } from './core/interpreter.js';
+
+export interface ActionRequest {
+  workspaceId: string;
+  journeyId: string;
+  runId: string;
+  memberId: string;
+  nodeId: string;
+  nodeType: string;
+  typeVersion: number;
+  config: Record<string, unknown>;
+  visit: number;
+  vars: Record<string, unknown>;
+}
+
+export interface ActionResult {
+  output: string;
+  detail?: Record<string, unknown>;
+  vars?: Record<string, unknown>;
+}
+
+export interface ProgressUpdate {
+  workspaceId: string;
+  runId: string;
+  steps: StepRecord[];
+  status: RunStatus;
+  currentNodeId: string | null;
+  nextAt: number | null;
+  exitReason: string | null;
+  error: string | null;
+  ended: boolean;
+}
+
+export interface ActivityDeps {
+  db: Kysely<Database>;
+  /** runs a node type's `run` (injected by the worker process, which owns the node registry) */
+  executeNode(request: ActionRequest): Promise<ActionResult>;
+}
+
+/** Failures a retry cannot mend carry this name: thrown by node code, mapped to non-retryable here. */
+const NON_RETRYABLE = new Set(['NodeFailure']);
+
+/** Activities are built by a factory that receives their dependencies, so tests and workers inject real ones. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    async runAction(request: ActionRequest): Promise<ActionResult> {
+      try {
+        return await deps.executeNode(request);
+      } catch (err) {
+        const e = err as Error & { code?: string };
+        if (NON_RETRYABLE.has(e.name)) {
+          throw ApplicationFailure.create({ message: e.message, type: e.name, nonRetryable: true, details: [e.code] });
+        }
+        throw err;
+      }
+    },
+
+    async loadMemberFacts(input: { memberId: string }): Promise<MemberFacts> {
+      const member = await deps.db
+        .selectFrom('members')
+        .select(['attributes', 'name', 'email', 'phone', 'timezone'])
+        .where('id', '=', input.memberId)
+        .executeTakeFirstOrThrow();
+      const tags = await deps.db.selectFrom('member_tags').select('tag').where('member_id', '=', input.memberId).execute();
+      return { tags: tags.map((t) => t.tag), attributes: member.attributes ?? {} };
+    },
+
+    /** Writes the steps a run took and where it stands. Step seq is the key: a retried write changes nothing. */
+    async recordProgress(update: ProgressUpdate): Promise<void> {
+      await deps.db.transaction().execute(async (trx) => {
+        if (update.steps.length) {
+          await trx
+            .insertInto('run_steps')
+            .values(
+              update.steps.map((s) => ({
+                run_id: update.runId,
+                seq: s.seq,
+                workspace_id: update.workspaceId,
+                node_id: s.nodeId,
+                node_type: s.nodeType,
+                output: s.output,
+                status: s.status,
+                detail: JSON.stringify(s.detail ?? {}),
+                at: new Date(s.at),
+              })),
+            )
+            .onConflict((oc) => oc.columns(['run_id', 'seq']).doNothing())
+            .execute();
+        }
+        await trx
+          .updateTable('runs')
+          .set({
+            status: update.status,
+            current_node_id: update.currentNodeId,
+            next_at: update.nextAt === null ? null : new Date(update.nextAt),
+            exit_reason: update.exitReason,
+            error: update.error,
+            updated_at: sql`now()`,
+            ended_at: update.ended ? sql`coalesce(ended_at, now())` : null,
+          })
+          .where('id', '=', update.runId)
+          .execute();
+      });
+    },
+
+    /** The benchmark's baseline: an activity that does nothing. */
+    async noop(): Promise<void> {},
+  };
+}
+
+export type JourneyActivities = ReturnType<typeof createActivities>;

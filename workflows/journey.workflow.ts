@@ -1,0 +1,137 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { JourneyActivities } from './activities.js';
+import { type Command, type Input, initialState, type MemberEvent, type RunState, type StepRecord, step } from './core/interpreter.js';
+import type { Plan } from './plan.js';
+
+export interface JourneyRunInput {
+  runId: string;
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  memberId: string;
+  plan: Plan;
+}
+
+export const memberEventSignal = defineSignal<[MemberEvent]>('memberEvent');
+export const cancelSignal = defineSignal<[string]>('cancel');
+export const retrySignal = defineSignal('retry');
+export const stateQuery = defineQuery<RunState>('state');
+
+// Effects retry with back-off; once retries are spent the run shows the step as failed and waits for ops.
+const { runAction } = proxyActivities<JourneyActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
+});
+// Bookkeeping is local: no extra task round-trip per step.
+const { recordProgress, loadMemberFacts } = proxyLocalActivities<JourneyActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
+});
+
+/** One member's run through one journey version: a thin host around the pure interpreter. */
+export async function journeyRun(input: JourneyRunInput): Promise<{ status: string; steps: number }> {
+  const { plan } = input;
+  let state: RunState = initialState(input.memberId);
+  const inbox: MemberEvent[] = [];
+  let cancelReason: string | null = null;
+  let retryRequested = false;
+  setHandler(memberEventSignal, (event) => void inbox.push(event));
+  setHandler(cancelSignal, (reason) => void (cancelReason ??= reason || 'cancelled'));
+  setHandler(retrySignal, () => void (retryRequested = true));
+  setHandler(stateQuery, () => state);
+
+  let unrecorded: StepRecord[] = [];
+  let recordedKey = '';
+  const feed = (event: Input): Command => {
+    const result = step(plan, state, event);
+    state = result.state;
+    unrecorded.push(...result.steps);
+    return result.command;
+  };
+  const flush = async () => {
+    const wait = state.wait;
+    const key = `${state.status}|${state.nodeId}|${wait?.until ?? ''}`;
+    if (unrecorded.length === 0 && key === recordedKey) return;
+    const steps = unrecorded;
+    unrecorded = [];
+    recordedKey = key;
+    const finished = state.status === 'completed' || state.status === 'exited' || state.status === 'cancelled';
+    await recordProgress({
+      workspaceId: input.workspaceId,
+      runId: input.runId,
+      steps,
+      status: state.status,
+      currentNodeId: finished ? null : state.nodeId,
+      nextAt: wait?.until ?? null,
+      exitReason: state.exitReason,
+      error: state.failure?.message ?? null,
+      ended: finished,
+    });
+  };
+
+  let command = feed({ type: 'start', now: Date.now() });
+  for (;;) {
+    if (cancelReason !== null && command.type !== 'end') command = feed({ type: 'cancel', reason: cancelReason, now: Date.now() });
+    while (inbox.length > 0 && command.type !== 'end') {
+      command = feed({ type: 'event', event: inbox.shift()!, now: Date.now() });
+    }
+    await flush();
+    switch (command.type) {
+      case 'end':
+        return { status: state.status, steps: state.seq };
+      case 'action': {
+        const { nodeId } = command;
+        try {
+          const result = await runAction({
+            workspaceId: input.workspaceId,
+            journeyId: input.journeyId,
+            runId: input.runId,
+            memberId: input.memberId,
+            nodeId,
+            nodeType: command.nodeType,
+            typeVersion: command.typeVersion,
+            config: command.config,
+            visit: command.visit,
+            vars: state.vars,
+          });
+          command = feed({ type: 'actionDone', nodeId, output: result.output, detail: result.detail, vars: result.vars, now: Date.now() });
+        } catch (err) {
+          if (!(err instanceof ActivityFailure)) throw err;
+          const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
+          const message = err.cause?.message ?? err.message;
+          const code = (cause?.details?.[0] as string | undefined) ?? cause?.type ?? undefined;
+          command = feed({ type: 'actionFailed', nodeId, message, code: code ?? undefined, now: Date.now() });
+        }
+        break;
+      }
+      case 'loadMember': {
+        const member = await loadMemberFacts({ memberId: input.memberId });
+        command = feed({ type: 'member', nodeId: command.nodeId, member, now: Date.now() });
+        break;
+      }
+      case 'wait': {
+        const remaining = command.until - Date.now();
+        const woken = remaining > 0 && (await condition(() => inbox.length > 0 || cancelReason !== null, remaining));
+        if (!woken) command = feed({ type: 'timer', now: Date.now() });
+        break;
+      }
+      case 'awaitRetry': {
+        await condition(() => retryRequested || cancelReason !== null);
+        if (retryRequested) {
+          retryRequested = false;
+          command = feed({ type: 'retry', now: Date.now() });
+        }
+        break;
+      }
+    }
+  }
+}
