@@ -63,7 +63,9 @@ export async function findOnPath(name: string, pathValue: string | undefined): P
  * const cli = await resolveTemporalCli();
  * if (cli) spawn(cli.path, ['server', 'start-dev']);
  */
-export async function resolveTemporalCli(opts: ResolveTemporalCliOptions = {}): Promise<ResolvedTemporalCli | null> {
+export async function resolveTemporalCli(
+  opts: ResolveTemporalCliOptions = {},
+): Promise<ResolvedTemporalCli | null> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => console.error(line));
   const toolsBinDir = opts.toolsBinDir ?? DEFAULT_TOOLS_BIN_DIR;
@@ -72,7 +74,10 @@ export async function resolveTemporalCli(opts: ResolveTemporalCliOptions = {}): 
   if (explicit) {
     // A set variable that points nowhere is a mistake to report, not a reason to silently use another CLI.
     const stat = await fs.stat(explicit).catch(() => null);
-    if (!stat) throw new Error(`TEMPORAL_CLI_PATH=${explicit} does not exist. Point it at a Temporal CLI binary or unset it.`);
+    if (!stat)
+      throw new Error(
+        `TEMPORAL_CLI_PATH=${explicit} does not exist. Point it at a Temporal CLI binary or unset it.`,
+      );
     if (!(await isExecutableFile(explicit))) {
       throw new Error(`TEMPORAL_CLI_PATH=${explicit} is not an executable file. Try: chmod +x ${explicit}`);
     }
@@ -126,7 +131,8 @@ async function goInstall(go: string, toolsBinDir: string, env: NodeJS.ProcessEnv
       ...(env.HOME || env.GOCACHE ? {} : { GOCACHE: path.join(toolsBinDir, '..', 'go-build') }),
     });
     const built = path.join(buildDir, exeName('temporal'));
-    if (!(await isExecutableFile(built))) throw new Error(`go install reported success but made no binary.\n${output}`);
+    if (!(await isExecutableFile(built)))
+      throw new Error(`go install reported success but made no binary.\n${output}`);
     await fs.rename(built, path.join(toolsBinDir, exeName('temporal')));
   } finally {
     await fs.rm(buildDir, { recursive: true, force: true });

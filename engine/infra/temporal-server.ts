@@ -3,7 +3,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from './free-port';
-import { DEFAULT_TOOLS_BIN_DIR, findOnPath, type ResolveTemporalCliOptions, resolveTemporalCli } from './temporal-cli';
+import {
+  DEFAULT_TOOLS_BIN_DIR,
+  findOnPath,
+  type ResolveTemporalCliOptions,
+  resolveTemporalCli,
+} from './temporal-cli';
 
 export interface TemporalDevServerOptions {
   /** SQLite file for the server's state; null or absent keeps it in memory (lost on stop). */
@@ -55,7 +60,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
     try {
       return await startWithCli(cli.path, cli.source, opts, log);
     } catch (err) {
-      tried.push(`the Temporal CLI at ${cli.path} (found via ${cli.source}) failed to start: ${oneLine(err)}`);
+      tried.push(
+        `the Temporal CLI at ${cli.path} (found via ${cli.source}) failed to start: ${oneLine(err)}`,
+      );
       log(`Temporal CLI failed to start, trying the Temporal SDK's own download. ${(err as Error).message}`);
     }
   } else {
@@ -149,14 +156,19 @@ async function startWithSdkDownload(opts: TemporalDevServerOptions): Promise<Tem
   if (opts.dbFile) await fs.mkdir(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
-      executable: { type: 'cached-download', downloadDir: path.join(DEFAULT_TOOLS_BIN_DIR, '..', 'temporal-download') },
+      executable: {
+        type: 'cached-download',
+        downloadDir: path.join(DEFAULT_TOOLS_BIN_DIR, '..', 'temporal-download'),
+      },
       dbFilename: opts.dbFile ? path.resolve(opts.dbFile) : undefined,
       ip: IP,
       port: opts.port,
       namespace,
       ui,
       uiPort,
-      extraArgs: opts.dbFile ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'] : [],
+      extraArgs: opts.dbFile
+        ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL']
+        : [],
     },
   });
   return {
@@ -179,7 +191,9 @@ async function waitUntilServing(
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before serving. Its output:\n${output()}`);
+      throw new Error(
+        `the server exited (${child.exitCode ?? child.signalCode}) before serving. Its output:\n${output()}`,
+      );
     }
     let connection: Connection | undefined;
     try {
