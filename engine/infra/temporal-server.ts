@@ -1,14 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { freePort } from './free-port';
-import {
-  DEFAULT_TOOLS_BIN_DIR,
-  findOnPath,
-  type ResolveTemporalCliOptions,
-  resolveTemporalCli,
-} from './temporal-cli';
+import { freePort } from './free-port.js';
+import { collectOutput, hasExited, spawnOwned, stopOwned } from './owned-process.js';
+import { DEFAULT_TOOLS_BIN_DIR, type ResolveTemporalCliOptions, resolveTemporalCli } from './temporal-cli.js';
 
 export interface TemporalDevServerOptions {
   /** SQLite file for the server's state; null or absent keeps it in memory (lost on stop). */
@@ -124,15 +120,15 @@ async function startWithCli(
     args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   }
 
-  const child = await spawnDying(cliPath, args);
+  const child = await spawnOwned(cliPath, args);
   let stopping = false;
   // Once we stop it, the server's complaints about closed connections are noise.
-  const output = collectOutput(child, (line) => stopping || log(`[temporal] ${line}`));
+  const output = collectOutput(child, (line) => stopping || log(`[temporal] ${line}`), 10_000);
   const address = `${IP}:${port}`;
   try {
     await waitUntilServing(address, namespace, opts.startTimeoutMs ?? 60_000, child, output);
   } catch (err) {
-    await killGroup(child);
+    await stopOwned(child);
     throw err;
   }
   return {
@@ -142,7 +138,7 @@ async function startWithCli(
     source,
     stop: () => {
       stopping = true;
-      return killGroup(child);
+      return stopOwned(child);
     },
   };
 }
@@ -190,9 +186,9 @@ async function waitUntilServing(
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
+    if (hasExited(child)) {
       throw new Error(
-        `the server exited (${child.exitCode ?? child.signalCode}) before serving. Its output:\n${output()}`,
+        `the server exited (${child.exitCode ?? child.signalCode}) before serving. Its output:\n${output() || '(none)'}`,
       );
     }
     let connection: Connection | undefined;
@@ -210,90 +206,8 @@ async function waitUntilServing(
   }
   throw new Error(
     `the server did not serve namespace "${namespace}" on ${address} within ${timeoutMs / 1000}s ` +
-      `(last error: ${oneLine(lastError)}). Its output:\n${output()}`,
+      `(last error: ${oneLine(lastError)}). Its output:\n${output() || '(none)'}`,
   );
-}
-
-// ---- child processes that die with us ------------------------------------------------------------
-
-const children = new Set<ChildProcess>();
-let hooksInstalled = false;
-
-/**
- * Spawns the server in its own process group (so stop() takes down anything it forks) and makes
- * sure it does not outlive this process: on Linux `setpriv --pdeathsig` covers even a SIGKILLed
- * parent; the exit and signal hooks cover the rest.
- */
-async function spawnDying(cmd: string, args: string[]): Promise<ChildProcess> {
-  installExitHooks();
-  const setpriv = process.platform === 'linux' ? await findOnPath('setpriv', process.env.PATH) : null;
-  const [file, argv] = setpriv ? [setpriv, ['--pdeathsig', 'TERM', '--', cmd, ...args]] : [cmd, args];
-  const child = spawn(file, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', reject);
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  // The server alone must not keep Node alive; the exit hook still kills it.
-  child.unref();
-  return child;
-}
-
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.once('exit', () => {
-    // SIGTERM lets the server close its SQLite file cleanly after we are gone.
-    for (const child of children) signalGroup(child, 'SIGTERM');
-  });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const onSignal = () => {
-      // Someone else handles this signal (e.g. main.ts shutting down in order): let them, and
-      // rely on the exit hook. Otherwise do the default, dying, but take our children along.
-      if (process.listenerCount(signal) > 1) return;
-      for (const child of children) signalGroup(child, 'SIGTERM');
-      process.removeListener(signal, onSignal);
-      process.kill(process.pid, signal);
-    };
-    process.on(signal, onSignal);
-  }
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (!child.pid) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-async function killGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  signalGroup(child, 'SIGTERM');
-  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-  children.delete(child);
-}
-
-function collectOutput(child: ChildProcess, onLine: (line: string) => void): () => string {
-  let tail = '';
-  const take = (chunk: Buffer) => {
-    const text = chunk.toString();
-    tail = (tail + text).slice(-10_000);
-    for (const line of text.split('\n')) if (line.trim()) onLine(line.trimEnd());
-  };
-  child.stdout?.on('data', take);
-  child.stderr?.on('data', take);
-  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void })?.unref?.();
-  return () => tail.trim() || '(no output)';
 }
 
 function oneLine(err: unknown): string {
