@@ -102,7 +102,8 @@ export function isFinished(state: RunState): boolean {
 }
 
 export function step(plan: Plan, prev: RunState, input: Input): StepResult {
-  const run = new Stepper(plan, structuredClone(prev), input.now);
+  // JSON copy: the state is plain data, and structuredClone does not exist in the workflow sandbox.
+  const run = new Stepper(plan, JSON.parse(JSON.stringify(prev)) as RunState, input.now);
   run.apply(input);
   return { state: run.state, steps: run.steps, command: currentCommand(plan, run.state) };
 }

@@ -1,0 +1,42 @@
+import type { Problem } from '../compiler/problem.js';
+
+export type ErrorCode =
+  | 'invalid_input'
+  | 'invalid_json'
+  | 'not_found'
+  | 'conflict'
+  | 'invalid_journey'
+  | 'unavailable'
+  | 'internal';
+
+const STATUS: Record<ErrorCode, 400 | 404 | 409 | 422 | 500 | 503> = {
+  invalid_input: 400,
+  invalid_json: 400,
+  not_found: 404,
+  conflict: 409,
+  invalid_journey: 422,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** Thrown anywhere in the API; turned into a response in one place (the app's onError). */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { field?: string; issues?: { field: string; message: string }[]; errors?: Problem[] } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status() {
+    return STATUS[this.code];
+  }
+
+  toJSON() {
+    return { error: { code: this.code, message: this.message, ...this.extra } };
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);

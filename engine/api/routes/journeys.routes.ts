@@ -1,0 +1,224 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { emptyDocument, journeyDocumentSchema } from '../../compiler/document.schema.js';
+import {
+  findJourneyOrThrow,
+  journeyVersions,
+  journeyView,
+  runTotals,
+  emptyTotals,
+} from '../../repositories/journey.repository.js';
+import { publishJourney, setJourneyStatus, validateDocument } from '../../services/journeys.service.js';
+import { AppError, notFound } from '../app-error.js';
+import type { AppDeps, AppEnv } from '../deps.js';
+import { documented } from '../openapi.js';
+import { body, parseOrThrow, uuidParam } from '../validate.js';
+
+const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '../../templates');
+
+const templateSchema = z.object({
+  id: z.string(),
+  name: z.object({ zh: z.string(), en: z.string() }),
+  description: z.object({ zh: z.string(), en: z.string() }),
+  document: journeyDocumentSchema,
+  needs: z.array(z.string()).default([]),
+});
+
+/** Journey templates are data files (engine/templates/*.json): upgrading one needs no code change. */
+export function loadJourneyTemplates() {
+  let files: string[] = [];
+  try {
+    files = readdirSync(templatesDir).filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return files.sort().map((f) => templateSchema.parse(JSON.parse(readFileSync(join(templatesDir, f), 'utf8'))));
+}
+
+const createBody = z.object({
+  name: z.string().trim().min(1, 'give the journey a name').max(120),
+  description: z.string().max(2000).optional(),
+  templateId: z.string().optional(),
+  document: journeyDocumentSchema.optional(),
+});
+const updateBody = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  description: z.string().max(2000).optional(),
+  document: journeyDocumentSchema.optional(),
+});
+const validateBody = z.object({ document: journeyDocumentSchema.optional() });
+const publishBody = z.object({ note: z.string().trim().max(500).optional() });
+
+documented({ method: 'get', path: '/api/journeys', summary: 'List journeys with status, version and counts', tag: 'journeys' });
+documented({ method: 'post', path: '/api/journeys', summary: 'Create a journey (blank, from a template or a document)', tag: 'journeys', body: createBody, status: 201 });
+documented({ method: 'get', path: '/api/journeys/:id', summary: 'A journey with its draft document and versions', tag: 'journeys' });
+documented({ method: 'put', path: '/api/journeys/:id', summary: 'Save the draft (name, description, document)', tag: 'journeys', body: updateBody });
+documented({ method: 'post', path: '/api/journeys/:id/validate', summary: 'Validate the draft or a given document', tag: 'journeys', body: validateBody });
+documented({ method: 'post', path: '/api/journeys/:id/publish', summary: 'Publish the draft as a new version (422 with problems)', tag: 'journeys', body: publishBody });
+documented({ method: 'get', path: '/api/journeys/:id/versions/:version', summary: 'One published version, read-only', tag: 'journeys' });
+documented({ method: 'post', path: '/api/journeys/:id/pause', summary: 'Stop admitting members', tag: 'journeys' });
+documented({ method: 'post', path: '/api/journeys/:id/resume', summary: 'Admit members again', tag: 'journeys' });
+documented({ method: 'post', path: '/api/journeys/:id/archive', summary: 'Archive a journey', tag: 'journeys' });
+documented({ method: 'get', path: '/api/journeys/:id/stats', summary: 'Per-node counts and totals', tag: 'journeys' });
+documented({ method: 'get', path: '/api/journey-templates', summary: 'Ready lifecycle templates', tag: 'journeys' });
+
+export function journeyRoutes({ db, registry }: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/journey-templates', (c) => c.json({ templates: loadJourneyTemplates() }));
+
+  app.get('/journeys', async (c) => {
+    const ws = c.get('workspaceId');
+    const rows = await db.selectFrom('journeys').selectAll().where('workspace_id', '=', ws).orderBy('updated_at', 'desc').execute();
+    const totals = await runTotals(db, ws);
+    return c.json({ journeys: rows.map((r) => journeyView(r, { stats: totals.get(r.id) ?? emptyTotals() })) });
+  });
+
+  app.post('/journeys', async (c) => {
+    const ws = c.get('workspaceId');
+    const input = await body(c, createBody);
+    let document = input.document ?? emptyDocument;
+    let description = input.description ?? '';
+    if (input.templateId) {
+      const template = loadJourneyTemplates().find((t) => t.id === input.templateId);
+      if (!template) throw new AppError('invalid_input', `no template ${input.templateId}`, { field: 'templateId' });
+      document = template.document;
+      description ||= template.description.zh;
+    }
+    const row = await db
+      .insertInto('journeys')
+      .values({ workspace_id: ws, name: input.name, description, draft: JSON.stringify(document) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return c.json({ ...journeyView(row), document, versions: [] }, 201);
+  });
+
+  app.get('/journeys/:id', async (c) => {
+    const ws = c.get('workspaceId');
+    const row = await findJourneyOrThrow(db, ws, uuidParam(c, 'id', 'journey'));
+    const versions = await journeyVersions(db, row.id);
+    const totals = await runTotals(db, ws, [row.id]);
+    return c.json({
+      ...journeyView(row, { stats: totals.get(row.id) ?? emptyTotals() }),
+      document: row.draft,
+      versions: versions.map((v) => ({ version: v.version, note: v.note, publishedAt: v.published_at })),
+    });
+  });
+
+  app.put('/journeys/:id', async (c) => {
+    const ws = c.get('workspaceId');
+    const id = uuidParam(c, 'id', 'journey');
+    const input = await body(c, updateBody);
+    const current = await findJourneyOrThrow(db, ws, id);
+    if (current.status === 'archived') throw new AppError('conflict', 'an archived journey cannot be edited');
+    const set: Record<string, unknown> = { updated_at: sql`now()` };
+    if (input.name !== undefined) set.name = input.name;
+    if (input.description !== undefined) set.description = input.description;
+    if (input.document !== undefined) {
+      set.draft = JSON.stringify(input.document);
+      // Edits of a published journey go to the draft; running members keep the version they entered.
+      set.has_unpublished_changes = true;
+    }
+    const row = await db.updateTable('journeys').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    return c.json({ ...journeyView(row), document: row.draft });
+  });
+
+  app.post('/journeys/:id/validate', async (c) => {
+    const ws = c.get('workspaceId');
+    const row = await findJourneyOrThrow(db, ws, uuidParam(c, 'id', 'journey'));
+    const input = await body(c, validateBody);
+    return c.json(validateDocument(input.document ?? row.draft, registry));
+  });
+
+  app.post('/journeys/:id/publish', async (c) => {
+    const ws = c.get('workspaceId');
+    const id = uuidParam(c, 'id', 'journey');
+    const input = await body(c, publishBody);
+    return c.json(await publishJourney(db, registry, ws, id, input.note || null));
+  });
+
+  app.get('/journeys/:id/versions/:version', async (c) => {
+    const ws = c.get('workspaceId');
+    const id = uuidParam(c, 'id', 'journey');
+    const version = parseOrThrow(z.coerce.number().int().positive(), c.req.param('version'), 'version');
+    const row = await db
+      .selectFrom('journey_versions')
+      .selectAll()
+      .where('workspace_id', '=', ws)
+      .where('journey_id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (!row) throw notFound('version');
+    return c.json({ version: row.version, note: row.note, publishedAt: row.published_at, document: row.document, plan: row.plan });
+  });
+
+  for (const action of ['pause', 'resume', 'archive'] as const) {
+    app.post(`/journeys/:id/${action}`, async (c) => {
+      const row = await setJourneyStatus(db, c.get('workspaceId'), uuidParam(c, 'id', 'journey'), action);
+      return c.json(journeyView(row));
+    });
+  }
+
+  app.get('/journeys/:id/stats', async (c) => {
+    const ws = c.get('workspaceId');
+    const row = await findJourneyOrThrow(db, ws, uuidParam(c, 'id', 'journey'));
+    const [totals, outputs, waiting, failed, messages, coupons] = await Promise.all([
+      runTotals(db, ws, [row.id]),
+      db
+        .selectFrom('run_steps as s')
+        .innerJoin('runs as r', 'r.id', 's.run_id')
+        .select(['s.node_id', 's.output', 's.status', sql<number>`count(*)`.as('n')])
+        .where('r.journey_id', '=', row.id)
+        .groupBy(['s.node_id', 's.output', 's.status'])
+        .execute(),
+      db
+        .selectFrom('runs')
+        .select(['current_node_id', sql<number>`count(*)`.as('n')])
+        .where('journey_id', '=', row.id)
+        .where('status', 'in', ['waiting', 'running'])
+        .groupBy('current_node_id')
+        .execute(),
+      db
+        .selectFrom('runs')
+        .select(['current_node_id', sql<number>`count(*)`.as('n')])
+        .where('journey_id', '=', row.id)
+        .where('status', '=', 'failed')
+        .groupBy('current_node_id')
+        .execute(),
+      db
+        .selectFrom('messages')
+        .select(['status', sql<number>`count(*)`.as('n')])
+        .where('journey_id', '=', row.id)
+        .groupBy('status')
+        .execute(),
+      db
+        .selectFrom('coupons')
+        .select(['status', sql<number>`count(*)`.as('n')])
+        .where('journey_id', '=', row.id)
+        .groupBy('status')
+        .execute(),
+    ]);
+    const nodes: Record<string, { entered: number; outputs: Record<string, number>; waiting: number; failed: number }> = {};
+    const at = (id: string) => (nodes[id] ??= { entered: 0, outputs: {}, waiting: 0, failed: 0 });
+    for (const o of outputs) {
+      if (o.status === 'ok') {
+        at(o.node_id).entered += o.n;
+        if (o.output) at(o.node_id).outputs[o.output] = (at(o.node_id).outputs[o.output] ?? 0) + o.n;
+      }
+    }
+    for (const w of waiting) if (w.current_node_id) at(w.current_node_id).waiting += w.n;
+    for (const f of failed) if (f.current_node_id) at(f.current_node_id).failed += f.n;
+    return c.json({
+      totals: totals.get(row.id) ?? emptyTotals(),
+      nodes,
+      messages: Object.fromEntries(messages.map((m) => [m.status, m.n])),
+      coupons: Object.fromEntries(coupons.map((m) => [m.status, m.n])),
+    });
+  });
+
+  return app;
+}

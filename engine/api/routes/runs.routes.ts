@@ -1,0 +1,177 @@
+import { Hono } from 'hono';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { findMemberIdByExternalId } from '../../repositories/member.repository.js';
+import { signalRun } from '../../services/runs.service.js';
+import { AppError, notFound } from '../app-error.js';
+import type { AppDeps, AppEnv } from '../deps.js';
+import { documented } from '../openapi.js';
+import { externalId, query, uuidParam } from '../validate.js';
+
+const runStatus = z.enum(['running', 'waiting', 'completed', 'exited', 'failed', 'cancelled']);
+const runsQuery = z.object({
+  journeyId: z.uuid().optional(),
+  memberId: externalId.optional(),
+  status: runStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const memberQuery = z.object({ memberId: externalId.optional(), journeyId: z.uuid().optional() });
+
+documented({ method: 'get', path: '/api/runs', summary: 'Runs, filtered by journey, member (external id) and status', tag: 'runs', query: runsQuery });
+documented({ method: 'get', path: '/api/runs/:id', summary: 'A run with the path it took, node by node', tag: 'runs' });
+documented({ method: 'post', path: '/api/runs/:id/cancel', summary: 'Cancel a run wherever it is', tag: 'runs' });
+documented({ method: 'post', path: '/api/runs/:id/retry', summary: 'Retry the failed step of a run', tag: 'runs' });
+documented({ method: 'get', path: '/api/messages', summary: 'Messages (the outbox) by member and journey', tag: 'runs', query: memberQuery });
+documented({ method: 'get', path: '/api/coupons', summary: 'Issued coupons by member', tag: 'runs', query: memberQuery });
+
+export function runRoutes({ db, temporal }: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  const runSelect = (ws: string) =>
+    db
+      .selectFrom('runs as r')
+      .innerJoin('members as m', 'm.id', 'r.member_id')
+      .innerJoin('journeys as j', 'j.id', 'r.journey_id')
+      .select([
+        'r.id',
+        'r.journey_id as journeyId',
+        'j.name as journeyName',
+        'r.version',
+        'm.external_id as memberId',
+        'r.status',
+        'r.current_node_id as currentNodeId',
+        'r.next_at as nextAt',
+        'r.started_at as startedAt',
+        'r.updated_at as updatedAt',
+        'r.ended_at as endedAt',
+        'r.exit_reason as exitReason',
+        'r.error',
+        'r.workflow_id as workflowId',
+      ])
+      .where('r.workspace_id', '=', ws);
+
+  /** A member id the workspace never saw matches nothing (an empty list, not an error). */
+  async function memberFilter(ws: string, ext: string | undefined) {
+    if (ext === undefined) return undefined;
+    return (await findMemberIdByExternalId(db, ws, ext)) ?? '00000000-0000-0000-0000-000000000000';
+  }
+
+  app.get('/runs', async (c) => {
+    const ws = c.get('workspaceId');
+    const q = query(c, runsQuery);
+    let sel = runSelect(ws).orderBy('r.started_at', 'desc').limit(q.limit);
+    if (q.journeyId) sel = sel.where('r.journey_id', '=', q.journeyId);
+    const member = await memberFilter(ws, q.memberId);
+    if (member) sel = sel.where('r.member_id', '=', member);
+    if (q.status) sel = sel.where('r.status', '=', q.status);
+    return c.json({ runs: await sel.execute() });
+  });
+
+  app.get('/runs/:id', async (c) => {
+    const ws = c.get('workspaceId');
+    const id = uuidParam(c, 'id', 'run');
+    const run = await runSelect(ws).where('r.id', '=', id).executeTakeFirst();
+    if (!run) throw notFound('run');
+    const steps = await db
+      .selectFrom('run_steps')
+      .select(['seq', 'node_id as nodeId', 'node_type as nodeType', 'output', 'status', 'at', 'detail'])
+      .where('run_id', '=', id)
+      .orderBy('seq')
+      .execute();
+    const ui = temporal.uiUrl
+      ? `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(run.workflowId)}`
+      : null;
+    return c.json({ run: { ...run, temporalUrl: ui }, steps });
+  });
+
+  app.post('/runs/:id/cancel', async (c) => {
+    const ws = c.get('workspaceId');
+    const id = uuidParam(c, 'id', 'run');
+    const run = await runSelect(ws).where('r.id', '=', id).executeTakeFirst();
+    if (!run) throw notFound('run');
+    if (!['running', 'waiting', 'failed'].includes(run.status)) throw new AppError('conflict', `the run is already ${run.status}`);
+    const delivered = await signalRun(temporal, run.workflowId, 'cancel', 'cancelled_by_ops');
+    if (!delivered) {
+      // The workflow is gone (e.g. terminated in Temporal): make the record say so rather than stay "running".
+      await db
+        .updateTable('runs')
+        .set({ status: 'cancelled', exit_reason: 'cancelled_by_ops', ended_at: sql`now()`, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .execute();
+    }
+    return c.json({ ok: true }, 202);
+  });
+
+  app.post('/runs/:id/retry', async (c) => {
+    const ws = c.get('workspaceId');
+    const id = uuidParam(c, 'id', 'run');
+    const run = await runSelect(ws).where('r.id', '=', id).executeTakeFirst();
+    if (!run) throw notFound('run');
+    if (run.status !== 'failed') throw new AppError('conflict', `only a failed run can be retried; this one is ${run.status}`);
+    if (!(await signalRun(temporal, run.workflowId, 'retry'))) throw new AppError('conflict', 'the run’s workflow no longer exists');
+    return c.json({ ok: true }, 202);
+  });
+
+  app.get('/messages', async (c) => {
+    const ws = c.get('workspaceId');
+    const q = query(c, memberQuery);
+    let sel = db
+      .selectFrom('messages as x')
+      .innerJoin('members as m', 'm.id', 'x.member_id')
+      .select([
+        'x.id',
+        'x.run_id as runId',
+        'x.journey_id as journeyId',
+        'x.node_id as nodeId',
+        'm.external_id as memberId',
+        'x.channel',
+        'x.to_address as to',
+        'x.title',
+        'x.body',
+        'x.status',
+        'x.skip_reason as skipReason',
+        'x.created_at as createdAt',
+        'x.sent_at as sentAt',
+      ])
+      .where('x.workspace_id', '=', ws)
+      .orderBy('x.created_at', 'desc')
+      .limit(500);
+    const member = await memberFilter(ws, q.memberId);
+    if (member) sel = sel.where('x.member_id', '=', member);
+    if (q.journeyId) sel = sel.where('x.journey_id', '=', q.journeyId);
+    return c.json({ messages: await sel.execute() });
+  });
+
+  app.get('/coupons', async (c) => {
+    const ws = c.get('workspaceId');
+    const q = query(c, memberQuery);
+    let sel = db
+      .selectFrom('coupons as x')
+      .innerJoin('members as m', 'm.id', 'x.member_id')
+      .innerJoin('coupon_templates as t', 't.id', 'x.template_id')
+      .select([
+        'x.id',
+        'x.code',
+        'x.status',
+        'x.template_id as templateId',
+        't.name as templateName',
+        't.kind',
+        't.value',
+        'm.external_id as memberId',
+        'x.run_id as runId',
+        'x.journey_id as journeyId',
+        'x.node_id as nodeId',
+        'x.issued_at as issuedAt',
+        'x.expires_at as expiresAt',
+      ])
+      .where('x.workspace_id', '=', ws)
+      .orderBy('x.issued_at', 'desc')
+      .limit(500);
+    const member = await memberFilter(ws, q.memberId);
+    if (member) sel = sel.where('x.member_id', '=', member);
+    if (q.journeyId) sel = sel.where('x.journey_id', '=', q.journeyId);
+    return c.json({ coupons: await sel.execute() });
+  });
+
+  return app;
+}

@@ -1,0 +1,76 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { JourneyDocument } from '../compiler/document.schema.js';
+import { notFound } from '../api/app-error.js';
+
+export async function findJourneyOrThrow(db: Kysely<Database>, workspaceId: string, id: string) {
+  const row = await db
+    .selectFrom('journeys')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('journey');
+  return row;
+}
+
+export async function journeyVersions(db: Kysely<Database>, journeyId: string) {
+  return db
+    .selectFrom('journey_versions')
+    .select(['version', 'note', 'published_at'])
+    .where('journey_id', '=', journeyId)
+    .orderBy('version', 'desc')
+    .execute();
+}
+
+export async function runTotals(db: Kysely<Database>, workspaceId: string, journeyIds?: string[]) {
+  if (journeyIds && journeyIds.length === 0) return new Map<string, Totals>();
+  let q = db
+    .selectFrom('runs')
+    .select(['journey_id', 'status', sql<number>`count(*)`.as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .groupBy(['journey_id', 'status']);
+  if (journeyIds) q = q.where('journey_id', 'in', journeyIds);
+  const rows = await q.execute();
+  const out = new Map<string, Totals>();
+  for (const r of rows) {
+    const t = out.get(r.journey_id) ?? emptyTotals();
+    t.entered += r.n;
+    if (r.status === 'running' || r.status === 'waiting') t.active += r.n;
+    else if (r.status === 'failed') {
+      t.failed += r.n;
+      t.active += r.n; // a failed run waits for a retry: still in the journey
+    } else if (r.status === 'completed') t.completed += r.n;
+    else t.exited += r.n;
+    out.set(r.journey_id, t);
+  }
+  return out;
+}
+
+export interface Totals {
+  entered: number;
+  active: number;
+  completed: number;
+  exited: number;
+  failed: number;
+}
+export const emptyTotals = (): Totals => ({ entered: 0, active: 0, completed: 0, exited: 0, failed: 0 });
+
+export function journeyView(
+  row: Awaited<ReturnType<typeof findJourneyOrThrow>>,
+  extra: { stats?: Totals } = {},
+) {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    status: row.status,
+    currentVersion: row.current_version,
+    hasUnpublishedChanges: row.has_unpublished_changes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...extra,
+  };
+}
+
+export type { JourneyDocument };

@@ -1,0 +1,94 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { AppError } from '../api/app-error.js';
+import { compileJourney } from '../compiler/compile.js';
+import type { JourneyDocument } from '../compiler/document.schema.js';
+import type { NodeRegistry } from '../nodes/registry.js';
+import { findJourneyOrThrow } from '../repositories/journey.repository.js';
+
+/**
+ * Publish the draft as a new immutable version. New members enter it; running members keep theirs.
+ * All or nothing: a document with problems is refused with every problem (422), and nothing is written.
+ */
+export async function publishJourney(
+  db: Kysely<Database>,
+  registry: NodeRegistry,
+  workspaceId: string,
+  journeyId: string,
+  note: string | null,
+) {
+  return db.transaction().execute(async (trx) => {
+    // Lock the journey row: two publishes in a race get consecutive numbers, never the same.
+    const journey = await trx
+      .selectFrom('journeys')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', journeyId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!journey) throw new AppError('not_found', 'journey not found');
+    if (journey.status === 'archived') throw new AppError('conflict', 'an archived journey cannot be published');
+    const result = compileJourney(journey.draft, registry);
+    if (!result.ok) {
+      throw new AppError('invalid_journey', `the journey has ${result.errors.length} problem(s); fix them to publish`, {
+        errors: result.errors,
+      });
+    }
+    const last = await trx
+      .selectFrom('journey_versions')
+      .select(sql<number>`coalesce(max(version), 0)`.as('v'))
+      .where('journey_id', '=', journeyId)
+      .executeTakeFirstOrThrow();
+    const version = last.v + 1;
+    const trigger = result.plan.trigger;
+    await trx
+      .insertInto('journey_versions')
+      .values({
+        journey_id: journeyId,
+        version,
+        workspace_id: workspaceId,
+        document: JSON.stringify(journey.draft),
+        plan: JSON.stringify(result.plan),
+        note,
+        trigger_event: trigger.type === 'trigger.event' ? String(trigger.config.event) : null,
+      })
+      .execute();
+    await trx
+      .updateTable('journeys')
+      .set({
+        current_version: version,
+        has_unpublished_changes: false,
+        status: journey.status === 'paused' ? 'paused' : 'active',
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', journeyId)
+      .execute();
+    return { version };
+  });
+}
+
+export async function setJourneyStatus(
+  db: Kysely<Database>,
+  workspaceId: string,
+  journeyId: string,
+  action: 'pause' | 'resume' | 'archive',
+) {
+  const journey = await findJourneyOrThrow(db, workspaceId, journeyId);
+  const from = journey.status;
+  const allowed: Record<typeof action, string[]> = {
+    pause: ['active', 'paused'],
+    resume: ['paused', 'active'],
+    archive: ['draft', 'active', 'paused', 'archived'],
+  };
+  if (!allowed[action].includes(from)) {
+    throw new AppError('conflict', `a ${from} journey cannot be ${action === 'pause' ? 'paused' : `${action}d`}`);
+  }
+  const to = action === 'pause' ? 'paused' : action === 'resume' ? 'active' : 'archived';
+  await db.updateTable('journeys').set({ status: to, updated_at: sql`now()` }).where('id', '=', journeyId).execute();
+  return findJourneyOrThrow(db, workspaceId, journeyId);
+}
+
+export function validateDocument(doc: JourneyDocument, registry: NodeRegistry) {
+  const result = compileJourney(doc, registry);
+  return { ok: result.ok, errors: result.errors };
+}

@@ -1,0 +1,134 @@
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { MemberEvent } from '../../workflows/core/interpreter.js';
+import type { JourneyRunInput } from '../../workflows/journey.workflow.js';
+import type { Plan } from '../../workflows/plan.js';
+
+export interface TemporalDeps {
+  client: Client;
+  taskQueue: string;
+  namespace: string;
+  /** Temporal Web UI, for deep links from a run; null when there is none */
+  uiUrl: string | null;
+}
+
+/** Derived from journey, member and entry number: a duplicate trigger maps to the same workflow and starts nothing. */
+export function runWorkflowId(journeyId: string, memberId: string, entryNo: number): string {
+  return `journey-${journeyId}-member-${memberId}-entry-${entryNo}`;
+}
+
+export interface StartRunRequest {
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  plan: Plan;
+  memberId: string;
+  triggerEventId: string | null;
+}
+
+/**
+ * Enter a member into a journey: a runs row, then one workflow. Both steps are idempotent, so a redelivered
+ * event, a retry after a crash between them, or two racing API processes all end with one run.
+ * Re-entry is "once ever" for now: entry 1.
+ */
+export async function startRun(db: Kysely<Database>, temporal: TemporalDeps, req: StartRunRequest) {
+  const entryNo = 1;
+  const workflowId = runWorkflowId(req.journeyId, req.memberId, entryNo);
+  const inserted = await db
+    .insertInto('runs')
+    .values({
+      workspace_id: req.workspaceId,
+      journey_id: req.journeyId,
+      version: req.version,
+      member_id: req.memberId,
+      entry_no: entryNo,
+      workflow_id: workflowId,
+      trigger_event_id: req.triggerEventId,
+    })
+    .onConflict((oc) => oc.columns(['journey_id', 'member_id', 'entry_no']).doNothing())
+    .returning(['id', 'version'])
+    .executeTakeFirst();
+  const run =
+    inserted ??
+    (await db
+      .selectFrom('runs')
+      .select(['id', 'version', 'status', 'trigger_event_id'])
+      .where('workflow_id', '=', workflowId)
+      .executeTakeFirstOrThrow());
+  const plan =
+    run.version === req.version
+      ? req.plan
+      : (
+          await db
+            .selectFrom('journey_versions')
+            .select('plan')
+            .where('journey_id', '=', req.journeyId)
+            .where('version', '=', run.version)
+            .executeTakeFirstOrThrow()
+        ).plan;
+  const input: JourneyRunInput = {
+    runId: run.id,
+    workspaceId: req.workspaceId,
+    journeyId: req.journeyId,
+    version: run.version,
+    memberId: req.memberId,
+    plan,
+  };
+  try {
+    await temporal.client.workflow.start('journeyRun', {
+      workflowId,
+      taskQueue: temporal.taskQueue,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+      memo: { journeyId: req.journeyId, version: run.version },
+    });
+    return { runId: run.id, started: true };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: run.id, started: false };
+    throw err;
+  }
+}
+
+/** Deliver a member event to the member's live runs; finished workflows are skipped quietly. */
+export async function signalMemberRuns(
+  db: Kysely<Database>,
+  temporal: TemporalDeps,
+  memberId: string,
+  event: MemberEvent,
+  exceptRunIds: string[] = [],
+): Promise<number> {
+  let q = db
+    .selectFrom('runs')
+    .select(['id', 'workflow_id'])
+    .where('member_id', '=', memberId)
+    .where('status', 'in', ['running', 'waiting', 'failed']);
+  if (exceptRunIds.length) q = q.where('id', 'not in', exceptRunIds);
+  const runs = await q.execute();
+  const results = await Promise.all(
+    runs.map(async (run) => {
+      try {
+        await temporal.client.workflow.getHandle(run.workflow_id).signal('memberEvent', event);
+        return 1;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return 0;
+        throw err;
+      }
+    }),
+  );
+  return results.reduce<number>((a, b) => a + b, 0);
+}
+
+export async function signalRun(temporal: TemporalDeps, workflowId: string, signal: 'cancel' | 'retry', arg?: string) {
+  const handle = temporal.client.workflow.getHandle(workflowId);
+  try {
+    if (signal === 'cancel') await handle.signal('cancel', arg ?? 'cancelled');
+    else await handle.signal('retry');
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}

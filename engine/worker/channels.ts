@@ -1,0 +1,16 @@
+import { createHash } from 'node:crypto';
+import type { ChannelSender } from '../nodes/define-node.js';
+
+/**
+ * The built-in channel sender: records delivery without calling a provider (this build ships no SMS/WeChat
+ * credentials). The provider message id is derived from the idempotency key, as a real provider's
+ * de-duplication would make it: the same key always yields the same id.
+ */
+export function createSandboxChannels(): ChannelSender {
+  return {
+    async send(message) {
+      const id = createHash('sha256').update(message.idempotencyKey).digest('hex').slice(0, 24);
+      return { providerMessageId: `sandbox-${message.channel}-${id}` };
+    },
+  };
+}
