@@ -1,4 +1,4 @@
-import type { CouponTable, CouponTemplateTable } from './tables/coupon.table.js';
+import type { CouponTable, CouponTemplateTable, NodeEffectTable } from './tables/coupon.table.js';
 import type { EventTable } from './tables/event.table.js';
 import type { JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
 import type { MemberTable, MemberTagTable } from './tables/member.table.js';
@@ -19,6 +19,7 @@ export interface Database {
   messages: MessageTable;
   coupon_templates: CouponTemplateTable;
   coupons: CouponTable;
+  node_effects: NodeEffectTable;
 }
 
 export const DEFAULT_WORKSPACE = 'default';

@@ -187,11 +187,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'timestamptz')
     .addUniqueConstraint('coupons_idempotency_uq', ['idempotency_key'])
     .execute();
+  // Exactly-once for any custom node: its effect and this key commit in one transaction (NodeRunContext.once).
+  await db.schema
+    .createTable('node_effects')
+    .addColumn('idempotency_key', 'text', (c) => c.primaryKey())
+    .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
+    .addColumn('run_id', 'uuid', (c) => c.references('runs.id').onDelete('cascade'))
+    .addColumn('node_id', 'text', (c) => c.notNull())
+    .addColumn('result', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+    .execute();
+
   await db.schema.createIndex('coupons_member_idx').on('coupons').columns(['member_id', 'issued_at']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of [
+    'node_effects',
     'coupons',
     'coupon_templates',
     'messages',

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { CreatedAt } from './workspace.table.js';
+import type { CreatedAt, Json } from './workspace.table.js';
 
 export interface CouponTemplateTable {
   id: Generated<string>;
@@ -32,3 +32,12 @@ export interface CouponTable {
 
 export type CouponTemplateRow = Selectable<CouponTemplateTable>;
 export type CouponRow = Selectable<CouponTable>;
+
+export interface NodeEffectTable {
+  idempotency_key: string;
+  workspace_id: string;
+  run_id: string | null;
+  node_id: string;
+  result: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
