@@ -27,8 +27,9 @@ export const retrySignal = defineSignal('retry');
 export const stateQuery = defineQuery<RunState>('state');
 
 // Effects retry with back-off; once retries are spent the run shows the step as failed and waits for ops.
+// A worker that dies mid-effect is noticed after startToCloseTimeout; the retry reuses the effect's key.
 const { runAction } = proxyActivities<JourneyActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
 });
 // Bookkeeping is local: no extra task round-trip per step.

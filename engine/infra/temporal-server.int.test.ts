@@ -1,0 +1,58 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, expect, it } from 'vitest';
+import { startTemporalDevServer, type TemporalServer } from './temporal-server.js';
+
+// A real dev server through our own start-up code: it serves, its state file survives a restart,
+// and stop() really ends it.
+
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'yutang-temporal-test-'));
+const servers: TemporalServer[] = [];
+afterAll(async () => {
+  for (const server of servers) await server.stop();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function withClient<T>(address: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const connection = await Connection.connect({ address });
+  try {
+    return await fn(new Client({ connection }));
+  } finally {
+    await connection.close();
+  }
+}
+
+it('keeps workflows in its SQLite file across a restart', async () => {
+  const dbFile = path.join(dir, 'nested', 'temporal.db');
+  const first = await startTemporalDevServer({ dbFile, ui: false, log: () => {} });
+  servers.push(first);
+  // No worker: the workflow just waits in its task queue, which is all we need to see it persist.
+  await withClient(first.address, (client) =>
+    client.workflow.start('neverRuns', { taskQueue: 'persistence-test', workflowId: 'persisted-1' }),
+  );
+  await first.stop();
+  await expect(
+    withClient(first.address, (c) => c.workflow.getHandle('persisted-1').describe()),
+  ).rejects.toThrow();
+
+  const second = await startTemporalDevServer({
+    dbFile,
+    port: Number(first.address.split(':')[1]),
+    ui: false,
+  });
+  servers.push(second);
+  const description = await withClient(second.address, (client) =>
+    client.workflow.getHandle('persisted-1').describe(),
+  );
+  expect(description.status.name).toBe('RUNNING');
+});
+
+it('serves the Web UI when asked', async () => {
+  const server = await startTemporalDevServer({ ui: true, log: () => {} });
+  servers.push(server);
+  expect(server.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  const response = await fetch(server.uiUrl!);
+  expect(response.status).toBe(200);
+});

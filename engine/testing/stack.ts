@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { Hono } from 'hono';
+import { inject } from 'vitest';
+import { createDb } from '../../db/connection.js';
+import { createApi } from '../api/app.js';
+import { type NodeRegistry, loadNodeRegistry } from '../nodes/registry.js';
+import type { TemporalDeps } from '../services/runs.service.js';
+import { createJourneyWorker } from '../worker/start-worker.js';
+
+/**
+ * The real stack for an integration test file: the shared test database and Temporal server (from the global
+ * set-up), this file's own workspace and task queue (so files never see each other's journeys), the API as
+ * the app mounts it, and optionally an in-process worker.
+ */
+export async function startStack(opts: { worker?: boolean } = {}) {
+  const databaseUrl = inject('databaseUrl');
+  const temporalAddress = inject('temporalAddress');
+  const db = createDb(databaseUrl);
+  const registry: NodeRegistry = await loadNodeRegistry();
+  const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
+  await db.insertInto('workspaces').values({ id: workspaceId, name: workspaceId }).execute();
+  const taskQueue = `it-${workspaceId}`;
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection, namespace: 'default' });
+  const temporal: TemporalDeps = { client, taskQueue, namespace: 'default', uiUrl: null };
+  const app = new Hono().route('/api', createApi({ db, registry, temporal }));
+
+  let stopWorker = async () => {};
+  if (opts.worker !== false) {
+    const w = await createJourneyWorker({
+      db,
+      registry,
+      address: temporalAddress,
+      namespace: 'default',
+      taskQueue,
+      bundlePath: inject('workflowBundlePath'),
+    });
+    const running = w.worker.run();
+    stopWorker = async () => {
+      w.worker.shutdown();
+      await running.catch(() => {});
+      await w.close();
+    };
+  }
+
+  async function call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await app.request(`/api${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-workspace-id': workspaceId },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
+  return {
+    db,
+    registry,
+    workspaceId,
+    taskQueue,
+    databaseUrl,
+    temporalAddress,
+    client,
+    call,
+    async ok<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+      const res = await call<T>(method, path, body);
+      if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    async stop() {
+      await stopWorker();
+      await connection.close();
+      await db.destroy();
+    },
+    stopWorker: () => stopWorker(),
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** Poll until `check` returns a truthy value (real timers: the journey runs on a real Temporal server). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
