@@ -31,7 +31,10 @@ export function createApi(deps: AppDeps) {
   api.route('/', memberRoutes(deps));
   api.route('/', runRoutes(deps));
 
-  api.notFound((c) => c.json(new AppError('not_found', `no route ${c.req.method} ${c.req.path}`).toJSON(), 404));
+  // A catch-all route rather than notFound(): a sub-app's notFound is not used once it is mounted.
+  api.all('*', (c) => {
+    throw new AppError('not_found', `no route ${c.req.method} ${c.req.path}`);
+  });
   api.onError((err, c) => {
     if (err instanceof AppError) return c.json(err.toJSON(), err.status);
     if (err instanceof HTTPException) return c.json({ error: { code: 'invalid_input', message: err.message } }, err.status);

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { welcomeDocument } from '../testing/documents.js';
+import { type Stack, startStack } from '../testing/stack.js';
+
+/** Bad input gets a 4xx naming the field, never a 500, and writes nothing. */
+describe('API input', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ worker: false });
+  });
+  afterAll(() => stack?.stop());
+
+  it.each([
+    ['POST', '/events', { name: 'x' }, 'memberId'],
+    ['POST', '/events', { memberId: 'a', name: 'bad name!' }, 'name'],
+    ['POST', '/events', { memberId: 'a', name: 'x', occurredAt: 'yesterday' }, 'occurredAt'],
+    ['POST', '/events', { memberId: 'a', name: 'x', properties: [1] }, 'properties'],
+    ['POST', '/events/batch', { events: [] }, 'events'],
+    ['POST', '/events/batch', { events: [{ memberId: 'a', name: 'ok' }, { memberId: 'b' }] }, 'events.1.name'],
+    ['PUT', '/members/m-bad', { email: 'not-an-email' }, 'email'],
+    ['PUT', '/members/m-bad', { timezone: 'Mars/Olympus' }, 'timezone'],
+    ['PUT', '/members/m-bad', { tags: [''] }, 'tags.0'],
+    ['POST', '/coupon-templates', { name: '券', kind: 'gift', value: 1, validDays: 1 }, 'kind'],
+    ['POST', '/coupon-templates', { name: '券', kind: 'percent', value: 120, validDays: 1 }, 'value'],
+    ['POST', '/coupon-templates', { name: '券', kind: 'amount', value: 10, validDays: 0 }, 'validDays'],
+    ['POST', '/journeys', { name: '' }, 'name'],
+    ['POST', '/journeys', { name: 'x', document: { nodes: [{ id: 'a' }], edges: [] } }, 'document.nodes.0.type'],
+    ['POST', '/journeys', { name: 'x', templateId: 'nope' }, 'templateId'],
+    ['GET', '/runs?status=sleeping', undefined, 'status'],
+    ['GET', '/runs?journeyId=123', undefined, 'journeyId'],
+  ])('%s %s → 400 naming the field (%#)', async (method, path, body, field) => {
+    const res = await stack.call(method, path, body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_input');
+    expect(res.body.error.field).toBe(field);
+  });
+
+  it('rejects a body that is not JSON', async () => {
+    const res = await stack.call('POST', '/events', '{"memberId": ');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_json');
+  });
+
+  it('answers 404 for unknown or malformed ids, and unknown routes', async () => {
+    for (const path of ['/journeys/not-a-uuid', '/journeys/00000000-0000-4000-8000-000000000000', '/runs/xyz', '/members/nobody', '/nope']) {
+      const res = await stack.call('GET', path);
+      expect(res.status, path).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+    }
+  });
+
+  it('writes nothing for a rejected event', async () => {
+    await stack.call('POST', '/events', { memberId: 'ghost', name: 'bad name!' });
+    expect((await stack.call('GET', '/members/ghost')).status).toBe(404);
+  });
+
+  it('refuses to publish a journey with problems (422 with every problem) and keeps it unpublished', async () => {
+    const doc = welcomeDocument('');
+    doc.edges = doc.edges.filter((e) => e.target !== 'reminder');
+    const j = await stack.ok('POST', '/journeys', { name: 'broken', document: doc });
+    const v = await stack.ok('POST', `/journeys/${j.id}/validate`);
+    expect(v.ok).toBe(false);
+    const res = await stack.call('POST', `/journeys/${j.id}/publish`, {});
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('invalid_journey');
+    expect(res.body.error.errors).toEqual(v.errors);
+    expect(res.body.error.errors.map((e: any) => `${e.code}:${e.nodeId}`).sort()).toEqual([
+      'invalid_config:coupon',
+      'output_unconnected:wait',
+      'unreachable:reminder',
+    ]);
+    const after = await stack.ok('GET', `/journeys/${j.id}`);
+    expect(after).toMatchObject({ status: 'draft', currentVersion: null, versions: [] });
+  });
+
+  it('validates a document sent with the request without saving it', async () => {
+    const j = await stack.ok('POST', '/journeys', { name: 'draft' });
+    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', { name: '券', kind: 'amount', value: 5, validDays: 1 });
+    const res = await stack.ok('POST', `/journeys/${j.id}/validate`, { document: welcomeDocument(couponTemplate.id) });
+    expect(res).toEqual({ ok: true, errors: [] });
+    expect((await stack.ok('GET', `/journeys/${j.id}`)).document).toEqual({ nodes: [], edges: [] });
+  });
+
+  it('refuses state changes that make no sense (409)', async () => {
+    const j = await stack.ok('POST', '/journeys', { name: 'never published' });
+    expect((await stack.call('POST', `/journeys/${j.id}/pause`)).status).toBe(409);
+    await stack.ok('POST', `/journeys/${j.id}/archive`);
+    expect((await stack.call('PUT', `/journeys/${j.id}`, { name: 'x' })).status).toBe(409);
+  });
+
+  it('serves the node registry with JSON Schemas and an OpenAPI document', async () => {
+    const { nodeTypes } = await stack.ok('GET', '/node-types');
+    const types = nodeTypes.map((t: any) => t.type);
+    for (const t of ['trigger.event', 'wait.duration', 'wait.event', 'branch', 'split', 'tag', 'message', 'coupon', 'attribute', 'exit', 'points']) {
+      expect(types).toContain(t);
+    }
+    const wait = nodeTypes.find((t: any) => t.type === 'wait.event');
+    expect(wait.configSchema.properties.timeout['x-widget']).toBe('duration');
+    expect(wait.outputs.map((o: any) => o.id)).toEqual(['matched', 'timeout']);
+    expect(nodeTypes.find((t: any) => t.type === 'branch').dynamicOutputs).toMatchObject({ from: 'conditions', id: 'id' });
+    const doc = await stack.ok('GET', '/openapi.json');
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/events', '/api/journeys/{id}/publish', '/api/runs/{id}']));
+    expect(doc.paths['/api/events'].post.requestBody.content['application/json'].schema.required).toEqual(['memberId', 'name']);
+  });
+
+  it('renders a message preview for a member or a sample member', async () => {
+    await stack.ok('PUT', '/members/r1', { name: '李雷', attributes: { city: '北京' } });
+    const mine = await stack.ok('POST', '/render', { body: '{{member.name}}@{{member.attributes.city}} {{coupon.code}}', memberId: 'r1' });
+    expect(mine).toEqual({ body: '李雷@北京 YTSAMPLE8K2Q', title: null, sample: false });
+    const sample = await stack.ok('POST', '/render', { body: '{{member.name}}' });
+    expect(sample.sample).toBe(true);
+  });
+});
