@@ -1,0 +1,27 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+
+const dir = join(dirname(fileURLToPath(import.meta.url)), 'histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+/**
+ * Running members' histories must replay on today's workflow code: a change that breaks this needs patched().
+ * The histories are real runs recorded from the welcome integration test (RECORD_HISTORIES=1).
+ */
+describe('workflow replay against recorded histories', () => {
+  it('has recorded histories to check', () => {
+    expect(files.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(files)('%s replays deterministically', async (file) => {
+    const history = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    await Worker.runReplayHistory(
+      { workflowsPath: join(dirname(fileURLToPath(import.meta.url)), 'index.ts'), replayName: file },
+      history,
+      file,
+    );
+  }, 120_000);
+});
