@@ -6,5 +6,9 @@ export default defineConfig({
   root: 'web',
   plugins: [react()],
   build: { outDir: '../dist/web', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
-  server: { port: 5173, proxy: { '/api': `http://127.0.0.1:${process.env.PORT ?? 3000}` } },
+  server: {
+    port: 5173,
+    // Only API calls go to the server: web/api/*.ts source modules share the /api/ prefix in dev.
+    proxy: { '^/api/(?![^?]*\\.tsx?(\\?|$))': `http://127.0.0.1:${process.env.PORT ?? 3000}` },
+  },
 });
