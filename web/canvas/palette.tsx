@@ -1,0 +1,99 @@
+import { Tooltip } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { NodeCategory, NodeTypeInfo } from '../api/types';
+import { useLang } from '../i18n';
+import { NodeIcon } from './node-icon';
+
+const GROUPS: NodeCategory[] = ['trigger', 'flow', 'action'];
+
+interface Props {
+  nodeTypes: NodeTypeInfo[];
+  disabled?: boolean;
+  /** while dragging, so the canvas can highlight the edge a drop would split */
+  onDragMove(type: string, clientX: number, clientY: number): void;
+  onDrop(type: string, clientX: number, clientY: number): void;
+  /** a click without dragging adds the node after the selection */
+  onClickAdd(type: string): void;
+}
+
+/**
+ * The node palette, grouped by category. Dragging uses pointer events (not HTML5 drag-and-drop)
+ * so the drop point is exact and a drop onto an edge can insert the node there.
+ */
+export function Palette({ nodeTypes, disabled, onDragMove, onDrop, onClickAdd }: Props) {
+  const { t } = useTranslation();
+  const { pick } = useLang();
+  const [ghost, setGhost] = useState<{ type: NodeTypeInfo; x: number; y: number } | null>(null);
+  const drag = useRef<{ type: NodeTypeInfo; x0: number; y0: number; moving: boolean } | null>(null);
+  const handlers = useRef({ onDragMove, onDrop, onClickAdd });
+  handlers.current = { onDragMove, onDrop, onClickAdd };
+
+  useEffect(() => {
+    const move = (e: PointerEvent) => {
+      const d = drag.current;
+      if (!d) return;
+      if (!d.moving && Math.hypot(e.clientX - d.x0, e.clientY - d.y0) < 5) return;
+      d.moving = true;
+      setGhost({ type: d.type, x: e.clientX, y: e.clientY });
+      handlers.current.onDragMove(d.type.type, e.clientX, e.clientY);
+    };
+    const up = (e: PointerEvent) => {
+      const d = drag.current;
+      if (!d) return;
+      drag.current = null;
+      setGhost(null);
+      document.body.classList.remove('yt-dragging');
+      if (d.moving) handlers.current.onDrop(d.type.type, e.clientX, e.clientY);
+      else handlers.current.onClickAdd(d.type.type);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+    return () => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+    };
+  }, []);
+
+  return (
+    <aside className="yt-palette" data-testid="palette">
+      {GROUPS.map((g) => {
+        const items = nodeTypes.filter((n) => n.category === g);
+        if (items.length === 0) return null;
+        return (
+          <section key={g} className="yt-palette__group">
+            <div className="yt-palette__group-title">{t(`palette.${g}`)}</div>
+            {items.map((n) => (
+              <Tooltip key={n.type} title={pick(n.description)} placement="right" mouseEnterDelay={0.6}>
+                <div
+                  className={`yt-palette__item${disabled ? ' is-disabled' : ''}`}
+                  data-testid={`palette-${n.type}`}
+                  onPointerDown={(e) => {
+                    if (disabled || e.button !== 0) return;
+                    e.preventDefault();
+                    document.body.classList.add('yt-dragging');
+                    drag.current = { type: n, x0: e.clientX, y0: e.clientY, moving: false };
+                  }}
+                >
+                  <span className="yt-palette__icon" style={{ color: n.color, background: `${n.color}14` }}>
+                    <NodeIcon name={n.icon} />
+                  </span>
+                  <span className="yt-palette__label">{pick(n.title)}</span>
+                </div>
+              </Tooltip>
+            ))}
+          </section>
+        );
+      })}
+      <div className="yt-palette__hint">{t('palette.hint')}</div>
+      {ghost && (
+        <div className="yt-drag-ghost" style={{ left: ghost.x, top: ghost.y, borderColor: ghost.type.color }}>
+          <span className="yt-palette__icon" style={{ color: ghost.type.color }}>
+            <NodeIcon name={ghost.type.icon} />
+          </span>
+          {pick(ghost.type.title)}
+        </div>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,321 @@
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Form, Input, InputNumber, Select, Switch } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { JsonSchema } from '../api/types';
+import { useLang } from '../i18n';
+import { type FormEnv, FormEnvContext, useFormEnv } from './form-context';
+import { defaultFor, type FieldSpec, fieldsFor, humanize, newItemId } from './schema-fields';
+import { ConditionsEditor } from './widgets/conditions-editor';
+import { CouponPicker } from './widgets/coupon-picker';
+import { DurationInput } from './widgets/duration-input';
+import { EventPicker } from './widgets/event-picker';
+import { FiltersEditor } from './widgets/filters-editor';
+import { JsonInput } from './widgets/json-input';
+import { KeyValueEditor } from './widgets/key-value-editor';
+import { MessageBody } from './widgets/message-body';
+import { TagPicker } from './widgets/tag-picker';
+
+const PRIMITIVE = new Set(['text', 'number', 'enum', 'boolean']);
+
+/**
+ * A node's config form, generated from its JSON Schema. Every node type, built-in or custom,
+ * gets its form here; the widget for a field is chosen by `x-widget` or by the schema's shape.
+ */
+export function ConfigForm({
+  schema,
+  value,
+  onChange,
+  env,
+}: {
+  schema: JsonSchema;
+  value: Record<string, unknown>;
+  onChange(v: Record<string, unknown>): void;
+  env: Omit<FormEnv, 'config'>;
+}) {
+  const fields = fieldsFor(schema);
+  const { t } = useTranslation();
+  return (
+    <FormEnvContext.Provider value={{ ...env, config: value }}>
+      <Form layout="vertical" requiredMark="optional" className="yt-form" component="div">
+        {fields.length === 0 && <div className="yt-muted">{t('form.noConfig')}</div>}
+        <FieldList fields={fields} value={value} onChange={onChange} path="" />
+      </Form>
+    </FormEnvContext.Provider>
+  );
+}
+
+function FieldList({
+  fields,
+  value,
+  onChange,
+  path,
+}: {
+  fields: FieldSpec[];
+  value: Record<string, unknown>;
+  onChange(v: Record<string, unknown>): void;
+  path: string;
+}) {
+  return (
+    <>
+      {fields
+        .filter((f) => !f.autoId)
+        .map((f) => (
+          <FieldItem
+            key={f.key}
+            field={f}
+            path={path ? `${path}.${f.key}` : f.key}
+            value={value?.[f.key]}
+            onChange={(v) => {
+              const next = { ...(value ?? {}) };
+              if (v === undefined || (v === '' && !f.required)) delete next[f.key];
+              else next[f.key] = v;
+              onChange(next);
+            }}
+          />
+        ))}
+    </>
+  );
+}
+
+function FieldItem({
+  field,
+  path,
+  value,
+  onChange,
+}: {
+  field: FieldSpec;
+  path: string;
+  value: unknown;
+  onChange(v: unknown): void;
+}) {
+  const { pick } = useLang();
+  const env = useFormEnv();
+  const errors = [...env.errors.entries()]
+    .filter(([p]) => p === path || p.startsWith(`${path}.`))
+    .flatMap(([, m]) => m);
+  const label = field.label ? pick(field.label) : humanize(field.key);
+  return (
+    <Form.Item
+      label={label}
+      required={field.required}
+      tooltip={field.description}
+      validateStatus={errors.length ? 'error' : undefined}
+      help={errors.length ? errors.join('；') : undefined}
+      data-testid={`field-${path}`}
+    >
+      <FieldInput field={field} path={path} value={value} onChange={onChange} />
+    </Form.Item>
+  );
+}
+
+function FieldInput({
+  field,
+  path,
+  value,
+  onChange,
+}: {
+  field: FieldSpec;
+  path: string;
+  value: unknown;
+  onChange(v: unknown): void;
+}) {
+  const { t } = useTranslation();
+  const env = useFormEnv();
+  const disabled = env.readOnly;
+  const testId = `input-${path}`;
+  const s = field.schema;
+  switch (field.kind) {
+    case 'text':
+      return (
+        <Input
+          value={(value as string) ?? ''}
+          onChange={(e) => onChange(e.target.value)}
+          disabled={disabled}
+          data-testid={testId}
+        />
+      );
+    case 'textarea':
+      return (
+        <Input.TextArea
+          value={(value as string) ?? ''}
+          autoSize={{ minRows: 2, maxRows: 8 }}
+          onChange={(e) => onChange(e.target.value)}
+          disabled={disabled}
+          data-testid={testId}
+        />
+      );
+    case 'number':
+      return (
+        <InputNumber
+          value={value as number}
+          min={typeof s.minimum === 'number' ? s.minimum : undefined}
+          max={typeof s.maximum === 'number' && s.maximum < Number.MAX_SAFE_INTEGER ? s.maximum : undefined}
+          precision={s.type === 'integer' ? 0 : undefined}
+          onChange={(v) => onChange(v ?? undefined)}
+          disabled={disabled}
+          data-testid={testId}
+          style={{ width: '100%' }}
+        />
+      );
+    case 'boolean':
+      return <Switch checked={!!value} onChange={onChange} disabled={disabled} data-testid={testId} />;
+    case 'enum':
+    case 'channel':
+      return (
+        <Select
+          value={value as string}
+          onChange={onChange}
+          disabled={disabled}
+          data-testid={testId}
+          options={(field.options ?? (s.enum as string[]) ?? []).map((o) => ({
+            value: o,
+            label: t(`enum.${o}`, { defaultValue: o }),
+          }))}
+        />
+      );
+    case 'duration':
+      return (
+        <DurationInput
+          value={value as { amount?: number; unit?: string }}
+          onChange={onChange}
+          schema={s}
+          disabled={disabled}
+          testId={testId}
+        />
+      );
+    case 'tags':
+    case 'stringList':
+      return (
+        <TagPicker
+          value={value as string[]}
+          onChange={(v) => onChange((v as string[]).length ? v : undefined)}
+          disabled={disabled}
+          testId={testId}
+        />
+      );
+    case 'event':
+      return <EventPicker value={value as string} onChange={onChange} disabled={disabled} testId={testId} />;
+    case 'couponTemplate':
+      return <CouponPicker value={value as string} onChange={onChange} disabled={disabled} testId={testId} />;
+    case 'messageBody':
+      return <MessageBody value={value as string} onChange={onChange} disabled={disabled} testId={testId} />;
+    case 'conditions':
+      return (
+        <ConditionsEditor value={value as never} onChange={onChange} disabled={disabled} testId={testId} />
+      );
+    case 'filters': {
+      const ops = (s.items?.properties?.op?.enum as string[] | undefined) ?? [
+        'eq',
+        'neq',
+        'gt',
+        'gte',
+        'lt',
+        'lte',
+      ];
+      return (
+        <FiltersEditor
+          value={value as never}
+          onChange={onChange}
+          ops={ops}
+          disabled={disabled}
+          testId={testId}
+        />
+      );
+    }
+    case 'keyValue':
+      return (
+        <KeyValueEditor
+          value={value as Record<string, unknown>}
+          onChange={onChange}
+          disabled={disabled}
+          testId={testId}
+        />
+      );
+    case 'object':
+      return (
+        <div className="yt-subform">
+          <FieldList
+            fields={field.fields ?? []}
+            value={(value as Record<string, unknown>) ?? {}}
+            onChange={onChange}
+            path={path}
+          />
+        </div>
+      );
+    case 'list':
+      return (
+        <ListInput field={field} path={path} value={value as Record<string, unknown>[]} onChange={onChange} />
+      );
+    default:
+      return <JsonInput value={value} onChange={onChange} disabled={disabled} testId={testId} />;
+  }
+}
+
+/** Arrays of objects (split variants, custom lists): compact rows when the items are simple, cards otherwise. */
+function ListInput({
+  field,
+  path,
+  value,
+  onChange,
+}: {
+  field: FieldSpec;
+  path: string;
+  value: Record<string, unknown>[] | undefined;
+  onChange(v: unknown): void;
+}) {
+  const { t } = useTranslation();
+  const env = useFormEnv();
+  const items = value ?? [];
+  const itemFields = field.fields ?? [];
+  const idField = itemFields.find((f) => f.autoId);
+  const visible = itemFields.filter((f) => !f.autoId);
+  const compact = visible.length <= 3 && visible.every((f) => PRIMITIVE.has(f.kind));
+  const add = () => {
+    const item = (field.schema.items ? defaultFor(field.schema.items) : {}) as Record<string, unknown>;
+    if (idField)
+      item[idField.key] = newItemId(
+        'v',
+        items.map((i) => String(i[idField.key] ?? '')),
+      );
+    onChange([...items, item]);
+  };
+  return (
+    <div className="yt-rows" data-testid={`input-${path}`}>
+      {items.map((item, i) => {
+        const key = idField ? String(item[idField.key]) : String(i);
+        const setItem = (v: Record<string, unknown>) => onChange(items.map((x, j) => (j === i ? v : x)));
+        return (
+          <div key={key} className={compact ? 'yt-row yt-list-row' : 'yt-list-card'}>
+            {compact ? (
+              visible.map((f) => (
+                <div key={f.key} className="yt-list-cell" title={f.label ? undefined : f.key}>
+                  <FieldInput
+                    field={f}
+                    path={`${path}.${i}.${f.key}`}
+                    value={item[f.key]}
+                    onChange={(v) => setItem({ ...item, [f.key]: v })}
+                  />
+                </div>
+              ))
+            ) : (
+              <FieldList fields={itemFields} value={item} onChange={setItem} path={`${path}.${i}`} />
+            )}
+            {!env.readOnly && (
+              <Button
+                type="text"
+                icon={<DeleteOutlined />}
+                aria-label={t('form.remove')}
+                onClick={() => onChange(items.filter((_, j) => j !== i))}
+              />
+            )}
+          </div>
+        );
+      })}
+      {!env.readOnly && (
+        <Button size="small" icon={<PlusOutlined />} onClick={add}>
+          {t('form.addItem')}
+        </Button>
+      )}
+    </div>
+  );
+}

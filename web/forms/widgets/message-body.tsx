@@ -1,0 +1,96 @@
+import { Button, Card, Input, Space, Typography } from 'antd';
+import type { TextAreaRef } from 'antd/es/input/TextArea';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { useFormEnv } from '../form-context';
+
+const VARIABLES = ['member.name', 'coupon.code', 'member.attributes.city'];
+
+/** Message body: text with one-click variable insertion and a live preview rendered by the server for a sample member. */
+export function MessageBody({
+  value,
+  onChange,
+  disabled,
+  testId,
+}: {
+  value: string | undefined;
+  onChange(v: string): void;
+  disabled?: boolean;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  const env = useFormEnv();
+  const ref = useRef<TextAreaRef>(null);
+  const [preview, setPreview] = useState<{ body: string; title: string | null } | null>(null);
+  const body = value ?? '';
+  const title = typeof env.config.title === 'string' ? env.config.title : undefined;
+
+  useEffect(() => {
+    if (!body.trim()) {
+      setPreview(null);
+      return;
+    }
+    const ctl = new AbortController();
+    const timer = setTimeout(() => {
+      api.render({ body, title }, { signal: ctl.signal }).then(setPreview, () => undefined);
+    }, 350);
+    return () => {
+      clearTimeout(timer);
+      ctl.abort();
+    };
+  }, [body, title]);
+
+  const insert = (variable: string) => {
+    const el = ref.current?.resizableTextArea?.textArea;
+    const token = `{{${variable}}}`;
+    const start = el?.selectionStart ?? body.length;
+    const end = el?.selectionEnd ?? body.length;
+    onChange(body.slice(0, start) + token + body.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + token.length, start + token.length);
+    });
+  };
+
+  return (
+    <div className="yt-message">
+      <Input.TextArea
+        ref={ref}
+        value={body}
+        onChange={(e) => onChange(e.target.value)}
+        autoSize={{ minRows: 3, maxRows: 8 }}
+        disabled={disabled}
+        placeholder={t('form.bodyPlaceholder')}
+        data-testid={testId}
+        showCount
+        maxLength={500}
+      />
+      {!disabled && (
+        <Space size={4} wrap className="yt-message__vars">
+          <Typography.Text type="secondary">{t('form.insertVariable')}</Typography.Text>
+          {VARIABLES.map((v) => (
+            <Button key={v} size="small" onClick={() => insert(v)} data-testid={`insert-${v}`}>
+              {t(`variables.${v}`, { defaultValue: v })}
+            </Button>
+          ))}
+        </Space>
+      )}
+      <Card
+        size="small"
+        className="yt-message__preview"
+        title={t('form.preview')}
+        data-testid="message-preview"
+      >
+        {preview ? (
+          <>
+            {preview.title && <div className="yt-message__preview-title">{preview.title}</div>}
+            <div className="yt-message__preview-body">{preview.body}</div>
+          </>
+        ) : (
+          <Typography.Text type="secondary">{t('form.previewEmpty')}</Typography.Text>
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,392 @@
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  getNodesBounds,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+} from '@xyflow/react';
+import { App, Spin } from 'antd';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api } from '../api/client';
+import type { JourneyDetail, JourneyNodeStats } from '../api/types';
+import { ConfigPanel } from '../canvas/config-panel';
+import { nearestEdge } from '../canvas/edit-ops';
+import { EditorViewContext } from '../canvas/editor-context';
+import { JourneyNode } from '../canvas/journey-node';
+import { layoutDocument } from '../canvas/layout';
+import { Palette } from '../canvas/palette';
+import { ProblemsPanel } from '../canvas/problems-panel';
+import { useAutosave } from '../canvas/use-autosave';
+import { NODE_W, useFlowEditor } from '../canvas/use-flow-editor';
+import { useShortcuts } from '../canvas/use-shortcuts';
+import { useValidation } from '../canvas/use-validation';
+import { useLang } from '../i18n';
+import { useCatalog } from '../shell/catalog';
+import { EditorToolbar } from './editor-toolbar';
+import { PublishModal } from './publish-modal';
+
+export function EditorPage(props: { journeyId: string; version?: number }) {
+  return (
+    <ReactFlowProvider>
+      <Editor {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function Editor({ journeyId, version }: { journeyId: string; version?: number }) {
+  const { t } = useTranslation();
+  const { lang } = useLang();
+  const { message } = App.useApp();
+  const catalog = useCatalog();
+  const flow = useReactFlow();
+  const readOnly = version !== undefined;
+  const [journey, setJourney] = useState<JourneyDetail | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [panelId, setPanelId] = useState<string | null>(null);
+  const [problemsOpen, setProblemsOpen] = useState(false);
+  const [publishing, setPublishing] = useState(false);
+  const [dropEdge, setDropEdge] = useState<string | null>(null);
+  const [stats, setStats] = useState<JourneyNodeStats | null>(null);
+  const [showStats, setShowStats] = useState(false);
+  const canvasRef = useRef<HTMLDivElement>(null);
+
+  const autosave = useAutosave(journeyId, !readOnly, () =>
+    setJourney((j) => (j ? { ...j, hasUnpublishedChanges: true } : j)),
+  );
+  const validation = useValidation(journeyId, !readOnly);
+  const editor = useFlowEditor(catalog.byType, lang, (doc) => {
+    autosave.schedule(doc);
+    validation.schedule(doc);
+  });
+
+  /** Fit the journey, but never so small that Chinese summaries become unreadable: then show its top. */
+  const initialView = useCallback(() => {
+    const nodes = flow.getNodes();
+    const el = canvasRef.current;
+    if (!el || nodes.length === 0) return;
+    const b = getNodesBounds(nodes);
+    const { width, height } = el.getBoundingClientRect();
+    const fit = Math.min((width - 80) / b.width, (height - 80) / b.height);
+    const zoom = Math.max(0.8, Math.min(1, fit));
+    const x = width / 2 - (b.x + b.width / 2) * zoom;
+    const y = fit >= 0.8 ? height / 2 - (b.y + b.height / 2) * zoom : 32 - b.y * zoom;
+    void flow.setViewport({ x, y, zoom });
+  }, [flow]);
+
+  const reloadJourney = useCallback(() => api.journey(journeyId).then(setJourney), [journeyId]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: load once per journey/version
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      try {
+        const j = await api.journey(journeyId);
+        const doc = version !== undefined ? (await api.version(journeyId, version)).document : j.document;
+        if (!live) return;
+        setJourney(j);
+        editor.load(doc ?? { nodes: [], edges: [] });
+        if (version === undefined) validation.schedule(doc ?? { nodes: [], edges: [] }, 0);
+        setTimeout(() => initialView(), 60);
+      } catch (e) {
+        if (live) setLoadError((e as Error).message);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [journeyId, version]);
+
+  useEffect(() => {
+    if (!showStats) return;
+    let live = true;
+    const load = () =>
+      api.stats(journeyId).then(
+        (s) => live && setStats(s),
+        () => undefined,
+      );
+    load();
+    const timer = setInterval(load, 10_000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [showStats, journeyId]);
+
+  // One component for every type; the map only changes when a type appears that the registry lacks.
+  const typeKey = [...new Set(editor.nodes.map((n) => n.type))].sort().join('|');
+  const nodeTypes = useMemo(() => {
+    const map: Record<string, typeof JourneyNode> = {};
+    for (const t of [...catalog.nodeTypes.map((nt) => nt.type), ...typeKey.split('|')])
+      if (t) map[t] = JourneyNode;
+    return map;
+  }, [catalog.nodeTypes, typeKey]);
+
+  const view = useMemo(
+    () => ({
+      problemsByNode: readOnly ? new Map() : validation.problemsByNode,
+      stats: showStats ? (stats?.nodes ?? null) : null,
+      readOnly,
+    }),
+    [readOnly, validation.problemsByNode, showStats, stats],
+  );
+
+  /** The edge a drop at this screen point would split: what is under the pointer, else the nearest line. */
+  const edgeAt = useCallback(
+    (clientX: number, clientY: number): string | null => {
+      for (const el of document.elementsFromPoint(clientX, clientY)) {
+        const edgeEl = el.closest('.react-flow__edge');
+        if (edgeEl) return edgeEl.getAttribute('data-id');
+      }
+      const p = flow.screenToFlowPosition({ x: clientX, y: clientY });
+      const byId = new Map(editor.nodes.map((n) => [n.id, n]));
+      const segments = editor.edges.flatMap((e) => {
+        const s = byId.get(e.source);
+        const tg = byId.get(e.target);
+        if (!s || !tg) return [];
+        const sw = s.measured?.width ?? NODE_W;
+        const sh = s.measured?.height ?? 80;
+        const tw = tg.measured?.width ?? NODE_W;
+        return [
+          {
+            id: e.id,
+            from: { x: s.position.x + sw / 2, y: s.position.y + sh },
+            to: { x: tg.position.x + tw / 2, y: tg.position.y },
+          },
+        ];
+      });
+      return nearestEdge(p, segments, 16 / flow.getZoom());
+    },
+    [flow, editor.nodes, editor.edges],
+  );
+
+  const insideCanvas = (x: number, y: number) => {
+    const r = canvasRef.current?.getBoundingClientRect();
+    return !!r && x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+  };
+
+  const onPaletteDrop = (type: string, x: number, y: number) => {
+    setDropEdge(null);
+    if (!insideCanvas(x, y)) return;
+    const edgeId = edgeAt(x, y);
+    const id = editor.addNode(type, flow.screenToFlowPosition({ x, y }), { edgeId });
+    if (id) setPanelId(id);
+  };
+
+  const onPaletteClick = (type: string) => {
+    const selected = editor.nodes.find((n) => n.selected);
+    let at: { x: number; y: number };
+    if (selected) {
+      at = {
+        x: selected.position.x + (selected.measured?.width ?? NODE_W) / 2,
+        y: selected.position.y + (selected.measured?.height ?? 80) + 110,
+      };
+    } else {
+      const r = canvasRef.current!.getBoundingClientRect();
+      at = flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 3 });
+      if (editor.nodes.length) at.y += editor.nodes.length * 8;
+    }
+    const id = editor.addNode(type, at, { after: selected?.id });
+    if (id) setPanelId(id);
+  };
+
+  const autoLayout = async () => {
+    const doc = editor.currentDoc();
+    const byId = new Map(editor.nodes.map((n) => [n.id, n]));
+    const positions = await layoutDocument(
+      doc,
+      (id) => ({
+        width: byId.get(id)?.measured?.width ?? NODE_W,
+        height: byId.get(id)?.measured?.height ?? 84,
+      }),
+      (id) => editor.outputIds(byId.get(id)!),
+    );
+    editor.setPositions(positions);
+    requestAnimationFrame(() => flow.fitView({ padding: 0.2, maxZoom: 1, duration: 300 }));
+  };
+
+  const focusNode = (id: string) => {
+    const n = editor.nodes.find((x) => x.id === id);
+    if (!n) return;
+    editor.setNodes((ns) => ns.map((x) => ({ ...x, selected: x.id === id })));
+    setPanelId(id);
+    const w = n.measured?.width ?? NODE_W;
+    const h = n.measured?.height ?? 80;
+    // keep the node clear of the config panel on the right
+    void flow.setCenter(n.position.x + w / 2 + 160, n.position.y + h / 2, {
+      zoom: Math.max(flow.getZoom(), 0.9),
+      duration: 300,
+    });
+  };
+
+  const startPublish = async () => {
+    await autosave.flush();
+    if (validation.problems.length > 0) {
+      setProblemsOpen(true);
+      message.warning(t('publish.blocked', { count: validation.problems.length }));
+      return;
+    }
+    setPublishing(true);
+  };
+
+  const publish = async (note: string) => {
+    try {
+      await autosave.flush();
+      const r = await api.publish(journeyId, note || undefined);
+      message.success(t('publish.done', { version: r.version }));
+      setPublishing(false);
+      await reloadJourney();
+    } catch (e) {
+      if (e instanceof ApiError && e.errors) {
+        validation.setProblems(e.errors);
+        setProblemsOpen(true);
+        setPublishing(false);
+        message.error(t('publish.blocked', { count: e.errors.length }));
+      } else message.error((e as Error).message);
+    }
+  };
+
+  useShortcuts(!readOnly, {
+    undo: editor.undo,
+    redo: editor.redo,
+    copy: () => editor.copy() && message.info(t('editor.copied'), 1),
+    paste: editor.paste,
+    save: () => void autosave.flush(),
+    layout: () => void autoLayout(),
+    escape: () => setPanelId(null),
+  });
+
+  const panelNode = panelId ? editor.nodes.find((n) => n.id === panelId) : undefined;
+  const edges = useMemo(
+    () =>
+      dropEdge
+        ? editor.edges.map((e) =>
+            e.id === dropEdge ? { ...e, className: 'is-drop-target', animated: true } : e,
+          )
+        : editor.edges,
+    [editor.edges, dropEdge],
+  );
+
+  if (loadError) return <div className="yt-page yt-error-text">{loadError}</div>;
+  if (!journey || !catalog.loaded)
+    return (
+      <div className="yt-center">
+        <Spin />
+      </div>
+    );
+
+  return (
+    <div className="yt-editor">
+      <EditorToolbar
+        journey={journey}
+        version={version}
+        saveStatus={autosave.status}
+        canUndo={editor.canUndo}
+        canRedo={editor.canRedo}
+        showStats={showStats}
+        onShowStats={setShowStats}
+        onUndo={editor.undo}
+        onRedo={editor.redo}
+        onLayout={autoLayout}
+        onPublish={startPublish}
+        onRename={async (name) => {
+          await api.updateJourney(journeyId, { name });
+          await reloadJourney();
+        }}
+        onLifecycle={async (action) => {
+          await api.lifecycle(journeyId, action);
+          await reloadJourney();
+        }}
+      />
+      <div className="yt-editor__body">
+        <Palette
+          nodeTypes={catalog.nodeTypes}
+          disabled={readOnly}
+          onDragMove={(_, x, y) => setDropEdge(insideCanvas(x, y) ? edgeAt(x, y) : null)}
+          onDrop={onPaletteDrop}
+          onClickAdd={onPaletteClick}
+        />
+        <div className="yt-canvas" ref={canvasRef} data-testid="canvas">
+          <EditorViewContext.Provider value={view}>
+            <ReactFlow
+              nodes={editor.nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              onNodesChange={editor.onNodesChange}
+              onEdgesChange={editor.onEdgesChange}
+              onConnect={editor.onConnect}
+              onNodeDragStop={editor.onNodeDragStop}
+              onNodeClick={(_, n) => setPanelId(n.id)}
+              onPaneClick={() => setPanelId(null)}
+              nodesDraggable={!readOnly}
+              nodesConnectable={!readOnly}
+              edgesReconnectable={false}
+              deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
+              multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+              defaultEdgeOptions={{ type: 'smoothstep', style: { strokeWidth: 1.6 } }}
+              connectionLineStyle={{ strokeWidth: 1.6, stroke: '#1f6feb' }}
+              minZoom={0.15}
+              maxZoom={2}
+              snapToGrid
+              snapGrid={[8, 8]}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#d5dbe5" />
+              <Controls position="bottom-right" showInteractive={false} />
+              <MiniMap
+                position="top-right"
+                pannable
+                zoomable
+                nodeColor={(n) => catalog.byType.get(n.type ?? '')?.color ?? '#bbb'}
+                nodeStrokeWidth={0}
+                style={{ width: 160, height: 100 }}
+                className={panelNode ? 'is-hidden' : ''}
+              />
+            </ReactFlow>
+          </EditorViewContext.Provider>
+          {editor.nodes.length === 0 && !readOnly && (
+            <div className="yt-empty-canvas">
+              <div className="yt-empty-canvas__title">{t('editor.emptyTitle')}</div>
+              <div>{t('editor.emptyHint')}</div>
+            </div>
+          )}
+          {!readOnly && (
+            <ProblemsPanel
+              problems={validation.problems}
+              nodes={editor.nodes}
+              byType={catalog.byType}
+              open={problemsOpen}
+              validating={validation.validating}
+              onToggle={setProblemsOpen}
+              onFocus={focusNode}
+            />
+          )}
+          {panelNode && (
+            <ConfigPanel
+              key={panelNode.id}
+              node={panelNode}
+              nodeType={catalog.byType.get(panelNode.type ?? '')}
+              problems={validation.problemsByNode.get(panelNode.id) ?? []}
+              readOnly={readOnly}
+              onChange={(data) => editor.updateConfig(panelNode.id, data)}
+              onDelete={() => {
+                editor.removeNodes([panelNode.id]);
+                setPanelId(null);
+              }}
+              onClose={() => setPanelId(null)}
+            />
+          )}
+        </div>
+      </div>
+      <PublishModal
+        open={publishing}
+        journey={journey}
+        onCancel={() => setPublishing(false)}
+        onPublish={publish}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,221 @@
+import {
+  ApartmentOutlined,
+  ArrowLeftOutlined,
+  BarChartOutlined,
+  CheckOutlined,
+  CloudUploadOutlined,
+  HistoryOutlined,
+  LoadingOutlined,
+  PauseCircleOutlined,
+  PlayCircleOutlined,
+  QuestionCircleOutlined,
+  RedoOutlined,
+  TeamOutlined,
+  UndoOutlined,
+  WarningOutlined,
+} from '@ant-design/icons';
+import { Button, Divider, Dropdown, Popover, Space, Tag, Tooltip, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { JourneyDetail } from '../api/types';
+import type { SaveStatus } from '../canvas/use-autosave';
+import { LangSwitch } from '../shell/app-shell';
+import { formatTime, statusColor } from '../shell/format';
+import { navigate, paths } from '../shell/router';
+
+const SHORTCUTS = ['undo', 'redo', 'copy', 'paste', 'delete', 'layout', 'save', 'multi'];
+
+export function EditorToolbar({
+  journey,
+  version,
+  saveStatus,
+  canUndo,
+  canRedo,
+  showStats,
+  onShowStats,
+  onUndo,
+  onRedo,
+  onLayout,
+  onPublish,
+  onRename,
+  onLifecycle,
+}: {
+  journey: JourneyDetail;
+  version?: number;
+  saveStatus: SaveStatus;
+  canUndo: boolean;
+  canRedo: boolean;
+  showStats: boolean;
+  onShowStats(v: boolean): void;
+  onUndo(): void;
+  onRedo(): void;
+  onLayout(): void;
+  onPublish(): void;
+  onRename(name: string): Promise<void>;
+  onLifecycle(action: 'pause' | 'resume'): Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const readOnly = version !== undefined;
+  const saveText = {
+    saved: (
+      <>
+        <CheckOutlined /> {t('editor.saved')}
+      </>
+    ),
+    pending: t('editor.pending'),
+    saving: (
+      <>
+        <LoadingOutlined /> {t('editor.saving')}
+      </>
+    ),
+    error: (
+      <>
+        <WarningOutlined /> {t('editor.saveError')}
+      </>
+    ),
+  }[saveStatus];
+
+  return (
+    <header className="yt-toolbar">
+      <Tooltip title={t('editor.back')}>
+        <Button type="text" icon={<ArrowLeftOutlined />} href={paths.journeys()} data-testid="back" />
+      </Tooltip>
+      <div className="yt-toolbar__name">
+        <Typography.Text
+          strong
+          ellipsis
+          editable={
+            readOnly ? false : { onChange: (v) => v.trim() && v !== journey.name && void onRename(v.trim()) }
+          }
+          data-testid="journey-name"
+        >
+          {journey.name}
+        </Typography.Text>
+      </div>
+      <Tag color={statusColor[journey.status]} data-testid="editor-status">
+        {t(`status.${journey.status}`)}
+      </Tag>
+      {journey.currentVersion !== null && <Tag>v{journey.currentVersion}</Tag>}
+      {readOnly ? (
+        <Tag color="purple" data-testid="readonly-banner">
+          {t('editor.viewingVersion', { version })}
+        </Tag>
+      ) : (
+        journey.currentVersion !== null &&
+        journey.hasUnpublishedChanges && <Tag color="gold">{t('journeys.unpublished')}</Tag>
+      )}
+      {!readOnly && (
+        <span className={`yt-save yt-save--${saveStatus}`} data-testid="save-status" data-status={saveStatus}>
+          {saveText}
+        </span>
+      )}
+      <div className="yt-toolbar__spacer" />
+      {!readOnly && (
+        <Space size={2}>
+          <Tooltip title={`${t('editor.undo')} (Ctrl+Z)`}>
+            <Button
+              type="text"
+              icon={<UndoOutlined />}
+              disabled={!canUndo}
+              onClick={onUndo}
+              data-testid="undo"
+            />
+          </Tooltip>
+          <Tooltip title={`${t('editor.redo')} (Ctrl+Shift+Z)`}>
+            <Button
+              type="text"
+              icon={<RedoOutlined />}
+              disabled={!canRedo}
+              onClick={onRedo}
+              data-testid="redo"
+            />
+          </Tooltip>
+          <Tooltip title={`${t('editor.layout')} (Shift+L)`}>
+            <Button type="text" icon={<ApartmentOutlined />} onClick={onLayout} data-testid="auto-layout" />
+          </Tooltip>
+          <Popover
+            title={t('shortcuts.title')}
+            content={
+              <table className="yt-shortcuts">
+                <tbody>
+                  {SHORTCUTS.map((k) => (
+                    <tr key={k}>
+                      <td>{t(`shortcuts.${k}.keys`)}</td>
+                      <td>{t(`shortcuts.${k}.what`)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            }
+          >
+            <Button type="text" icon={<QuestionCircleOutlined />} />
+          </Popover>
+        </Space>
+      )}
+      <Divider orientation="vertical" />
+      {journey.currentVersion !== null && (
+        <Tooltip title={t('editor.stats')}>
+          <Button
+            type={showStats ? 'primary' : 'text'}
+            ghost={showStats}
+            icon={<BarChartOutlined />}
+            onClick={() => onShowStats(!showStats)}
+            data-testid="toggle-stats"
+          />
+        </Tooltip>
+      )}
+      <Tooltip title={t('journeys.runs')}>
+        <Button type="text" icon={<TeamOutlined />} href={paths.journeyRuns(journey.id)} />
+      </Tooltip>
+      <Dropdown
+        trigger={['click']}
+        menu={{
+          items: [
+            ...(readOnly
+              ? [{ key: 'draft', label: t('editor.backToDraft') }, { type: 'divider' as const }]
+              : []),
+            ...(journey.versions.length === 0
+              ? [{ key: 'none', disabled: true, label: t('editor.noVersions') }]
+              : [...journey.versions]
+                  .sort((a, b) => b.version - a.version)
+                  .map((v) => ({
+                    key: String(v.version),
+                    label: (
+                      <div className="yt-version-item" data-testid={`version-${v.version}`}>
+                        <strong>v{v.version}</strong>{' '}
+                        <span className="yt-muted">{formatTime(v.publishedAt)}</span>
+                        {v.note && <div className="yt-muted yt-ellipsis">{v.note}</div>}
+                      </div>
+                    ),
+                  }))),
+          ],
+          onClick: ({ key }) =>
+            navigate(key === 'draft' ? paths.editor(journey.id) : paths.version(journey.id, Number(key))),
+        }}
+      >
+        <Button icon={<HistoryOutlined />} data-testid="versions">
+          {t('editor.versions')}
+        </Button>
+      </Dropdown>
+      {journey.status === 'active' && (
+        <Button icon={<PauseCircleOutlined />} onClick={() => void onLifecycle('pause')}>
+          {t('journeys.pause')}
+        </Button>
+      )}
+      {journey.status === 'paused' && (
+        <Button icon={<PlayCircleOutlined />} onClick={() => void onLifecycle('resume')}>
+          {t('journeys.resume')}
+        </Button>
+      )}
+      {readOnly ? (
+        <Button type="primary" onClick={() => navigate(paths.editor(journey.id))}>
+          {t('editor.backToDraft')}
+        </Button>
+      ) : (
+        <Button type="primary" icon={<CloudUploadOutlined />} onClick={onPublish} data-testid="publish">
+          {t('editor.publish')}
+        </Button>
+      )}
+      <LangSwitch />
+    </header>
+  );
+}

@@ -1,0 +1,39 @@
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Button, Select, Space, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import { paths } from '../shell/router';
+import { useAsync } from '../shell/use-async';
+import { RunsTable } from './runs-table';
+
+const STATUSES = ['running', 'waiting', 'completed', 'exited', 'failed', 'cancelled'];
+
+export function JourneyRunsPage({ journeyId }: { journeyId: string }) {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState<string | undefined>();
+  const journey = useAsync(() => api.journey(journeyId), [journeyId]);
+  const runs = useAsync(() => api.runs({ journeyId, status }), [journeyId, status]);
+  return (
+    <div className="yt-page">
+      <div className="yt-page__head">
+        <Space>
+          <Button type="text" icon={<ArrowLeftOutlined />} href={paths.editor(journeyId)} />
+          <Typography.Title level={3}>{t('runs.title', { name: journey.data?.name ?? '' })}</Typography.Title>
+        </Space>
+        <Space>
+          <Select
+            allowClear
+            placeholder={t('runs.allStatuses')}
+            value={status}
+            onChange={setStatus}
+            style={{ width: 140 }}
+            options={STATUSES.map((s) => ({ value: s, label: t(`runStatus.${s}`) }))}
+          />
+          <Button onClick={runs.reload}>{t('common.refresh')}</Button>
+        </Space>
+      </div>
+      <RunsTable runs={runs.data ?? []} loading={runs.loading} onChanged={runs.reload} show="journey" />
+    </div>
+  );
+}

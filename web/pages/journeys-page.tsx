@@ -1,0 +1,131 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import type { JourneySummary } from '../api/types';
+import { formatTime, statusColor } from '../shell/format';
+import { paths } from '../shell/router';
+import { useAsync } from '../shell/use-async';
+import { CreateJourneyModal } from './create-journey-modal';
+
+export function JourneysPage() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const list = useAsync(() => api.journeys(), []);
+  const [creating, setCreating] = useState(false);
+
+  const act = async (id: string, action: 'pause' | 'resume' | 'archive') => {
+    try {
+      await api.lifecycle(id, action);
+      message.success(t(`journeys.done.${action}`));
+      list.reload();
+    } catch (e) {
+      message.error((e as Error).message);
+    }
+  };
+
+  return (
+    <div className="yt-page">
+      <div className="yt-page__head">
+        <div>
+          <Typography.Title level={3}>{t('journeys.title')}</Typography.Title>
+          <Typography.Text type="secondary">{t('journeys.subtitle')}</Typography.Text>
+        </div>
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => setCreating(true)}
+          data-testid="new-journey"
+        >
+          {t('journeys.new')}
+        </Button>
+      </div>
+      <Table<JourneySummary>
+        rowKey="id"
+        loading={list.loading && !list.data}
+        dataSource={list.data ?? []}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        locale={{ emptyText: t('journeys.empty') }}
+        columns={[
+          {
+            title: t('journeys.col.name'),
+            dataIndex: 'name',
+            render: (name: string, j) => (
+              <div>
+                <a href={paths.editor(j.id)} data-testid={`journey-link-${j.id}`}>
+                  {name}
+                </a>
+                {j.description && <div className="yt-muted yt-ellipsis">{j.description}</div>}
+              </div>
+            ),
+          },
+          {
+            title: t('journeys.col.status'),
+            dataIndex: 'status',
+            width: 170,
+            render: (s: string, j) => (
+              <Space size={4} wrap>
+                <Tag color={statusColor[s]} data-testid="journey-status">
+                  {t(`status.${s}`)}
+                </Tag>
+                {j.hasUnpublishedChanges && j.currentVersion !== null && (
+                  <Tag color="gold">{t('journeys.unpublished')}</Tag>
+                )}
+              </Space>
+            ),
+          },
+          {
+            title: t('journeys.col.version'),
+            dataIndex: 'currentVersion',
+            width: 80,
+            render: (v: number | null) => (v === null ? '—' : `v${v}`),
+          },
+          {
+            title: t('journeys.col.entered'),
+            width: 100,
+            align: 'right',
+            render: (_, j) => j.stats.entered.toLocaleString(),
+          },
+          {
+            title: t('journeys.col.active'),
+            width: 100,
+            align: 'right',
+            render: (_, j) => j.stats.active.toLocaleString(),
+          },
+          { title: t('journeys.col.updated'), dataIndex: 'updatedAt', width: 150, render: formatTime },
+          {
+            title: t('journeys.col.actions'),
+            width: 220,
+            render: (_, j) => (
+              <Space size={0} wrap>
+                <Button type="link" size="small" href={paths.editor(j.id)}>
+                  {t('journeys.edit')}
+                </Button>
+                <Button type="link" size="small" href={paths.journeyRuns(j.id)}>
+                  {t('journeys.runs')}
+                </Button>
+                {j.status === 'active' && (
+                  <Button type="link" size="small" onClick={() => act(j.id, 'pause')}>
+                    {t('journeys.pause')}
+                  </Button>
+                )}
+                {j.status === 'paused' && (
+                  <Button type="link" size="small" onClick={() => act(j.id, 'resume')}>
+                    {t('journeys.resume')}
+                  </Button>
+                )}
+                {j.status !== 'archived' && (
+                  <Button type="link" size="small" danger onClick={() => act(j.id, 'archive')}>
+                    {t('journeys.archive')}
+                  </Button>
+                )}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <CreateJourneyModal open={creating} onClose={() => setCreating(false)} />
+    </div>
+  );
+}

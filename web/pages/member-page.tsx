@@ -1,0 +1,124 @@
+import { Card, Col, Descriptions, Empty, Input, List, Row, Space, Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import type { Coupon, Message } from '../api/types';
+import { formatTime, statusColor } from '../shell/format';
+import { navigate, paths } from '../shell/router';
+import { useAsync } from '../shell/use-async';
+import { RunsTable } from './runs-table';
+
+/** Ops view of one member: profile, every journey run with its path, messages sent and coupons. */
+export function MemberPage({ externalId }: { externalId?: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="yt-page">
+      <div className="yt-page__head">
+        <Typography.Title level={3}>{t('member.title')}</Typography.Title>
+        <Input.Search
+          key={externalId}
+          defaultValue={externalId}
+          placeholder={t('member.searchPlaceholder')}
+          enterButton={t('member.search')}
+          onSearch={(v) => v.trim() && navigate(paths.member(v.trim()))}
+          style={{ width: 420 }}
+          data-testid="member-search"
+        />
+      </div>
+      {externalId ? <MemberDetail externalId={externalId} /> : <Empty description={t('member.hint')} />}
+    </div>
+  );
+}
+
+function MemberDetail({ externalId }: { externalId: string }) {
+  const { t } = useTranslation();
+  const member = useAsync(() => api.member(externalId), [externalId]);
+  const runs = useAsync(() => api.runs({ memberId: externalId }), [externalId]);
+  const messages = useAsync(() => api.messages({ memberId: externalId }), [externalId]);
+  const coupons = useAsync(() => api.coupons(externalId), [externalId]);
+  if (member.error) return <Empty description={t('member.notFound', { id: externalId })} />;
+  const m = member.data;
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <Card loading={!m} size="small">
+        {m && (
+          <Descriptions column={3} size="small" title={m.name ?? m.externalId} data-testid="member-profile">
+            <Descriptions.Item label={t('member.externalId')}>{m.externalId}</Descriptions.Item>
+            <Descriptions.Item label={t('member.phone')}>{m.phone ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('member.email')}>{m.email ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('member.tags')} span={3}>
+              {m.tags.length ? m.tags.map((tag) => <Tag key={tag}>{tag}</Tag>) : '—'}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('member.attributes')} span={3}>
+              <span className="yt-mono">
+                {Object.entries(m.attributes)
+                  .map(([k, v]) => `${k}: ${String(v)}`)
+                  .join(' · ') || '—'}
+              </span>
+            </Descriptions.Item>
+          </Descriptions>
+        )}
+      </Card>
+      <Card size="small" title={t('member.runs')}>
+        <RunsTable runs={runs.data ?? []} loading={runs.loading} onChanged={runs.reload} show="member" />
+      </Card>
+      <Row gutter={16}>
+        <Col span={14}>
+          <Card size="small" title={t('member.messages')}>
+            <List<Message>
+              dataSource={messages.data ?? []}
+              loading={messages.loading}
+              locale={{ emptyText: t('member.noMessages') }}
+              data-testid="member-messages"
+              renderItem={(msg) => (
+                <List.Item data-testid="member-message">
+                  <List.Item.Meta
+                    title={
+                      <Space size={6}>
+                        <Tag>{t(`enum.${msg.channel}`, { defaultValue: msg.channel })}</Tag>
+                        <Tag color={statusColor[msg.status]}>{t(`msgStatus.${msg.status}`)}</Tag>
+                        <span className="yt-muted">{formatTime(msg.createdAt)}</span>
+                      </Space>
+                    }
+                    description={
+                      <div>
+                        {msg.title && <strong>{msg.title} </strong>}
+                        <span className="yt-message-body">{msg.body}</span>
+                        {msg.skipReason && <div className="yt-muted">{msg.skipReason}</div>}
+                      </div>
+                    }
+                  />
+                </List.Item>
+              )}
+            />
+          </Card>
+        </Col>
+        <Col span={10}>
+          <Card size="small" title={t('member.coupons')}>
+            <Table<Coupon>
+              size="small"
+              rowKey="code"
+              pagination={false}
+              dataSource={coupons.data ?? []}
+              locale={{ emptyText: t('member.noCoupons') }}
+              columns={[
+                {
+                  title: t('member.couponCode'),
+                  dataIndex: 'code',
+                  render: (c: string) => <span className="yt-mono">{c}</span>,
+                },
+                {
+                  title: t('runs.status'),
+                  dataIndex: 'status',
+                  render: (s: string) => (
+                    <Tag color={statusColor[s]}>{t(`couponStatus.${s}`, { defaultValue: s })}</Tag>
+                  ),
+                },
+                { title: t('member.expires'), dataIndex: 'expiresAt', render: formatTime },
+              ]}
+            />
+          </Card>
+        </Col>
+      </Row>
+    </Space>
+  );
+}

@@ -1,0 +1,82 @@
+import { App as AntApp, ConfigProvider, Layout, Menu, Segmented } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useTranslation } from 'react-i18next';
+import { setLang, useLang } from '../i18n';
+import { EditorPage } from '../pages/editor-page';
+import { JourneyRunsPage } from '../pages/journey-runs-page';
+import { JourneysPage } from '../pages/journeys-page';
+import { MemberPage } from '../pages/member-page';
+import { CatalogProvider } from './catalog';
+import { paths, useRoute } from './router';
+
+const theme = {
+  token: {
+    colorPrimary: '#1f6feb',
+    borderRadius: 8,
+    fontFamily:
+      '-apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Segoe UI", Roboto, sans-serif',
+  },
+};
+
+export function LangSwitch() {
+  const { lang } = useLang();
+  return (
+    <Segmented
+      size="small"
+      data-testid="lang-switch"
+      value={lang}
+      onChange={(v) => setLang(v as 'zh' | 'en')}
+      options={[
+        { label: '中文', value: 'zh' },
+        { label: 'EN', value: 'en' },
+      ]}
+    />
+  );
+}
+
+function Shell() {
+  const { t } = useTranslation();
+  const route = useRoute();
+  if (route.name === 'editor')
+    return <EditorPage key={`${route.journeyId}:${route.version ?? ''}`} {...route} />;
+  const selected = route.name === 'member' ? 'members' : 'journeys';
+  return (
+    <Layout className="yt-shell">
+      <Layout.Header className="yt-header">
+        <a className="yt-brand" href={paths.journeys()}>
+          <span className="yt-brand__mark">鱼</span>
+          {t('app.name')}
+        </a>
+        <Menu
+          mode="horizontal"
+          selectedKeys={[selected]}
+          className="yt-nav"
+          items={[
+            { key: 'journeys', label: <a href={paths.journeys()}>{t('nav.journeys')}</a> },
+            { key: 'members', label: <a href={paths.member()}>{t('nav.members')}</a> },
+          ]}
+        />
+        <LangSwitch />
+      </Layout.Header>
+      <Layout.Content className="yt-content">
+        {route.name === 'journeys' && <JourneysPage />}
+        {route.name === 'journeyRuns' && <JourneyRunsPage journeyId={route.journeyId} />}
+        {route.name === 'member' && <MemberPage externalId={route.externalId} />}
+      </Layout.Content>
+    </Layout>
+  );
+}
+
+export function AppShell() {
+  const { lang } = useLang();
+  return (
+    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={theme}>
+      <AntApp>
+        <CatalogProvider>
+          <Shell />
+        </CatalogProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,52 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { api } from '../api/client';
+import type { CouponTemplate, NodeTypeInfo } from '../api/types';
+
+/** Everything the editor looks things up in: node types and the suggestion lists. Loaded once, refreshable. */
+export interface Catalog {
+  nodeTypes: NodeTypeInfo[];
+  byType: Map<string, NodeTypeInfo>;
+  tags: string[];
+  events: string[];
+  couponTemplates: CouponTemplate[];
+  loaded: boolean;
+  error: string | null;
+  refresh(): void;
+}
+
+const CatalogContext = createContext<Catalog | null>(null);
+
+export function CatalogProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState({
+    nodeTypes: [] as NodeTypeInfo[],
+    tags: [] as string[],
+    events: [] as string[],
+    couponTemplates: [] as CouponTemplate[],
+    loaded: false,
+    error: null as string | null,
+  });
+  const refresh = useCallback(() => {
+    Promise.all([
+      api.nodeTypes(),
+      api.tags().catch(() => []),
+      api.eventNames().catch(() => []),
+      api.couponTemplates().catch(() => []),
+    ])
+      .then(([nodeTypes, tags, events, couponTemplates]) =>
+        setState({ nodeTypes, tags, events, couponTemplates, loaded: true, error: null }),
+      )
+      .catch((e: Error) => setState((s) => ({ ...s, loaded: true, error: e.message })));
+  }, []);
+  useEffect(refresh, [refresh]);
+  const value = useMemo(
+    () => ({ ...state, byType: new Map(state.nodeTypes.map((t) => [t.type, t])), refresh }),
+    [state, refresh],
+  );
+  return <CatalogContext.Provider value={value}>{children}</CatalogContext.Provider>;
+}
+
+export function useCatalog(): Catalog {
+  const c = useContext(CatalogContext);
+  if (!c) throw new Error('useCatalog outside CatalogProvider');
+  return c;
+}

@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react';
+
+/** The routes of the app, read from the URL hash so the API server needs no fallback route. */
+export type Route =
+  | { name: 'journeys' }
+  | { name: 'editor'; journeyId: string; version?: number }
+  | { name: 'journeyRuns'; journeyId: string }
+  | { name: 'member'; externalId?: string };
+
+export function parseHash(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'journeys' && parts[1]) {
+    if (parts[2] === 'runs') return { name: 'journeyRuns', journeyId: parts[1] };
+    if (parts[2] === 'versions' && parts[3])
+      return { name: 'editor', journeyId: parts[1], version: Number(parts[3]) };
+    return { name: 'editor', journeyId: parts[1] };
+  }
+  if (parts[0] === 'members') return { name: 'member', externalId: parts[1] };
+  return { name: 'journeys' };
+}
+
+export const paths = {
+  journeys: () => '#/journeys',
+  editor: (id: string) => `#/journeys/${encodeURIComponent(id)}`,
+  version: (id: string, v: number) => `#/journeys/${encodeURIComponent(id)}/versions/${v}`,
+  journeyRuns: (id: string) => `#/journeys/${encodeURIComponent(id)}/runs`,
+  member: (externalId?: string) => (externalId ? `#/members/${encodeURIComponent(externalId)}` : '#/members'),
+};
+
+export function navigate(hash: string): void {
+  window.location.hash = hash;
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseHash(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseHash(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
