@@ -35,14 +35,18 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<unkno
   );
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function main() {
   const stops: (() => Promise<unknown>)[] = [];
   const dbName = `yutang_bench_${randomBytes(3).toString('hex')}`;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'yutang-bench-')), log: () => {} });
+    const embedded = await startEmbeddedPostgres({
+      dataDir: mkdtempSync(join(tmpdir(), 'yutang-bench-')),
+      log: () => {},
+    });
     stops.push(embedded.stop);
     adminUrl = embedded.url;
   }
@@ -64,7 +68,14 @@ async function main() {
   const bundlePath = await buildWorkflowBundle(join(tmpdir(), `yutang-bench-bundle-${process.pid}.js`));
   const registry = await loadNodeRegistry();
   const taskQueue = `bench-${randomBytes(3).toString('hex')}`;
-  const { worker, close } = await createJourneyWorker({ db, registry, address: temporal.address, namespace: 'default', taskQueue, bundlePath });
+  const { worker, close } = await createJourneyWorker({
+    db,
+    registry,
+    address: temporal.address,
+    namespace: 'default',
+    taskQueue,
+    bundlePath,
+  });
   const running = worker.run();
   stops.unshift(async () => {
     worker.shutdown();
@@ -74,13 +85,20 @@ async function main() {
   const connection = await Connection.connect({ address: temporal.address });
   stops.unshift(() => connection.close());
   const client = new Client({ connection });
-  const app = new Hono().route('/api', createApi({ db, registry, temporal: { client, taskQueue, namespace: 'default', uiUrl: null } }));
+  const app = new Hono().route(
+    '/api',
+    createApi({ db, registry, temporal: { client, taskQueue, namespace: 'default', uiUrl: null } }),
+  );
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   stops.unshift(() => new Promise((r) => server.close(r)));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(base + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${path} → ${res.status} ${await res.text()}`);
     return res.json() as Promise<any>;
   };
@@ -89,31 +107,49 @@ async function main() {
     await post(`/journeys/${j.id}/publish`, {});
     return j.id as string;
   };
-  const n = (id: string, type: string, data: Record<string, unknown> = {}) => ({ id, type, position: { x: 0, y: 0 }, data });
+  const n = (id: string, type: string, data: Record<string, unknown> = {}) => ({
+    id,
+    type,
+    position: { x: 0, y: 0 },
+    data,
+  });
   const e = (s: string, t: string) => ({ id: `${s}-${t}`, source: s, sourceHandle: 'next', target: t });
 
   // Warm-up: the first workflows pay for sandbox and connection set-up.
-  await pool(Array.from({ length: 20 }, (_, i) => i), 20, (i) =>
-    client.workflow.execute('baselineRun', { taskQueue, workflowId: `warm-${taskQueue}-${i}` }),
+  await pool(
+    Array.from({ length: 20 }, (_, i) => i),
+    20,
+    (i) => client.workflow.execute('baselineRun', { taskQueue, workflowId: `warm-${taskQueue}-${i}` }),
   );
 
   // 1. The floor: start a workflow that runs one empty activity and completes.
   let t0 = performance.now();
-  await pool(Array.from({ length: N }, (_, i) => i), CONCURRENCY, (i) =>
-    client.workflow.execute('baselineRun', { taskQueue, workflowId: `base-${taskQueue}-${i}` }),
+  await pool(
+    Array.from({ length: N }, (_, i) => i),
+    CONCURRENCY,
+    (i) => client.workflow.execute('baselineRun', { taskQueue, workflowId: `base-${taskQueue}-${i}` }),
   );
   const baseSeconds = (performance.now() - t0) / 1000;
 
   // 2. A short journey: trigger → tag → message → exit, entered through the HTTP API.
   const journeyId = await publish('bench short', {
-    nodes: [n('t', 'trigger.event', { event: 'bench_signup' }), n('tag', 'tag', { add: ['bench'] }), n('msg', 'message', { channel: 'push', body: 'hi {{member.externalId}}' }), n('x', 'exit')],
+    nodes: [
+      n('t', 'trigger.event', { event: 'bench_signup' }),
+      n('tag', 'tag', { add: ['bench'] }),
+      n('msg', 'message', { channel: 'push', body: 'hi {{member.externalId}}' }),
+      n('x', 'exit'),
+    ],
     edges: [e('t', 'tag'), e('tag', 'msg'), e('msg', 'x')],
   });
   t0 = performance.now();
   let enteredAt = 0;
-  await pool(Array.from({ length: N }, (_, i) => i), CONCURRENCY, async (i) => {
-    await post('/events', { memberId: `b${i}`, name: 'bench_signup', id: `bench-${i}` });
-  });
+  await pool(
+    Array.from({ length: N }, (_, i) => i),
+    CONCURRENCY,
+    async (i) => {
+      await post('/events', { memberId: `b${i}`, name: 'bench_signup', id: `bench-${i}` });
+    },
+  );
   enteredAt = performance.now();
   for (;;) {
     const row = await db
@@ -137,17 +173,35 @@ async function main() {
       n('x', 'exit'),
       n('x2', 'exit'),
     ],
-    edges: [e('t', 'w'), { id: 'w-m', source: 'w', sourceHandle: 'matched', target: 'm' }, { id: 'w-x2', source: 'w', sourceHandle: 'timeout', target: 'x2' }, e('m', 'x')],
+    edges: [
+      e('t', 'w'),
+      { id: 'w-m', source: 'w', sourceHandle: 'matched', target: 'm' },
+      { id: 'w-x2', source: 'w', sourceHandle: 'timeout', target: 'x2' },
+      e('m', 'x'),
+    ],
   });
-  await pool(Array.from({ length: LATENCY_N }, (_, i) => i), CONCURRENCY, (i) => post('/events', { memberId: `l${i}`, name: 'lat_enter', id: `lat-enter-${i}` }));
+  await pool(
+    Array.from({ length: LATENCY_N }, (_, i) => i),
+    CONCURRENCY,
+    (i) => post('/events', { memberId: `l${i}`, name: 'lat_enter', id: `lat-enter-${i}` }),
+  );
   for (;;) {
-    const row = await db.selectFrom('runs').select(sql<number>`count(*)`.as('n')).where('journey_id', '=', latJourney).where('status', '=', 'waiting').executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('runs')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('journey_id', '=', latJourney)
+      .where('status', '=', 'waiting')
+      .executeTakeFirstOrThrow();
     if (row.n >= LATENCY_N) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   // Also an event that *starts* a run and is messaged at once (trigger → message): the full entry path.
   const entryJourney = await publish('bench entry latency', {
-    nodes: [n('t', 'trigger.event', { event: 'entry_go' }), n('m', 'message', { channel: 'push', body: 'welcome' }), n('x', 'exit')],
+    nodes: [
+      n('t', 'trigger.event', { event: 'entry_go' }),
+      n('m', 'message', { channel: 'push', body: 'welcome' }),
+      n('x', 'exit'),
+    ],
     edges: [e('t', 'm'), e('m', 'x')],
   });
   const signalLat: number[] = [];
@@ -179,13 +233,25 @@ async function main() {
   const baseRate = N / baseSeconds;
   const journeyRate = N / journeySeconds;
   console.log('');
-  console.log(`Yutang benchmark · N=${N} · concurrency ${CONCURRENCY} · Temporal ${temporal.source} · Postgres ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}`);
+  console.log(
+    `Yutang benchmark · N=${N} · concurrency ${CONCURRENCY} · Temporal ${temporal.source} · Postgres ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}`,
+  );
   console.log('─'.repeat(78));
-  console.log(`empty workflow (start → 1 no-op activity → complete)   ${baseRate.toFixed(1).padStart(8)} runs/s   (${baseSeconds.toFixed(2)} s)`);
-  console.log(`journey trigger → tag → message → exit, via HTTP API   ${journeyRate.toFixed(1).padStart(8)} members/s (${journeySeconds.toFixed(2)} s; all ${N} entered in ${enterSeconds.toFixed(2)} s)`);
-  console.log(`ratio journey / empty workflow                          ${(journeyRate / baseRate).toFixed(2).padStart(8)}`);
-  console.log(`event → message delivered, member already waiting      p50 ${pct(signalLat, 50)} ms · p99 ${pct(signalLat, 99)} ms (n=${LATENCY_N})`);
-  console.log(`event → message delivered, event starts the run         p50 ${pct(entryLat, 50)} ms · p99 ${pct(entryLat, 99)} ms (n=${LATENCY_N})`);
+  console.log(
+    `empty workflow (start → 1 no-op activity → complete)   ${baseRate.toFixed(1).padStart(8)} runs/s   (${baseSeconds.toFixed(2)} s)`,
+  );
+  console.log(
+    `journey trigger → tag → message → exit, via HTTP API   ${journeyRate.toFixed(1).padStart(8)} members/s (${journeySeconds.toFixed(2)} s; all ${N} entered in ${enterSeconds.toFixed(2)} s)`,
+  );
+  console.log(
+    `ratio journey / empty workflow                          ${(journeyRate / baseRate).toFixed(2).padStart(8)}`,
+  );
+  console.log(
+    `event → message delivered, member already waiting      p50 ${pct(signalLat, 50)} ms · p99 ${pct(signalLat, 99)} ms (n=${LATENCY_N})`,
+  );
+  console.log(
+    `event → message delivered, event starts the run         p50 ${pct(entryLat, 50)} ms · p99 ${pct(entryLat, 99)} ms (n=${LATENCY_N})`,
+  );
   console.log('');
 
   for (const stop of stops) await stop().catch((err) => console.error(err));

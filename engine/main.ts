@@ -19,7 +19,8 @@ import { createJourneyWorker } from './worker/start-worker.js';
  */
 async function main() {
   const mode = (process.argv[2] ?? 'all') as 'all' | 'api' | 'worker';
-  if (!['all', 'api', 'worker'].includes(mode)) throw new Error(`unknown mode ${mode}: use all, api or worker`);
+  if (!['all', 'api', 'worker'].includes(mode))
+    throw new Error(`unknown mode ${mode}: use all, api or worker`);
   const dataDir = resolve(process.env.YUTANG_DATA_DIR ?? 'data');
   const port = Number(process.env.PORT ?? 3000);
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
@@ -32,12 +33,22 @@ async function main() {
   stops.unshift(() => db.destroy());
   await migrateToLatestOrThrow(db);
 
-  const temporal = await ensureTemporal({ dbFile: resolve(dataDir, 'temporal.db'), namespace, log: (l) => console.log(l) });
+  const temporal = await ensureTemporal({
+    dbFile: resolve(dataDir, 'temporal.db'),
+    namespace,
+    log: (l) => console.log(l),
+  });
   stops.push(() => temporal.stop());
   const registry = await loadNodeRegistry();
 
   if (mode === 'all' || mode === 'worker') {
-    const { worker, close } = await createJourneyWorker({ db, registry, address: temporal.address, namespace, taskQueue });
+    const { worker, close } = await createJourneyWorker({
+      db,
+      registry,
+      address: temporal.address,
+      namespace,
+      taskQueue,
+    });
     const running = worker.run();
     stops.unshift(async () => {
       worker.shutdown();
@@ -63,14 +74,18 @@ async function main() {
       // Client-side routes fall back to the app shell.
       app.get('*', serveStatic({ path: 'dist/web/index.html' }));
     } else {
-      app.get('/', (c) => c.text('The web UI is not built: run `npm run build:web` (npm start does it for you).'));
+      app.get('/', (c) =>
+        c.text('The web UI is not built: run `npm run build:web` (npm start does it for you).'),
+      );
     }
     stops.unshift(startEventSweeper(db, temporalDeps));
     const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' });
     stops.unshift(() => new Promise((r) => server.close(() => r(undefined))));
     console.log(`Yutang listening on http://localhost:${port}`);
   }
-  console.log(`Yutang ${mode} ready · Postgres: ${database.source} · Temporal: ${temporal.address} (${temporal.source})${temporal.uiUrl ? ` · Temporal UI: ${temporal.uiUrl}` : ''}`);
+  console.log(
+    `Yutang ${mode} ready · Postgres: ${database.source} · Temporal: ${temporal.address} (${temporal.source})${temporal.uiUrl ? ` · Temporal UI: ${temporal.uiUrl}` : ''}`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { MemberFacts } from './core/conditions.js';
 import type { RunStatus, StepRecord } from './core/interpreter.js';
@@ -53,7 +53,12 @@ export function createActivities(deps: ActivityDeps) {
       } catch (err) {
         const e = err as Error & { code?: string };
         if (NON_RETRYABLE.has(e.name)) {
-          throw ApplicationFailure.create({ message: e.message, type: e.name, nonRetryable: true, details: [e.code] });
+          throw ApplicationFailure.create({
+            message: e.message,
+            type: e.name,
+            nonRetryable: true,
+            details: [e.code],
+          });
         }
         throw err;
       }
@@ -65,7 +70,11 @@ export function createActivities(deps: ActivityDeps) {
         .select(['attributes', 'name', 'email', 'phone', 'timezone'])
         .where('id', '=', input.memberId)
         .executeTakeFirstOrThrow();
-      const tags = await deps.db.selectFrom('member_tags').select('tag').where('member_id', '=', input.memberId).execute();
+      const tags = await deps.db
+        .selectFrom('member_tags')
+        .select('tag')
+        .where('member_id', '=', input.memberId)
+        .execute();
       return { tags: tags.map((t) => t.tag), attributes: member.attributes ?? {} };
     },
 

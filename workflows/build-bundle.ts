@@ -8,7 +8,10 @@ export const defaultBundlePath = resolve(here, '../dist/workflow-bundle.js');
 
 /** Workers load this pre-built bundle: no webpack at worker start, the same code in every worker. */
 export async function buildWorkflowBundle(outFile = defaultBundlePath): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: resolve(here, 'index.ts'), logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: resolve(here, 'index.ts'),
+    logger: quietLogger,
+  });
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, code);
   return outFile;

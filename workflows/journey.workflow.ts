@@ -9,7 +9,15 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { JourneyActivities } from './activities.js';
-import { type Command, type Input, initialState, type MemberEvent, type RunState, type StepRecord, step } from './core/interpreter.js';
+import {
+  type Command,
+  type Input,
+  initialState,
+  type MemberEvent,
+  type RunState,
+  type StepRecord,
+  step,
+} from './core/interpreter.js';
 import type { Plan } from './plan.js';
 
 export interface JourneyRunInput {
@@ -30,7 +38,12 @@ export const stateQuery = defineQuery<RunState>('state');
 // A worker that dies mid-effect is noticed after startToCloseTimeout; the retry reuses the effect's key.
 const { runAction } = proxyActivities<JourneyActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 6,
+  },
 });
 // Bookkeeping is local: no extra task round-trip per step.
 const { recordProgress, loadMemberFacts } = proxyLocalActivities<JourneyActivities>({
@@ -46,8 +59,12 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
   let cancelReason: string | null = null;
   let retryRequested = false;
   setHandler(memberEventSignal, (event) => void inbox.push(event));
-  setHandler(cancelSignal, (reason) => void (cancelReason ??= reason || 'cancelled'));
-  setHandler(retrySignal, () => void (retryRequested = true));
+  setHandler(cancelSignal, (reason) => {
+    cancelReason ??= reason || 'cancelled';
+  });
+  setHandler(retrySignal, () => {
+    retryRequested = true;
+  });
   setHandler(stateQuery, () => state);
 
   let unrecorded: StepRecord[] = [];
@@ -65,7 +82,8 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
     const steps = unrecorded;
     unrecorded = [];
     recordedKey = key;
-    const finished = state.status === 'completed' || state.status === 'exited' || state.status === 'cancelled';
+    const finished =
+      state.status === 'completed' || state.status === 'exited' || state.status === 'cancelled';
     await recordProgress({
       workspaceId: input.workspaceId,
       runId: input.runId,
@@ -81,7 +99,8 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
 
   let command = feed({ type: 'start', now: Date.now() });
   for (;;) {
-    if (cancelReason !== null && command.type !== 'end') command = feed({ type: 'cancel', reason: cancelReason, now: Date.now() });
+    if (cancelReason !== null && command.type !== 'end')
+      command = feed({ type: 'cancel', reason: cancelReason, now: Date.now() });
     while (inbox.length > 0 && command.type !== 'end') {
       command = feed({ type: 'event', event: inbox.shift()!, now: Date.now() });
     }
@@ -104,7 +123,14 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
             visit: command.visit,
             vars: state.vars,
           });
-          command = feed({ type: 'actionDone', nodeId, output: result.output, detail: result.detail, vars: result.vars, now: Date.now() });
+          command = feed({
+            type: 'actionDone',
+            nodeId,
+            output: result.output,
+            detail: result.detail,
+            vars: result.vars,
+            now: Date.now(),
+          });
         } catch (err) {
           if (!(err instanceof ActivityFailure)) throw err;
           const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
@@ -121,7 +147,8 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
       }
       case 'wait': {
         const remaining = command.until - Date.now();
-        const woken = remaining > 0 && (await condition(() => inbox.length > 0 || cancelReason !== null, remaining));
+        const woken =
+          remaining > 0 && (await condition(() => inbox.length > 0 || cancelReason !== null, remaining));
         if (!woken) command = feed({ type: 'timer', now: Date.now() });
         break;
       }

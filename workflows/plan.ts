@@ -5,7 +5,14 @@
  */
 
 /** How the interpreter treats a node. Control kinds run inside the workflow; `action` runs as an activity. */
-export type PlanNodeKind = 'trigger' | 'wait.duration' | 'wait.event' | 'branch' | 'split' | 'exit' | 'action';
+export type PlanNodeKind =
+  | 'trigger'
+  | 'wait.duration'
+  | 'wait.event'
+  | 'branch'
+  | 'split'
+  | 'exit'
+  | 'action';
 
 export type DurationUnit = 'seconds' | 'minutes' | 'hours' | 'days';
 export interface Duration {

@@ -16,12 +16,16 @@ describe('workflow replay against recorded histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
   });
 
-  it.each(files)('%s replays deterministically', async (file) => {
-    const history = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    await Worker.runReplayHistory(
-      { workflowsPath: join(dirname(fileURLToPath(import.meta.url)), 'index.ts'), replayName: file },
-      history,
-      file,
-    );
-  }, 120_000);
+  it.each(files)(
+    '%s replays deterministically',
+    async (file) => {
+      const history = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      await Worker.runReplayHistory(
+        { workflowsPath: join(dirname(fileURLToPath(import.meta.url)), 'index.ts'), replayName: file },
+        history,
+        file,
+      );
+    },
+    120_000,
+  );
 });

@@ -36,7 +36,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
     .addPrimaryKeyConstraint('member_tags_pk', ['member_id', 'tag'])
     .execute();
-  await db.schema.createIndex('member_tags_workspace_tag_idx').on('member_tags').columns(['workspace_id', 'tag']).execute();
+  await db.schema
+    .createIndex('member_tags_workspace_tag_idx')
+    .on('member_tags')
+    .columns(['workspace_id', 'tag'])
+    .execute();
 
   await db.schema
     .createTable('events')
@@ -52,8 +56,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('process_error', 'text')
     .addUniqueConstraint('events_workspace_client_uq', ['workspace_id', 'client_id'])
     .execute();
-  await db.schema.createIndex('events_member_idx').on('events').columns(['member_id', 'occurred_at']).execute();
-  await db.schema.createIndex('events_workspace_name_idx').on('events').columns(['workspace_id', 'name']).execute();
+  await db.schema
+    .createIndex('events_member_idx')
+    .on('events')
+    .columns(['member_id', 'occurred_at'])
+    .execute();
+  await db.schema
+    .createIndex('events_workspace_name_idx')
+    .on('events')
+    .columns(['workspace_id', 'name'])
+    .execute();
   await db.schema
     .createIndex('events_unprocessed_idx')
     .on('events')
@@ -76,7 +88,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
     .execute();
-  await db.schema.createIndex('journeys_workspace_idx').on('journeys').columns(['workspace_id', 'status']).execute();
+  await db.schema
+    .createIndex('journeys_workspace_idx')
+    .on('journeys')
+    .columns(['workspace_id', 'status'])
+    .execute();
 
   await db.schema
     .createTable('journey_versions')
@@ -116,7 +132,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ended_at', 'timestamptz')
     .addUniqueConstraint('runs_entry_uq', ['journey_id', 'member_id', 'entry_no'])
     .execute();
-  await db.schema.createIndex('runs_journey_status_idx').on('runs').columns(['journey_id', 'status']).execute();
+  await db.schema
+    .createIndex('runs_journey_status_idx')
+    .on('runs')
+    .columns(['journey_id', 'status'])
+    .execute();
   await db.schema.createIndex('runs_member_idx').on('runs').columns(['member_id', 'started_at']).execute();
 
   await db.schema
@@ -145,7 +165,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('to_address', 'text')
     .addColumn('title', 'text')
     .addColumn('body', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('queued','sent','skipped','failed')`))
+    .addColumn('status', 'text', (c) =>
+      c.notNull().check(sql`status in ('queued','sent','skipped','failed')`),
+    )
     .addColumn('skip_reason', 'text')
     .addColumn('provider_message_id', 'text')
     .addColumn('idempotency_key', 'text', (c) => c.notNull())
@@ -153,8 +175,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sent_at', 'timestamptz')
     .addUniqueConstraint('messages_idempotency_uq', ['idempotency_key'])
     .execute();
-  await db.schema.createIndex('messages_member_idx').on('messages').columns(['member_id', 'created_at']).execute();
-  await db.schema.createIndex('messages_journey_idx').on('messages').columns(['journey_id', 'node_id']).execute();
+  await db.schema
+    .createIndex('messages_member_idx')
+    .on('messages')
+    .columns(['member_id', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('messages_journey_idx')
+    .on('messages')
+    .columns(['journey_id', 'node_id'])
+    .execute();
 
   await db.schema
     .createTable('coupon_templates')
@@ -198,7 +228,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
     .execute();
 
-  await db.schema.createIndex('coupons_member_idx').on('coupons').columns(['member_id', 'issued_at']).execute();
+  await db.schema
+    .createIndex('coupons_member_idx')
+    .on('coupons')
+    .columns(['member_id', 'issued_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -24,7 +24,11 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { field?: string; issues?: { field: string; message: string }[]; errors?: Problem[] } = {},
+    readonly extra: {
+      field?: string;
+      issues?: { field: string; message: string }[];
+      errors?: Problem[];
+    } = {},
   ) {
     super(message);
     this.name = 'AppError';

@@ -16,7 +16,8 @@ export function createApi(deps: AppDeps) {
 
   api.use('*', async (c, next) => {
     const ws = c.req.header('x-workspace-id') ?? 'default';
-    if (!WORKSPACE_ID.test(ws)) throw new AppError('invalid_input', 'bad workspace id', { field: 'x-workspace-id' });
+    if (!WORKSPACE_ID.test(ws))
+      throw new AppError('invalid_input', 'bad workspace id', { field: 'x-workspace-id' });
     if (!knownWorkspaces.has(ws)) {
       const row = await deps.db.selectFrom('workspaces').select('id').where('id', '=', ws).executeTakeFirst();
       if (!row) throw new AppError('not_found', `workspace ${ws} not found`);
@@ -37,10 +38,17 @@ export function createApi(deps: AppDeps) {
   });
   api.onError((err, c) => {
     if (err instanceof AppError) return c.json(err.toJSON(), err.status);
-    if (err instanceof HTTPException) return c.json({ error: { code: 'invalid_input', message: err.message } }, err.status);
+    if (err instanceof HTTPException)
+      return c.json({ error: { code: 'invalid_input', message: err.message } }, err.status);
     if (isTemporalUnavailable(err)) {
       console.error(err);
-      return c.json(new AppError('unavailable', 'the workflow engine is not reachable; the request was kept and will be retried').toJSON(), 503);
+      return c.json(
+        new AppError(
+          'unavailable',
+          'the workflow engine is not reachable; the request was kept and will be retried',
+        ).toJSON(),
+        503,
+      );
     }
     console.error(err);
     return c.json(new AppError('internal', 'something went wrong on our side').toJSON(), 500);

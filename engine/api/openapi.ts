@@ -21,7 +21,12 @@ export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = r.path.replace(/:(\w+)/g, '{$1}');
-    const params = [...r.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params = [...r.path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     const queryParams = r.query
       ? Object.entries(r.query.shape).map(([name, schema]) => ({
           name,
@@ -39,7 +44,11 @@ export function openApiDocument() {
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' }) } },
+              content: {
+                'application/json': {
+                  schema: z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' }),
+                },
+              },
             },
           }
         : {}),
@@ -51,7 +60,11 @@ export function openApiDocument() {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Yutang API', version: '1', description: 'Journey automation for private-domain member operations.' },
+    info: {
+      title: 'Yutang API',
+      version: '1',
+      description: 'Journey automation for private-domain member operations.',
+    },
     paths,
   };
 }

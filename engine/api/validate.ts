@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { AppError } from './app-error.js';
 
 function invalid(error: z.ZodError, prefix = ''): AppError {
-  const issues = error.issues.map((i) => ({ field: prefix + i.path.map(String).join('.'), message: i.message }));
+  const issues = error.issues.map((i) => ({
+    field: prefix + i.path.map(String).join('.'),
+    message: i.message,
+  }));
   const first = issues[0];
   return new AppError('invalid_input', first.field ? `${first.field}: ${first.message}` : first.message, {
     field: first.field || undefined,

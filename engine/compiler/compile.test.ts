@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadNodeRegistry, type NodeRegistry } from '../nodes/registry.js';
 import { edge, node, welcomeDocument } from '../testing/documents.js';
-import { type NodeRegistry, loadNodeRegistry } from '../nodes/registry.js';
 import { compileJourney } from './compile.js';
 import type { JourneyDocument } from './document.schema.js';
 
@@ -19,10 +19,17 @@ describe('compileJourney', () => {
     expect(result.errors).toEqual([]);
     expect(result.ok).toBe(true);
     const plan = result.plan!;
-    expect(plan.trigger).toEqual({ nodeId: 'trigger', type: 'trigger.event', config: { event: 'member_registered' } });
+    expect(plan.trigger).toEqual({
+      nodeId: 'trigger',
+      type: 'trigger.event',
+      config: { event: 'member_registered' },
+    });
     expect(plan.nodes.tag.config).toEqual({ add: ['new_member'], remove: [] });
     expect(plan.nodes.coupon.next).toEqual({ issued: 'welcome', unavailable: 'no-stock' });
-    expect(plan.nodes.wait).toMatchObject({ kind: 'wait.event', next: { matched: 'thanks', timeout: 'reminder' } });
+    expect(plan.nodes.wait).toMatchObject({
+      kind: 'wait.event',
+      next: { matched: 'thanks', timeout: 'reminder' },
+    });
     expect(plan.nodes.welcome).toMatchObject({ kind: 'action', typeVersion: 1 });
   });
 
@@ -35,7 +42,10 @@ describe('compileJourney', () => {
 
   it('reports bad config with the zod path as the field', () => {
     const doc = welcomeDocument(TEMPLATE);
-    doc.nodes.find((n) => n.id === 'wait')!.data = { event: 'order_paid', timeout: { amount: -1, unit: 'weeks' } };
+    doc.nodes.find((n) => n.id === 'wait')!.data = {
+      event: 'order_paid',
+      timeout: { amount: -1, unit: 'weeks' },
+    };
     const errors = compileJourney(doc, registry).errors.filter((e) => e.nodeId === 'wait');
     expect(errors.map((e) => [e.code, e.field])).toEqual([
       ['invalid_config', 'timeout.amount'],
@@ -47,7 +57,9 @@ describe('compileJourney', () => {
     const doc = welcomeDocument('');
     doc.nodes.find((n) => n.id === 'tag')!.data = {};
     const errors = compileJourney(doc, registry).errors;
-    expect(errors).toContainEqual(expect.objectContaining({ nodeId: 'coupon', field: 'templateId', code: 'invalid_config' }));
+    expect(errors).toContainEqual(
+      expect.objectContaining({ nodeId: 'coupon', field: 'templateId', code: 'invalid_config' }),
+    );
     expect(errors).toContainEqual(expect.objectContaining({ nodeId: 'tag', field: 'add', code: 'check' }));
   });
 
@@ -71,7 +83,9 @@ describe('compileJourney', () => {
     doc.nodes = doc.nodes.filter((n) => n.id !== 'reminder');
     doc.edges = doc.edges.filter((e) => e.source !== 'reminder');
     const errors = compileJourney(doc, registry).errors;
-    expect(errors).toEqual([expect.objectContaining({ nodeId: 'wait', output: 'timeout', code: 'output_unconnected' })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ nodeId: 'wait', output: 'timeout', code: 'output_unconnected' }),
+    ]);
   });
 
   it('reports edges to nowhere and from outputs that do not exist', () => {
@@ -79,8 +93,12 @@ describe('compileJourney', () => {
     doc.edges.push({ id: 'ghost', source: 'end', sourceHandle: 'next', target: 'nowhere' });
     doc.edges.push({ id: 'bad-handle', source: 'tag', sourceHandle: 'maybe', target: 'end' });
     const errors = compileJourney(doc, registry).errors;
-    expect(errors).toContainEqual(expect.objectContaining({ edgeId: 'ghost', code: 'edge_dangling', nodeId: 'end' }));
-    expect(errors).toContainEqual(expect.objectContaining({ edgeId: 'bad-handle', code: 'edge_dangling', nodeId: 'tag' }));
+    expect(errors).toContainEqual(
+      expect.objectContaining({ edgeId: 'ghost', code: 'edge_dangling', nodeId: 'end' }),
+    );
+    expect(errors).toContainEqual(
+      expect.objectContaining({ edgeId: 'bad-handle', code: 'edge_dangling', nodeId: 'tag' }),
+    );
   });
 
   it('reports duplicate node and edge ids', () => {
@@ -116,7 +134,11 @@ describe('compileJourney', () => {
         node('b', 'branch', {
           conditions: [
             { id: 'vip', label: 'VIP', when: { kind: 'tag', op: 'has', tag: 'vip' } },
-            { id: 'rich', label: '高消费', when: { kind: 'attribute', key: 'spend', op: 'gte', value: 1000 } },
+            {
+              id: 'rich',
+              label: '高消费',
+              when: { kind: 'attribute', key: 'spend', op: 'gte', value: 1000 },
+            },
           ],
         }),
         node('e', 'exit'),
@@ -142,11 +164,18 @@ describe('compileJourney', () => {
   it('never throws and ties every error to a node, on random graphs', () => {
     const types = ['trigger.event', 'tag', 'wait.duration', 'exit', 'branch', 'message', 'nope'];
     const arb = fc
-      .tuple(fc.integer({ min: 0, max: 12 }), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { maxLength: 30 }))
+      .tuple(
+        fc.integer({ min: 0, max: 12 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { maxLength: 30 }),
+      )
       .chain(([n, rawEdges]) =>
         fc.array(fc.constantFrom(...types), { minLength: n, maxLength: n }).map((ts) => {
           const nodes = ts.map((t, i) =>
-            node(`n${i}`, t, t === 'trigger.event' ? { event: 'e' } : t === 'tag' ? { add: ['x'] } : { amount: 1 }),
+            node(
+              `n${i}`,
+              t,
+              t === 'trigger.event' ? { event: 'e' } : t === 'tag' ? { add: ['x'] } : { amount: 1 },
+            ),
           );
           const edges = rawEdges.map(([s, t, h], i) => ({
             id: `e${i}`,

@@ -5,7 +5,9 @@ import type { NodeRegistry } from '../nodes/registry.js';
 import type { JourneyDocument } from './document.schema.js';
 import type { Problem } from './problem.js';
 
-export type CompileResult = { ok: true; plan: Plan; errors: [] } | { ok: false; plan: null; errors: Problem[] };
+export type CompileResult =
+  | { ok: true; plan: Plan; errors: [] }
+  | { ok: false; plan: null; errors: Problem[] };
 
 const WAIT_KINDS = new Set(['wait.duration', 'wait.event']);
 
@@ -26,13 +28,21 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
   const edgeIds = new Set<string>();
   for (const edge of doc.edges) {
     if (edgeIds.has(edge.id)) {
-      errors.push({ nodeId: edge.source, edgeId: edge.id, code: 'duplicate_id', message: `two edges share the id ${edge.id}` });
+      errors.push({
+        nodeId: edge.source,
+        edgeId: edge.id,
+        code: 'duplicate_id',
+        message: `two edges share the id ${edge.id}`,
+      });
     }
     edgeIds.add(edge.id);
   }
 
   // Per node: type, config, node-specific rules, outputs.
-  const compiled = new Map<string, { def: NodeDefinition; config: Record<string, unknown>; outputs: string[] }>();
+  const compiled = new Map<
+    string,
+    { def: NodeDefinition; config: Record<string, unknown>; outputs: string[] }
+  >();
   for (const node of byId.values()) {
     const def = registry.get(node.type);
     if (!def) {
@@ -42,7 +52,11 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
     const parsed = def.config.safeParse(node.data ?? {});
     if (!parsed.success) {
       for (const issue of parsed.error.issues) errors.push(configProblem(node.id, issue));
-      compiled.set(node.id, { def, config: node.data ?? {}, outputs: outputIds(registry, def, node.data ?? {}) });
+      compiled.set(node.id, {
+        def,
+        config: node.data ?? {},
+        outputs: outputIds(registry, def, node.data ?? {}),
+      });
       continue;
     }
     const config = parsed.data as Record<string, unknown>;
@@ -54,10 +68,18 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
 
   const triggers = [...compiled.entries()].filter(([, c]) => c.def.category === 'trigger').map(([id]) => id);
   if (triggers.length === 0) {
-    errors.push({ nodeId: '', code: 'trigger_count', message: 'a journey needs exactly one trigger; add one' });
+    errors.push({
+      nodeId: '',
+      code: 'trigger_count',
+      message: 'a journey needs exactly one trigger; add one',
+    });
   }
   for (const extra of triggers.slice(1)) {
-    errors.push({ nodeId: extra, code: 'trigger_count', message: 'a journey has exactly one trigger; remove this one' });
+    errors.push({
+      nodeId: extra,
+      code: 'trigger_count',
+      message: 'a journey has exactly one trigger; remove this one',
+    });
   }
 
   // Edges: both ends exist, the output exists, nothing points at a trigger, one edge per output.
@@ -67,7 +89,12 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
     const target = byId.get(edge.target);
     if (!byId.has(edge.source) || !target) {
       const nodeId = byId.has(edge.source) ? edge.source : target ? edge.target : '';
-      errors.push({ nodeId, edgeId: edge.id, code: 'edge_dangling', message: 'this connection leads to a node that does not exist' });
+      errors.push({
+        nodeId,
+        edgeId: edge.id,
+        code: 'edge_dangling',
+        message: 'this connection leads to a node that does not exist',
+      });
       continue;
     }
     if (!source) continue; // unknown type: already reported
@@ -83,7 +110,12 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
       continue;
     }
     if (compiled.get(edge.target)?.def.category === 'trigger') {
-      errors.push({ nodeId: edge.target, edgeId: edge.id, code: 'edge_to_trigger', message: 'a trigger cannot have incoming connections' });
+      errors.push({
+        nodeId: edge.target,
+        edgeId: edge.id,
+        code: 'edge_to_trigger',
+        message: 'a trigger cannot have incoming connections',
+      });
       continue;
     }
     const outs = next.get(edge.source) ?? {};
@@ -105,7 +137,12 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
     const outs = next.get(id) ?? {};
     for (const output of c.outputs) {
       if (!outs[output]) {
-        errors.push({ nodeId: id, output, code: 'output_unconnected', message: `output "${output}" is not connected` });
+        errors.push({
+          nodeId: id,
+          output,
+          code: 'output_unconnected',
+          message: `output "${output}" is not connected`,
+        });
       }
     }
   }
@@ -123,14 +160,24 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
     }
     for (const id of byId.keys()) {
       if (!reachable.has(id) && compiled.get(id)?.def.category !== 'trigger') {
-        errors.push({ nodeId: id, code: 'unreachable', message: 'no path from the trigger reaches this node' });
+        errors.push({
+          nodeId: id,
+          code: 'unreachable',
+          message: 'no path from the trigger reaches this node',
+        });
       }
     }
   }
 
   // A cycle must pass a wait, or a member would loop without pause: look for cycles once waits are removed.
-  for (const id of cyclesWithoutWait(next, (nodeId) => WAIT_KINDS.has(compiled.get(nodeId)?.def.kind ?? ''))) {
-    errors.push({ nodeId: id, code: 'cycle_without_wait', message: 'this loop has no wait on it; add a wait node' });
+  for (const id of cyclesWithoutWait(next, (nodeId) =>
+    WAIT_KINDS.has(compiled.get(nodeId)?.def.kind ?? ''),
+  )) {
+    errors.push({
+      nodeId: id,
+      code: 'cycle_without_wait',
+      message: 'this loop has no wait on it; add a wait node',
+    });
   }
 
   if (errors.length > 0 || !start) return { ok: false, plan: null, errors };
@@ -151,7 +198,11 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
   return {
     ok: true,
     errors: [],
-    plan: { planVersion: 1, trigger: { nodeId: start, type: trigger.def.type, config: trigger.config }, nodes },
+    plan: {
+      planVersion: 1,
+      trigger: { nodeId: start, type: trigger.def.type, config: trigger.config },
+      nodes,
+    },
   };
 }
 
@@ -165,7 +216,10 @@ function configProblem(nodeId: string, issue: z.core.$ZodIssue): Problem {
 }
 
 /** Nodes on a cycle in the graph without wait nodes (Tarjan's SCC; iterative to survive big journeys). */
-function cyclesWithoutWait(next: Map<string, Record<string, string>>, isWait: (id: string) => boolean): string[] {
+function cyclesWithoutWait(
+  next: Map<string, Record<string, string>>,
+  isWait: (id: string) => boolean,
+): string[] {
   const succ = (id: string) => Object.values(next.get(id) ?? {}).filter((t) => !isWait(t));
   const nodes = [...new Set([...next.keys(), ...[...next.values()].flatMap((o) => Object.values(o))])].filter(
     (id) => !isWait(id),

@@ -16,7 +16,12 @@ describe('API input', () => {
     ['POST', '/events', { memberId: 'a', name: 'x', occurredAt: 'yesterday' }, 'occurredAt'],
     ['POST', '/events', { memberId: 'a', name: 'x', properties: [1] }, 'properties'],
     ['POST', '/events/batch', { events: [] }, 'events'],
-    ['POST', '/events/batch', { events: [{ memberId: 'a', name: 'ok' }, { memberId: 'b' }] }, 'events.1.name'],
+    [
+      'POST',
+      '/events/batch',
+      { events: [{ memberId: 'a', name: 'ok' }, { memberId: 'b' }] },
+      'events.1.name',
+    ],
     ['PUT', '/members/m-bad', { email: 'not-an-email' }, 'email'],
     ['PUT', '/members/m-bad', { timezone: 'Mars/Olympus' }, 'timezone'],
     ['PUT', '/members/m-bad', { tags: [''] }, 'tags.0'],
@@ -24,7 +29,12 @@ describe('API input', () => {
     ['POST', '/coupon-templates', { name: '券', kind: 'percent', value: 120, validDays: 1 }, 'value'],
     ['POST', '/coupon-templates', { name: '券', kind: 'amount', value: 10, validDays: 0 }, 'validDays'],
     ['POST', '/journeys', { name: '' }, 'name'],
-    ['POST', '/journeys', { name: 'x', document: { nodes: [{ id: 'a' }], edges: [] } }, 'document.nodes.0.type'],
+    [
+      'POST',
+      '/journeys',
+      { name: 'x', document: { nodes: [{ id: 'a' }], edges: [] } },
+      'document.nodes.0.type',
+    ],
     ['POST', '/journeys', { name: 'x', templateId: 'nope' }, 'templateId'],
     ['GET', '/runs?status=sleeping', undefined, 'status'],
     ['GET', '/runs?journeyId=123', undefined, 'journeyId'],
@@ -42,7 +52,13 @@ describe('API input', () => {
   });
 
   it('answers 404 for unknown or malformed ids, and unknown routes', async () => {
-    for (const path of ['/journeys/not-a-uuid', '/journeys/00000000-0000-4000-8000-000000000000', '/runs/xyz', '/members/nobody', '/nope']) {
+    for (const path of [
+      '/journeys/not-a-uuid',
+      '/journeys/00000000-0000-4000-8000-000000000000',
+      '/runs/xyz',
+      '/members/nobody',
+      '/nope',
+    ]) {
       const res = await stack.call('GET', path);
       expect(res.status, path).toBe(404);
       expect(res.body.error.code).toBe('not_found');
@@ -75,8 +91,15 @@ describe('API input', () => {
 
   it('validates a document sent with the request without saving it', async () => {
     const j = await stack.ok('POST', '/journeys', { name: 'draft' });
-    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', { name: '券', kind: 'amount', value: 5, validDays: 1 });
-    const res = await stack.ok('POST', `/journeys/${j.id}/validate`, { document: welcomeDocument(couponTemplate.id) });
+    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
+      name: '券',
+      kind: 'amount',
+      value: 5,
+      validDays: 1,
+    });
+    const res = await stack.ok('POST', `/journeys/${j.id}/validate`, {
+      document: welcomeDocument(couponTemplate.id),
+    });
     expect(res).toEqual({ ok: true, errors: [] });
     expect((await stack.ok('GET', `/journeys/${j.id}`)).document).toEqual({ nodes: [], edges: [] });
   });
@@ -91,22 +114,45 @@ describe('API input', () => {
   it('serves the node registry with JSON Schemas and an OpenAPI document', async () => {
     const { nodeTypes } = await stack.ok('GET', '/node-types');
     const types = nodeTypes.map((t: any) => t.type);
-    for (const t of ['trigger.event', 'wait.duration', 'wait.event', 'branch', 'split', 'tag', 'message', 'coupon', 'attribute', 'exit', 'points']) {
+    for (const t of [
+      'trigger.event',
+      'wait.duration',
+      'wait.event',
+      'branch',
+      'split',
+      'tag',
+      'message',
+      'coupon',
+      'attribute',
+      'exit',
+      'points',
+    ]) {
       expect(types).toContain(t);
     }
     const wait = nodeTypes.find((t: any) => t.type === 'wait.event');
     expect(wait.configSchema.properties.timeout['x-widget']).toBe('duration');
     expect(wait.outputs.map((o: any) => o.id)).toEqual(['matched', 'timeout']);
-    expect(nodeTypes.find((t: any) => t.type === 'branch').dynamicOutputs).toMatchObject({ from: 'conditions', id: 'id' });
+    expect(nodeTypes.find((t: any) => t.type === 'branch').dynamicOutputs).toMatchObject({
+      from: 'conditions',
+      id: 'id',
+    });
     const doc = await stack.ok('GET', '/openapi.json');
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/events', '/api/journeys/{id}/publish', '/api/runs/{id}']));
-    expect(doc.paths['/api/events'].post.requestBody.content['application/json'].schema.required).toEqual(['memberId', 'name']);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/events', '/api/journeys/{id}/publish', '/api/runs/{id}']),
+    );
+    expect(doc.paths['/api/events'].post.requestBody.content['application/json'].schema.required).toEqual([
+      'memberId',
+      'name',
+    ]);
   });
 
   it('renders a message preview for a member or a sample member', async () => {
     await stack.ok('PUT', '/members/r1', { name: '李雷', attributes: { city: '北京' } });
-    const mine = await stack.ok('POST', '/render', { body: '{{member.name}}@{{member.attributes.city}} {{coupon.code}}', memberId: 'r1' });
+    const mine = await stack.ok('POST', '/render', {
+      body: '{{member.name}}@{{member.attributes.city}} {{coupon.code}}',
+      memberId: 'r1',
+    });
     expect(mine).toEqual({ body: '李雷@北京 YTSAMPLE8K2Q', title: null, sample: false });
     const sample = await stack.ok('POST', '/render', { body: '{{member.name}}' });
     expect(sample.sample).toBe(true);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionRequest } from '../../workflows/activities.js';
 import { ensureMember } from '../repositories/member.repository.js';
 import { type Stack, startStack } from '../testing/stack.js';
 import { createSandboxChannels } from '../worker/channels.js';
 import { createNodeExecutor } from '../worker/execute-node.js';
-import type { ActionRequest } from '../../workflows/activities.js';
 
 /** The effect layer alone, against real Postgres: what a retried, replayed or racing activity does. */
 describe('exactly-once effects', () => {
@@ -20,7 +20,12 @@ describe('exactly-once effects', () => {
     execute = createNodeExecutor({
       db: stack.db,
       registry: stack.registry,
-      channels: { send: (m) => (sends++, channels.send(m)) },
+      channels: {
+        send: (m) => {
+          sends++;
+          return channels.send(m);
+        },
+      },
     });
     await stack.ok('PUT', '/members/eo1', { name: '小红', phone: '13900000000' });
     memberId = await ensureMember(stack.db, stack.workspaceId, 'eo1');
@@ -28,14 +33,27 @@ describe('exactly-once effects', () => {
     journeyId = j.id;
     const run = await stack.db
       .insertInto('runs')
-      .values({ workspace_id: stack.workspaceId, journey_id: journeyId, version: 1, member_id: memberId, entry_no: 1, workflow_id: `eo-${journeyId}` })
+      .values({
+        workspace_id: stack.workspaceId,
+        journey_id: journeyId,
+        version: 1,
+        member_id: memberId,
+        entry_no: 1,
+        workflow_id: `eo-${journeyId}`,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     runId = run.id;
   });
   afterAll(() => stack?.stop());
 
-  const req = (nodeId: string, nodeType: string, config: Record<string, unknown>, visit = 1, vars = {}): ActionRequest => ({
+  const req = (
+    nodeId: string,
+    nodeType: string,
+    config: Record<string, unknown>,
+    visit = 1,
+    vars = {},
+  ): ActionRequest => ({
     workspaceId: stack.workspaceId,
     journeyId,
     runId,
@@ -52,7 +70,12 @@ describe('exactly-once effects', () => {
     const r = req('m1', 'message', { channel: 'sms', body: '你好 {{member.name}}' });
     const results = await Promise.all([execute(r), execute(r), execute(r)]);
     await execute(r);
-    const rows = await stack.db.selectFrom('messages').selectAll().where('run_id', '=', runId).where('node_id', '=', 'm1').execute();
+    const rows = await stack.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('node_id', '=', 'm1')
+      .execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'sent', body: '你好 小红', to_address: '13900000000' });
     expect(new Set(results.map((x) => x.detail?.messageId))).toEqual(new Set([rows[0].id]));
@@ -60,12 +83,23 @@ describe('exactly-once effects', () => {
 
   it('a second visit of the same node (a loop) is a new message', async () => {
     await execute(req('m1', 'message', { channel: 'sms', body: 'again' }, 2));
-    const rows = await stack.db.selectFrom('messages').select('body').where('run_id', '=', runId).where('node_id', '=', 'm1').execute();
+    const rows = await stack.db
+      .selectFrom('messages')
+      .select('body')
+      .where('run_id', '=', runId)
+      .where('node_id', '=', 'm1')
+      .execute();
     expect(rows.map((r) => r.body).sort()).toEqual(['again', '你好 小红']);
   });
 
   it('issues one coupon per key and returns the same code on retry; respects stock', async () => {
-    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', { name: '限量券', kind: 'percent', value: 20, validDays: 3, stock: 1 });
+    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
+      name: '限量券',
+      kind: 'percent',
+      value: 20,
+      validDays: 3,
+      stock: 1,
+    });
     const r = req('c1', 'coupon', { templateId: couponTemplate.id });
     const [a, b] = await Promise.all([execute(r), execute(r)]);
     const again = await execute(r);
@@ -75,7 +109,11 @@ describe('exactly-once effects', () => {
     // the stock of 1 is now taken: another node's key gets nothing
     const other = await execute(req('c2', 'coupon', { templateId: couponTemplate.id }));
     expect(other).toMatchObject({ output: 'unavailable', detail: { reason: 'out_of_stock' } });
-    const t = await stack.db.selectFrom('coupon_templates').select('issued').where('id', '=', couponTemplate.id).executeTakeFirstOrThrow();
+    const t = await stack.db
+      .selectFrom('coupon_templates')
+      .select('issued')
+      .where('id', '=', couponTemplate.id)
+      .executeTakeFirstOrThrow();
     expect(t.issued).toBe(1);
   });
 
@@ -98,7 +136,9 @@ describe('exactly-once effects', () => {
   });
 
   it('fails a coupon with a missing template without retrying (non-retryable)', async () => {
-    await expect(execute(req('c3', 'coupon', { templateId: '00000000-0000-4000-8000-000000000000' }))).rejects.toMatchObject({
+    await expect(
+      execute(req('c3', 'coupon', { templateId: '00000000-0000-4000-8000-000000000000' })),
+    ).rejects.toMatchObject({
       name: 'NodeFailure',
       code: 'coupon_template_missing',
     });

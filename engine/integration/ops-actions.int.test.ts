@@ -28,13 +28,21 @@ describe('ops actions on runs', () => {
     await stack.ok('POST', `/journeys/${journey.id}/publish`, {});
     await stack.ok('POST', '/events', { memberId: 'r1', name: 'ops_retry', id: 'ops-retry-1' });
 
-    const failed = await eventually(async () => {
-      const { runs } = await stack.ok('GET', '/runs?memberId=r1');
-      return runs[0]?.status === 'failed' && runs[0];
-    }, 30_000, 'the run to fail');
+    const failed = await eventually(
+      async () => {
+        const { runs } = await stack.ok('GET', '/runs?memberId=r1');
+        return runs[0]?.status === 'failed' && runs[0];
+      },
+      30_000,
+      'the run to fail',
+    );
     expect(failed).toMatchObject({ currentNodeId: 'c', error: expect.stringContaining('does not exist') });
     const { steps } = await stack.ok('GET', `/runs/${failed.id}`);
-    expect(steps.at(-1)).toMatchObject({ nodeId: 'c', status: 'failed', detail: { code: 'coupon_template_missing' } });
+    expect(steps.at(-1)).toMatchObject({
+      nodeId: 'c',
+      status: 'failed',
+      detail: { code: 'coupon_template_missing' },
+    });
     const stats = await stack.ok('GET', `/journeys/${journey.id}/stats`);
     expect(stats.nodes.c.failed).toBe(1);
     expect((await stack.ok('GET', '/runs?status=failed')).runs.map((r: any) => r.id)).toContain(failed.id);
@@ -42,10 +50,22 @@ describe('ops actions on runs', () => {
     // Ops fix the cause (the template now exists) and retry.
     await stack.db
       .insertInto('coupon_templates')
-      .values({ id: templateId, workspace_id: stack.workspaceId, name: '补发券', kind: 'amount', value: 5, valid_days: 3, stock: null })
+      .values({
+        id: templateId,
+        workspace_id: stack.workspaceId,
+        name: '补发券',
+        kind: 'amount',
+        value: 5,
+        valid_days: 3,
+        stock: null,
+      })
       .execute();
     expect((await stack.call('POST', `/runs/${failed.id}/retry`)).status).toBe(202);
-    await eventually(async () => (await stack.ok('GET', `/runs/${failed.id}`)).run.status === 'completed', 30_000, 'completion');
+    await eventually(
+      async () => (await stack.ok('GET', `/runs/${failed.id}`)).run.status === 'completed',
+      30_000,
+      'completion',
+    );
     const { coupons } = await stack.ok('GET', '/coupons?memberId=r1');
     const { messages } = await stack.ok('GET', '/messages?memberId=r1');
     expect(coupons).toHaveLength(1);
@@ -58,23 +78,35 @@ describe('ops actions on runs', () => {
     const journey = await stack.ok('POST', '/journeys', {
       name: 'cancel me',
       document: {
-        nodes: [node('t', 'trigger.event', { event: 'ops_cancel' }), node('w', 'wait.duration', { amount: 30, unit: 'days' }), node('x', 'exit')],
+        nodes: [
+          node('t', 'trigger.event', { event: 'ops_cancel' }),
+          node('w', 'wait.duration', { amount: 30, unit: 'days' }),
+          node('x', 'exit'),
+        ],
         edges: [edge('t', 'w'), edge('w', 'x')],
       },
     });
     await stack.ok('POST', `/journeys/${journey.id}/publish`, {});
     await stack.ok('POST', '/events', { memberId: 'c1', name: 'ops_cancel' });
-    const waiting = await eventually(async () => {
-      const { runs } = await stack.ok('GET', '/runs?memberId=c1');
-      return runs[0]?.status === 'waiting' && runs[0];
-    }, 30_000, 'the run to wait');
+    const waiting = await eventually(
+      async () => {
+        const { runs } = await stack.ok('GET', '/runs?memberId=c1');
+        return runs[0]?.status === 'waiting' && runs[0];
+      },
+      30_000,
+      'the run to wait',
+    );
     expect(waiting.currentNodeId).toBe('w');
     expect(new Date(waiting.nextAt).getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
     expect((await stack.call('POST', `/runs/${waiting.id}/cancel`)).status).toBe(202);
-    const done = await eventually(async () => {
-      const { run } = await stack.ok('GET', `/runs/${waiting.id}`);
-      return run.status === 'cancelled' && run;
-    }, 30_000, 'cancellation');
+    const done = await eventually(
+      async () => {
+        const { run } = await stack.ok('GET', `/runs/${waiting.id}`);
+        return run.status === 'cancelled' && run;
+      },
+      30_000,
+      'cancellation',
+    );
     expect(done).toMatchObject({ exitReason: 'cancelled_by_ops', currentNodeId: null, nextAt: null });
     expect((await stack.call('POST', `/runs/${waiting.id}/cancel`)).status).toBe(409);
   });

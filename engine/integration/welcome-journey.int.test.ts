@@ -12,36 +12,63 @@ describe('welcome journey', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', { name: '新人券 ¥20', kind: 'amount', value: 20, validDays: 7 });
+    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
+      name: '新人券 ¥20',
+      kind: 'amount',
+      value: 20,
+      validDays: 7,
+    });
     templateId = couponTemplate.id;
     const journey = await stack.ok('POST', '/journeys', {
       name: '新客欢迎',
       document: welcomeDocument(templateId, { amount: 4, unit: 'seconds' }),
     });
     journeyId = journey.id;
-    expect(await stack.ok('POST', `/journeys/${journeyId}/publish`, { note: 'first' })).toEqual({ version: 1 });
+    expect(await stack.ok('POST', `/journeys/${journeyId}/publish`, { note: 'first' })).toEqual({
+      version: 1,
+    });
   });
   afterAll(() => stack?.stop());
 
   it('runs every member down the right path with one coupon and its code in the message', async () => {
     for (const m of members) {
-      await stack.ok('PUT', `/members/${m}`, { name: `会员${m}`, phone: `1380000${m.slice(1).padStart(4, '0')}` });
-      const res = await stack.call('POST', '/events', { memberId: m, name: 'member_registered', id: `reg-${m}` });
+      await stack.ok('PUT', `/members/${m}`, {
+        name: `会员${m}`,
+        phone: `1380000${m.slice(1).padStart(4, '0')}`,
+      });
+      const res = await stack.call('POST', '/events', {
+        memberId: m,
+        name: 'member_registered',
+        id: `reg-${m}`,
+      });
       expect(res.status).toBe(202);
       expect(res.body.runsStarted).toBe(1);
     }
     // Buyers order once their welcome message is out (they are then waiting for order_paid).
     for (const m of buyers) {
-      await eventually(async () => {
-        const { messages } = await stack.ok('GET', `/messages?memberId=${m}`);
-        return messages.length === 1;
-      }, 30_000, `${m}'s welcome message`);
-      await stack.ok('POST', '/events', { memberId: m, name: 'order_paid', properties: { amount: 199 }, id: `order-${m}` });
+      await eventually(
+        async () => {
+          const { messages } = await stack.ok('GET', `/messages?memberId=${m}`);
+          return messages.length === 1;
+        },
+        30_000,
+        `${m}'s welcome message`,
+      );
+      await stack.ok('POST', '/events', {
+        memberId: m,
+        name: 'order_paid',
+        properties: { amount: 199 },
+        id: `order-${m}`,
+      });
     }
-    const runs = await eventually(async () => {
-      const { runs } = await stack.ok('GET', `/runs?journeyId=${journeyId}`);
-      return runs.length === members.length && runs.every((r: any) => r.status === 'completed') && runs;
-    }, 60_000, 'all runs to complete');
+    const runs = await eventually(
+      async () => {
+        const { runs } = await stack.ok('GET', `/runs?journeyId=${journeyId}`);
+        return runs.length === members.length && runs.every((r: any) => r.status === 'completed') && runs;
+      },
+      60_000,
+      'all runs to complete',
+    );
     expect(runs).toHaveLength(5);
 
     for (const m of members) {
@@ -49,8 +76,24 @@ describe('welcome journey', () => {
       const { steps } = await stack.ok('GET', `/runs/${run.id}`);
       const path = steps.map((s: any) => `${s.nodeId}:${s.output ?? s.status}`);
       const expected = buyers.has(m)
-        ? ['trigger:next', 'tag:next', 'coupon:issued', 'welcome:next', 'wait:matched', 'thanks:next', 'end:ok']
-        : ['trigger:next', 'tag:next', 'coupon:issued', 'welcome:next', 'wait:timeout', 'reminder:next', 'end:ok'];
+        ? [
+            'trigger:next',
+            'tag:next',
+            'coupon:issued',
+            'welcome:next',
+            'wait:matched',
+            'thanks:next',
+            'end:ok',
+          ]
+        : [
+            'trigger:next',
+            'tag:next',
+            'coupon:issued',
+            'welcome:next',
+            'wait:timeout',
+            'reminder:next',
+            'end:ok',
+          ];
       expect(path, m).toEqual(expected);
 
       const { coupons } = await stack.ok('GET', `/coupons?memberId=${m}`);
@@ -61,7 +104,9 @@ describe('welcome journey', () => {
         expect(msg.status).toBe('sent');
         expect(msg.body).toContain(coupons[0].code);
       }
-      expect(messages.find((x: any) => x.nodeId === 'welcome').body).toBe(`会员${m}，欢迎加入！新人券 ${coupons[0].code}`);
+      expect(messages.find((x: any) => x.nodeId === 'welcome').body).toBe(
+        `会员${m}，欢迎加入！新人券 ${coupons[0].code}`,
+      );
       const { member } = await stack.ok('GET', `/members/${m}`);
       expect(member.tags).toEqual(buyers.has(m) ? ['first_order', 'new_member'] : ['new_member']);
     }
@@ -88,10 +133,18 @@ describe('welcome journey', () => {
 
   it('starts no second run for a duplicate event, a redelivered request or a second trigger', async () => {
     const before = (await stack.ok('GET', `/runs?journeyId=${journeyId}`)).runs.length;
-    const dup = await stack.call('POST', '/events', { memberId: 'w1', name: 'member_registered', id: 'reg-w1' });
+    const dup = await stack.call('POST', '/events', {
+      memberId: 'w1',
+      name: 'member_registered',
+      id: 'reg-w1',
+    });
     expect(dup.status).toBe(202);
     expect(dup.body).toMatchObject({ duplicate: true, runsStarted: 0 });
-    const again = await stack.ok('POST', '/events', { memberId: 'w1', name: 'member_registered', id: 'reg-w1-again' });
+    const again = await stack.ok('POST', '/events', {
+      memberId: 'w1',
+      name: 'member_registered',
+      id: 'reg-w1-again',
+    });
     expect(again.runsStarted).toBe(0);
     const batch = await stack.call('POST', '/events/batch', {
       events: [
@@ -109,11 +162,19 @@ describe('welcome journey', () => {
   it('admits no one while paused, and admits again after resume', async () => {
     const paused = await stack.ok('POST', `/journeys/${journeyId}/pause`);
     expect(paused.status).toBe('paused');
-    const res = await stack.ok('POST', '/events', { memberId: 'p1', name: 'member_registered', id: 'reg-p1' });
+    const res = await stack.ok('POST', '/events', {
+      memberId: 'p1',
+      name: 'member_registered',
+      id: 'reg-p1',
+    });
     expect(res.runsStarted).toBe(0);
     expect((await stack.ok('GET', '/runs?memberId=p1')).runs).toHaveLength(0);
     await stack.ok('POST', `/journeys/${journeyId}/resume`);
-    const res2 = await stack.ok('POST', '/events', { memberId: 'p2', name: 'member_registered', id: 'reg-p2' });
+    const res2 = await stack.ok('POST', '/events', {
+      memberId: 'p2',
+      name: 'member_registered',
+      id: 'reg-p2',
+    });
     expect(res2.runsStarted).toBe(1);
   });
 
@@ -123,7 +184,11 @@ describe('welcome journey', () => {
     const j = await stack.ok('GET', `/journeys/${journeyId}`);
     expect(j.hasUnpublishedChanges).toBe(true);
     expect(await stack.ok('POST', `/journeys/${journeyId}/publish`, {})).toEqual({ version: 2 });
-    const res = await stack.ok('POST', '/events', { memberId: 'v2', name: 'member_registered', id: 'reg-v2' });
+    const res = await stack.ok('POST', '/events', {
+      memberId: 'v2',
+      name: 'member_registered',
+      id: 'reg-v2',
+    });
     expect(res.runsStarted).toBe(1);
     const { runs } = await stack.ok('GET', '/runs?memberId=v2');
     expect(runs[0].version).toBe(2);

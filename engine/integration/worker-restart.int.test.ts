@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { welcomeDocument } from '../testing/documents.js';
 import { eventually, type Stack, startStack } from '../testing/stack.js';
 
@@ -37,7 +37,12 @@ describe('a worker killed mid-journey', () => {
   });
 
   it('finishes every run after a restart, with no duplicate message or coupon', async () => {
-    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', { name: '新人券', kind: 'amount', value: 10, validDays: 7 });
+    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
+      name: '新人券',
+      kind: 'amount',
+      value: 10,
+      validDays: 7,
+    });
     const journey = await stack.ok('POST', '/journeys', {
       name: 'crash test',
       document: welcomeDocument(couponTemplate.id, { amount: 2, unit: 'seconds' }),
@@ -46,17 +51,22 @@ describe('a worker killed mid-journey', () => {
     for (const m of members) await stack.ok('PUT', `/members/${m}`, { name: m, phone: `139${m}` });
 
     worker = startWorkerProcess(stack);
-    for (const m of members) await stack.ok('POST', '/events', { memberId: m, name: 'member_registered', id: `reg-${m}` });
+    for (const m of members)
+      await stack.ok('POST', '/events', { memberId: m, name: 'member_registered', id: `reg-${m}` });
 
     // Kill once some effects happened but not all: sends are in flight.
-    await eventually(async () => {
-      const row = await stack.db
-        .selectFrom('messages')
-        .select(sql<number>`count(*)`.as('n'))
-        .where('workspace_id', '=', stack.workspaceId)
-        .executeTakeFirstOrThrow();
-      return row.n >= 3;
-    }, 90_000, 'the first messages');
+    await eventually(
+      async () => {
+        const row = await stack.db
+          .selectFrom('messages')
+          .select(sql<number>`count(*)`.as('n'))
+          .where('workspace_id', '=', stack.workspaceId)
+          .executeTakeFirstOrThrow();
+        return row.n >= 3;
+      },
+      90_000,
+      'the first messages',
+    );
     process.kill(-worker.pid!, 'SIGKILL');
     const atKill = await stack.db
       .selectFrom('runs')
@@ -67,10 +77,14 @@ describe('a worker killed mid-journey', () => {
     expect(atKill.find((r) => r.status === 'completed')?.n ?? 0).toBeLessThan(members.length);
 
     worker = startWorkerProcess(stack);
-    await eventually(async () => {
-      const { runs } = await stack.ok('GET', `/runs?journeyId=${journey.id}`);
-      return runs.length === members.length && runs.every((r: any) => r.status === 'completed');
-    }, 120_000, 'all runs to complete after the restart');
+    await eventually(
+      async () => {
+        const { runs } = await stack.ok('GET', `/runs?journeyId=${journey.id}`);
+        return runs.length === members.length && runs.every((r: any) => r.status === 'completed');
+      },
+      120_000,
+      'all runs to complete after the restart',
+    );
 
     const messages = await stack.db
       .selectFrom('messages')
@@ -81,10 +95,18 @@ describe('a worker killed mid-journey', () => {
     expect(messages).toHaveLength(members.length * 2);
     expect(new Set(messages.map((m) => `${m.run_id}:${m.node_id}`)).size).toBe(members.length * 2);
     expect(messages.every((m) => m.status === 'sent' && m.provider_message_id)).toBe(true);
-    const coupons = await stack.db.selectFrom('coupons').select('member_id').where('workspace_id', '=', stack.workspaceId).execute();
+    const coupons = await stack.db
+      .selectFrom('coupons')
+      .select('member_id')
+      .where('workspace_id', '=', stack.workspaceId)
+      .execute();
     expect(coupons).toHaveLength(members.length);
     expect(new Set(coupons.map((c) => c.member_id)).size).toBe(members.length);
-    const template = await stack.db.selectFrom('coupon_templates').select('issued').where('id', '=', couponTemplate.id).executeTakeFirstOrThrow();
+    const template = await stack.db
+      .selectFrom('coupon_templates')
+      .select('issued')
+      .where('id', '=', couponTemplate.id)
+      .executeTakeFirstOrThrow();
     expect(template.issued).toBe(members.length);
   });
 });

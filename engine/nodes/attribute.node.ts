@@ -9,7 +9,10 @@ export default defineNode({
   category: 'action',
   kind: 'action',
   title: { zh: '更新属性', en: 'Update attribute' },
-  description: { zh: '设置会员属性，例如 lifecycle_stage = active', en: 'Set member attributes, e.g. lifecycle_stage = active' },
+  description: {
+    zh: '设置会员属性，例如 lifecycle_stage = active',
+    en: 'Set member attributes, e.g. lifecycle_stage = active',
+  },
   icon: 'EditOutlined',
   color: '#16a34a',
   config: z.object({

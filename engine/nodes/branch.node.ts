@@ -27,17 +27,26 @@ export default defineNode({
       .meta({ ...label('条件', 'Conditions'), 'x-widget': 'conditions' }),
   }),
   defaults: { conditions: [{ id: 'vip', label: 'VIP', when: { kind: 'tag', op: 'has', tag: 'vip' } }] },
-  outputs: { from: 'conditions', id: 'id', label: 'label', extra: [{ id: 'else', label: { zh: '其他', en: 'Otherwise' } }] },
+  outputs: {
+    from: 'conditions',
+    id: 'id',
+    label: 'label',
+    extra: [{ id: 'else', label: { zh: '其他', en: 'Otherwise' } }],
+  },
   summary: { zh: '{{conditions.length}} 个条件 + 其他', en: '{{conditions.length}} conditions + otherwise' },
   check(config) {
     const problems: { field?: string; message: string }[] = [];
     const seen = new Set<string>();
     config.conditions.forEach((c, i) => {
       if (c.id === 'else') problems.push({ field: `conditions.${i}.id`, message: '"else" is reserved' });
-      if (seen.has(c.id)) problems.push({ field: `conditions.${i}.id`, message: `duplicate condition id ${c.id}` });
+      if (seen.has(c.id))
+        problems.push({ field: `conditions.${i}.id`, message: `duplicate condition id ${c.id}` });
       seen.add(c.id);
       if (c.when.kind === 'attribute' && c.when.op !== 'exists' && c.when.value === undefined) {
-        problems.push({ field: `conditions.${i}.when.value`, message: 'a value is needed for this comparison' });
+        problems.push({
+          field: `conditions.${i}.when.value`,
+          message: 'a value is needed for this comparison',
+        });
       }
     });
     return problems;

@@ -46,7 +46,11 @@ export default defineNode({
         .where('workspace_id', '=', ctx.workspaceId)
         .forUpdate()
         .executeTakeFirst();
-      if (!template) throw new NodeFailure('coupon_template_missing', `coupon template ${config.templateId} does not exist`);
+      if (!template)
+        throw new NodeFailure(
+          'coupon_template_missing',
+          `coupon template ${config.templateId} does not exist`,
+        );
       const coupon = await trx
         .selectFrom('coupons')
         .selectAll()
@@ -90,6 +94,14 @@ function issued(
   return {
     output: 'issued',
     detail: { couponId: coupon.id, code: coupon.code, templateId: template.id, templateName: template.name },
-    vars: { coupon: { code: coupon.code, kind: template.kind, value: template.value, expiresAt, templateId: template.id } },
+    vars: {
+      coupon: {
+        code: coupon.code,
+        kind: template.kind,
+        value: template.value,
+        expiresAt,
+        templateId: template.id,
+      },
+    },
   };
 }

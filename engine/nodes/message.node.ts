@@ -26,7 +26,10 @@ export default defineNode({
   icon: 'MessageOutlined',
   color: '#2563eb',
   config: z.object({
-    channel: z.enum(channels).default('sms').meta({ ...label('渠道', 'Channel'), 'x-widget': 'channel' }),
+    channel: z
+      .enum(channels)
+      .default('sms')
+      .meta({ ...label('渠道', 'Channel'), 'x-widget': 'channel' }),
     title: z.string().max(120).optional().meta(label('标题', 'Title')),
     body: z
       .string()
@@ -46,11 +49,19 @@ export default defineNode({
   },
   async run(ctx, config) {
     const key = ctx.idempotencyKey;
-    let row = await ctx.db.selectFrom('messages').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+    let row = await ctx.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
     if (!row) {
       const to = addressFor(config.channel, ctx.member);
       const skipReason =
-        ctx.member.consent[config.channel] === false ? 'no_consent' : to ? null : `no_${config.channel}_address`;
+        ctx.member.consent[config.channel] === false
+          ? 'no_consent'
+          : to
+            ? null
+            : `no_${config.channel}_address`;
       const scope = { member: ctx.member, coupon: ctx.vars.coupon ?? null };
       // Insert-or-find on the unique key: two racing attempts end with one row.
       row = await ctx.db

@@ -77,7 +77,10 @@ export class NodeRegistry {
         description: def.description,
         icon: def.icon,
         color: def.color,
-        configSchema: z.toJSONSchema(def.config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+        configSchema: z.toJSONSchema(def.config, { io: 'input', unrepresentable: 'any' }) as Record<
+          string,
+          unknown
+        >,
         defaults: def.defaults as Record<string, unknown>,
         outputs: Array.isArray(def.outputs) ? def.outputs : [],
         dynamicOutputs: Array.isArray(def.outputs) ? null : { extra: [], ...def.outputs },

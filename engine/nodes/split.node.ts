@@ -26,13 +26,19 @@ export default defineNode({
       .min(2, 'a split needs at least two groups')
       .meta({ ...label('分组', 'Groups'), 'x-widget': 'variants' }),
   }),
-  defaults: { variants: [{ id: 'a', label: 'A', percent: 50 }, { id: 'b', label: 'B', percent: 50 }] },
+  defaults: {
+    variants: [
+      { id: 'a', label: 'A', percent: 50 },
+      { id: 'b', label: 'B', percent: 50 },
+    ],
+  },
   outputs: { from: 'variants', id: 'id', label: 'label' },
   summary: { zh: '{{variants.length}} 组随机分流', en: 'Split into {{variants.length}} groups' },
   check(config) {
     const problems: { field?: string; message: string }[] = [];
     const total = config.variants.reduce((s, v) => s + v.percent, 0);
-    if (total !== 100) problems.push({ field: 'variants', message: `percentages add up to ${total}, not 100` });
+    if (total !== 100)
+      problems.push({ field: 'variants', message: `percentages add up to ${total}, not 100` });
     const seen = new Set<string>();
     config.variants.forEach((v, i) => {
       if (seen.has(v.id)) problems.push({ field: `variants.${i}.id`, message: `duplicate group id ${v.id}` });

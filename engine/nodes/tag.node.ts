@@ -12,14 +12,21 @@ export default defineNode({
   icon: 'TagsOutlined',
   color: '#16a34a',
   config: z.object({
-    add: z.array(tagName).default([]).meta({ ...label('添加标签', 'Add tags'), 'x-widget': 'tags' }),
-    remove: z.array(tagName).default([]).meta({ ...label('移除标签', 'Remove tags'), 'x-widget': 'tags' }),
+    add: z
+      .array(tagName)
+      .default([])
+      .meta({ ...label('添加标签', 'Add tags'), 'x-widget': 'tags' }),
+    remove: z
+      .array(tagName)
+      .default([])
+      .meta({ ...label('移除标签', 'Remove tags'), 'x-widget': 'tags' }),
   }),
   defaults: { add: [], remove: [] },
   outputs: [{ id: 'next', label: { zh: '下一步', en: 'Next' } }],
   summary: { zh: '标签 +{{add}} -{{remove}}', en: 'Tags +{{add}} -{{remove}}' },
   check(config) {
-    if (config.add.length === 0 && config.remove.length === 0) return [{ field: 'add', message: 'add or remove at least one tag' }];
+    if (config.add.length === 0 && config.remove.length === 0)
+      return [{ field: 'add', message: 'add or remove at least one tag' }];
     const both = config.add.filter((t) => config.remove.includes(t));
     return both.length ? [{ field: 'remove', message: `both added and removed: ${both.join(', ')}` }] : [];
   },

@@ -8,9 +8,9 @@ describe('renderTemplate', () => {
   };
 
   it('fills member, attribute and coupon variables', () => {
-    expect(renderTemplate('{{member.name}}，您的券码 {{ coupon.code }}（{{member.attributes.city}}）', scope)).toBe(
-      '王小明，您的券码 YT-ABC123（上海）',
-    );
+    expect(
+      renderTemplate('{{member.name}}，您的券码 {{ coupon.code }}（{{member.attributes.city}}）', scope),
+    ).toBe('王小明，您的券码 YT-ABC123（上海）');
   });
 
   it('renders numbers and leaves text without variables alone', () => {

@@ -7,11 +7,14 @@
  * // → 'Hi there, code A1'
  */
 export function renderTemplate(template: string, scope: Record<string, unknown>): string {
-  return template.replace(/\{\{\s*([^{}|]+?)\s*(?:\|([^{}]*))?\}\}/g, (_m, path: string, fallback?: string) => {
-    const value = lookup(scope, path);
-    if (value === undefined || value === null || value === '') return fallback?.trim() ?? '';
-    return typeof value === 'object' ? JSON.stringify(value) : String(value);
-  });
+  return template.replace(
+    /\{\{\s*([^{}|]+?)\s*(?:\|([^{}]*))?\}\}/g,
+    (_m, path: string, fallback?: string) => {
+      const value = lookup(scope, path);
+      if (value === undefined || value === null || value === '') return fallback?.trim() ?? '';
+      return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    },
+  );
 }
 
 /** The variables a template uses, e.g. for warning that `{{coupon.code}}` has no coupon before it. */

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
-import type { JourneyDocument } from '../compiler/document.schema.js';
 import { notFound } from '../api/app-error.js';
+import type { JourneyDocument } from '../compiler/document.schema.js';
 
 export async function findJourneyOrThrow(db: Kysely<Database>, workspaceId: string, id: string) {
   const row = await db

@@ -14,7 +14,11 @@ export interface MemberPatch {
 }
 
 /** Members are created on first sight: an event for an unknown member id creates the member. */
-export async function ensureMember(db: Kysely<Database>, workspaceId: string, externalId: string): Promise<string> {
+export async function ensureMember(
+  db: Kysely<Database>,
+  workspaceId: string,
+  externalId: string,
+): Promise<string> {
   const inserted = await db
     .insertInto('members')
     .values({ workspace_id: workspaceId, external_id: externalId, attributes: '{}', consent: '{}' })
@@ -41,7 +45,8 @@ export async function upsertMember(
   return db.transaction().execute(async (trx) => {
     const id = await ensureMember(trx, workspaceId, externalId);
     const set: Record<string, unknown> = { updated_at: sql`now()` };
-    for (const key of ['name', 'phone', 'email', 'timezone'] as const) if (key in patch) set[key] = patch[key] ?? null;
+    for (const key of ['name', 'phone', 'email', 'timezone'] as const)
+      if (key in patch) set[key] = patch[key] ?? null;
     if (patch.attributes) set.attributes = sql`attributes || ${JSON.stringify(patch.attributes)}::jsonb`;
     if (patch.consent) set.consent = sql`consent || ${JSON.stringify(patch.consent)}::jsonb`;
     await trx.updateTable('members').set(set).where('id', '=', id).execute();
@@ -58,7 +63,11 @@ export async function upsertMember(
   });
 }
 
-export async function findMemberIdByExternalId(db: Kysely<Database>, workspaceId: string, externalId: string) {
+export async function findMemberIdByExternalId(
+  db: Kysely<Database>,
+  workspaceId: string,
+  externalId: string,
+) {
   const row = await db
     .selectFrom('members')
     .select('id')
@@ -71,7 +80,12 @@ export async function findMemberIdByExternalId(db: Kysely<Database>, workspaceId
 export async function memberSnapshot(db: Kysely<Database>, memberId: string): Promise<MemberSnapshot | null> {
   const row = await db.selectFrom('members').selectAll().where('id', '=', memberId).executeTakeFirst();
   if (!row) return null;
-  const tags = await db.selectFrom('member_tags').select('tag').where('member_id', '=', memberId).orderBy('tag').execute();
+  const tags = await db
+    .selectFrom('member_tags')
+    .select('tag')
+    .where('member_id', '=', memberId)
+    .orderBy('tag')
+    .execute();
   return {
     id: row.id,
     externalId: row.external_id,

@@ -58,7 +58,8 @@ export async function ingestEvent(
       .where('client_id', '=', input.id!)
       .executeTakeFirstOrThrow());
   const duplicate = !inserted;
-  if (duplicate && event.processed_at) return { eventId: event.id, duplicate, runsStarted: 0, runsSignalled: 0 };
+  if (duplicate && event.processed_at)
+    return { eventId: event.id, duplicate, runsStarted: 0, runsSignalled: 0 };
   const { runsStarted, runsSignalled } = await processEvent(db, temporal, event);
   return { eventId: event.id, duplicate, runsStarted, runsSignalled };
 }
@@ -95,7 +96,12 @@ export async function processEvent(db: Kysely<Database>, temporal: TemporalDeps,
       db,
       temporal,
       event.member_id,
-      { id: event.id, name: event.name, properties: event.properties ?? {}, occurredAt: event.occurred_at.toISOString() },
+      {
+        id: event.id,
+        name: event.name,
+        properties: event.properties ?? {},
+        occurredAt: event.occurred_at.toISOString(),
+      },
       started,
     );
     await db
@@ -137,7 +143,9 @@ export function startEventSweeper(
       .limit(100)
       .execute();
     for (const event of events) {
-      await processEvent(db, temporal, event).catch((err) => log(`event ${event.id} still failing: ${err.message}`));
+      await processEvent(db, temporal, event).catch((err) =>
+        log(`event ${event.id} still failing: ${err.message}`),
+      );
     }
   };
   const timer = setInterval(() => {

@@ -27,12 +27,17 @@ export async function publishJourney(
       .forUpdate()
       .executeTakeFirst();
     if (!journey) throw new AppError('not_found', 'journey not found');
-    if (journey.status === 'archived') throw new AppError('conflict', 'an archived journey cannot be published');
+    if (journey.status === 'archived')
+      throw new AppError('conflict', 'an archived journey cannot be published');
     const result = compileJourney(journey.draft, registry);
     if (!result.ok) {
-      throw new AppError('invalid_journey', `the journey has ${result.errors.length} problem(s); fix them to publish`, {
-        errors: result.errors,
-      });
+      throw new AppError(
+        'invalid_journey',
+        `the journey has ${result.errors.length} problem(s); fix them to publish`,
+        {
+          errors: result.errors,
+        },
+      );
     }
     const last = await trx
       .selectFrom('journey_versions')
@@ -81,10 +86,17 @@ export async function setJourneyStatus(
     archive: ['draft', 'active', 'paused', 'archived'],
   };
   if (!allowed[action].includes(from)) {
-    throw new AppError('conflict', `a ${from} journey cannot be ${action === 'pause' ? 'paused' : `${action}d`}`);
+    throw new AppError(
+      'conflict',
+      `a ${from} journey cannot be ${action === 'pause' ? 'paused' : `${action}d`}`,
+    );
   }
   const to = action === 'pause' ? 'paused' : action === 'resume' ? 'active' : 'archived';
-  await db.updateTable('journeys').set({ status: to, updated_at: sql`now()` }).where('id', '=', journeyId).execute();
+  await db
+    .updateTable('journeys')
+    .set({ status: to, updated_at: sql`now()` })
+    .where('id', '=', journeyId)
+    .execute();
   return findJourneyOrThrow(db, workspaceId, journeyId);
 }
 

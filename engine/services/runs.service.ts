@@ -121,7 +121,12 @@ export async function signalMemberRuns(
   return results.reduce<number>((a, b) => a + b, 0);
 }
 
-export async function signalRun(temporal: TemporalDeps, workflowId: string, signal: 'cancel' | 'retry', arg?: string) {
+export async function signalRun(
+  temporal: TemporalDeps,
+  workflowId: string,
+  signal: 'cancel' | 'retry',
+  arg?: string,
+) {
   const handle = temporal.client.workflow.getHandle(workflowId);
   try {
     if (signal === 'cancel') await handle.signal('cancel', arg ?? 'cancelled');

@@ -16,16 +16,25 @@ export function edge(source: string, target: string, sourceHandle = 'next'): Edg
  * The welcome journey of the product brief: registered → tag → coupon → message with the code →
  * wait for order_paid → thank-you or reminder.
  */
-export function welcomeDocument(couponTemplateId: string, wait = { amount: 3, unit: 'days' }): JourneyDocument {
+export function welcomeDocument(
+  couponTemplateId: string,
+  wait = { amount: 3, unit: 'days' },
+): JourneyDocument {
   return {
     nodes: [
       node('trigger', 'trigger.event', { event: 'member_registered' }),
       node('tag', 'tag', { add: ['new_member'] }),
       node('coupon', 'coupon', { templateId: couponTemplateId }),
-      node('welcome', 'message', { channel: 'sms', body: '{{member.name}}，欢迎加入！新人券 {{coupon.code}}' }),
+      node('welcome', 'message', {
+        channel: 'sms',
+        body: '{{member.name}}，欢迎加入！新人券 {{coupon.code}}',
+      }),
       node('wait', 'wait.event', { event: 'order_paid', timeout: wait }),
       node('thanks', 'tag', { add: ['first_order'] }),
-      node('reminder', 'message', { channel: 'sms', body: '{{member.name}}，您的新人券 {{coupon.code}} 即将过期' }),
+      node('reminder', 'message', {
+        channel: 'sms',
+        body: '{{member.name}}，您的新人券 {{coupon.code}} 即将过期',
+      }),
       node('end', 'exit'),
       node('no-stock', 'exit'),
     ],

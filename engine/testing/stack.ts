@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { inject } from 'vitest';
 import { createDb } from '../../db/connection.js';
 import { createApi } from '../api/app.js';
-import { type NodeRegistry, loadNodeRegistry } from '../nodes/registry.js';
+import { loadNodeRegistry, type NodeRegistry } from '../nodes/registry.js';
 import type { TemporalDeps } from '../services/runs.service.js';
 import { createJourneyWorker } from '../worker/start-worker.js';
 
@@ -44,7 +44,11 @@ export async function startStack(opts: { worker?: boolean } = {}) {
     };
   }
 
-  async function call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async function call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const res = await app.request(`/api${path}`, {
       method,
       headers: { 'content-type': 'application/json', 'x-workspace-id': workspaceId },
@@ -80,7 +84,11 @@ export async function startStack(opts: { worker?: boolean } = {}) {
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
 /** Poll until `check` returns a truthy value (real timers: the journey runs on a real Temporal server). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

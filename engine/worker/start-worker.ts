@@ -26,7 +26,11 @@ export async function createJourneyWorker(opts: WorkerOptions) {
   const connection = await NativeConnection.connect({ address: opts.address });
   const activities = createActivities({
     db: opts.db,
-    executeNode: createNodeExecutor({ db: opts.db, registry: opts.registry, channels: opts.channels ?? createSandboxChannels() }),
+    executeNode: createNodeExecutor({
+      db: opts.db,
+      registry: opts.registry,
+      channels: opts.channels ?? createSandboxChannels(),
+    }),
   });
   const worker = await Worker.create({
     connection,

@@ -37,14 +37,22 @@ describe('conditions', () => {
     expect(evaluateCondition({ kind: 'tag', op: 'has_not', tag: 'lost' }, member)).toBe(true);
   });
   it('tests nested attributes and combinations', () => {
-    expect(evaluateCondition({ kind: 'attribute', key: 'address.city', op: 'eq', value: '杭州' }, member)).toBe(true);
+    expect(
+      evaluateCondition({ kind: 'attribute', key: 'address.city', op: 'eq', value: '杭州' }, member),
+    ).toBe(true);
     expect(
       evaluateCondition(
         {
           kind: 'all',
           conditions: [
             { kind: 'attribute', key: 'level', op: 'gte', value: 3 },
-            { kind: 'any', conditions: [{ kind: 'tag', op: 'has', tag: 'x' }, { kind: 'tag', op: 'has', tag: 'new' }] },
+            {
+              kind: 'any',
+              conditions: [
+                { kind: 'tag', op: 'has', tag: 'x' },
+                { kind: 'tag', op: 'has', tag: 'new' },
+              ],
+            },
           ],
         },
         member,

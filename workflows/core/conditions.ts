@@ -19,7 +19,10 @@ export function evaluateCondition(cond: Condition, member: MemberFacts): boolean
   }
 }
 
-export function matchesFilters(properties: Record<string, unknown>, filters: PropertyFilter[] | undefined): boolean {
+export function matchesFilters(
+  properties: Record<string, unknown>,
+  filters: PropertyFilter[] | undefined,
+): boolean {
   return (filters ?? []).every((f) => compare(lookup(properties, f.property), f.op, f.value));
 }
 
@@ -29,7 +32,8 @@ export function matchesFilters(properties: Record<string, unknown>, filters: Pro
  */
 export function compare(actual: unknown, op: Operator, expected: unknown): boolean {
   if (op === 'exists') return actual !== undefined && actual !== null && actual !== '';
-  if (actual === undefined || actual === null) return op === 'neq' ? expected !== undefined && expected !== null : false;
+  if (actual === undefined || actual === null)
+    return op === 'neq' ? expected !== undefined && expected !== null : false;
   const a = asNumber(actual);
   const b = asNumber(expected);
   const numeric = a !== null && b !== null;

@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan, PlanNode } from '../plan.js';
-import { type Command, type Input, initialState, type RunState, step, type StepRecord } from './interpreter.js';
+import {
+  type Command,
+  type Input,
+  initialState,
+  type RunState,
+  type StepRecord,
+  step,
+} from './interpreter.js';
 
 const DAY = 86_400_000;
-const n = (id: string, type: string, kind: PlanNode['kind'], config: Record<string, unknown>, next: Record<string, string> = {}): PlanNode => ({
+const n = (
+  id: string,
+  type: string,
+  kind: PlanNode['kind'],
+  config: Record<string, unknown>,
+  next: Record<string, string> = {},
+): PlanNode => ({
   id,
   type,
   typeVersion: 1,
@@ -20,7 +33,17 @@ const welcome: Plan = {
     t: n('t', 'trigger.event', 'trigger', { event: 'member_registered' }, { next: 'coupon' }),
     coupon: n('coupon', 'coupon', 'action', { templateId: 'x' }, { issued: 'msg', unavailable: 'end' }),
     msg: n('msg', 'message', 'action', { channel: 'sms', body: 'hi' }, { next: 'wait' }),
-    wait: n('wait', 'wait.event', 'wait.event', { event: 'order_paid', where: [{ property: 'amount', op: 'gte', value: 100 }], timeout: { amount: 3, unit: 'days' } }, { matched: 'thanks', timeout: 'reminder' }),
+    wait: n(
+      'wait',
+      'wait.event',
+      'wait.event',
+      {
+        event: 'order_paid',
+        where: [{ property: 'amount', op: 'gte', value: 100 }],
+        timeout: { amount: 3, unit: 'days' },
+      },
+      { matched: 'thanks', timeout: 'reminder' },
+    ),
     thanks: n('thanks', 'tag', 'action', { add: ['buyer'] }, { next: 'end' }),
     reminder: n('reminder', 'message', 'action', { body: 'reminder' }, { next: 'end' }),
     end: n('end', 'exit', 'exit', {}),
@@ -32,7 +55,11 @@ class Harness {
   state: RunState;
   command: Command;
   steps: StepRecord[] = [];
-  constructor(readonly plan: Plan, memberKey = 'm1', now = 0) {
+  constructor(
+    readonly plan: Plan,
+    memberKey = 'm1',
+    now = 0,
+  ) {
     this.state = initialState(memberKey);
     this.command = this.feed({ type: 'start', now });
   }
@@ -69,14 +96,29 @@ describe('interpreter', () => {
     const h = new Harness(welcome);
     h.done('issued', 0);
     h.done('next', 0);
-    h.feed({ type: 'event', event: { id: 'e1', name: 'order_paid', properties: { amount: 50 }, occurredAt: '' }, now: 5 });
+    h.feed({
+      type: 'event',
+      event: { id: 'e1', name: 'order_paid', properties: { amount: 50 }, occurredAt: '' },
+      now: 5,
+    });
     expect(h.command.type).toBe('wait'); // filtered out: amount < 100
-    h.feed({ type: 'event', event: { id: 'e2', name: 'order_paid', properties: { amount: 120 }, occurredAt: '' }, now: DAY });
+    h.feed({
+      type: 'event',
+      event: { id: 'e2', name: 'order_paid', properties: { amount: 120 }, occurredAt: '' },
+      now: DAY,
+    });
     expect(h.command).toMatchObject({ type: 'action', nodeId: 'thanks' });
     h.done('next', DAY + 1);
     expect(h.command).toEqual({ type: 'end' });
     expect(h.state.status).toBe('completed');
-    expect(h.path()).toEqual(['t:next', 'coupon:issued', 'msg:next', 'wait:matched', 'thanks:next', 'end:ok']);
+    expect(h.path()).toEqual([
+      't:next',
+      'coupon:issued',
+      'msg:next',
+      'wait:matched',
+      'thanks:next',
+      'end:ok',
+    ]);
   });
 
   it('takes timeout when the timer fires first, and ignores an early wake-up', () => {
@@ -87,12 +129,20 @@ describe('interpreter', () => {
     expect(h.command.type).toBe('wait');
     h.feed({ type: 'timer', now: 3 * DAY });
     expect(h.command).toMatchObject({ type: 'action', nodeId: 'reminder' });
-    expect(h.steps.at(-1)).toMatchObject({ nodeId: 'wait', output: 'timeout', detail: { waitedMs: 3 * DAY } });
+    expect(h.steps.at(-1)).toMatchObject({
+      nodeId: 'wait',
+      output: 'timeout',
+      detail: { waitedMs: 3 * DAY },
+    });
   });
 
   it('counts an event that arrived while actions ran, when the wait is reached', () => {
     const h = new Harness(welcome);
-    h.feed({ type: 'event', event: { id: 'e1', name: 'order_paid', properties: { amount: 300 }, occurredAt: '' }, now: 1 });
+    h.feed({
+      type: 'event',
+      event: { id: 'e1', name: 'order_paid', properties: { amount: 300 }, occurredAt: '' },
+      now: 1,
+    });
     expect(h.command).toMatchObject({ type: 'action', nodeId: 'coupon' }); // still the same action: not repeated, not skipped
     h.done('issued', 2);
     h.done('next', 3);
@@ -116,10 +166,20 @@ describe('interpreter', () => {
 
   it('marks a failed action, waits for retry, and retries with the same visit (same idempotency key)', () => {
     const h = new Harness(welcome);
-    h.feed({ type: 'actionFailed', nodeId: 'coupon', message: 'template missing', code: 'coupon_template_missing', now: 1 });
+    h.feed({
+      type: 'actionFailed',
+      nodeId: 'coupon',
+      message: 'template missing',
+      code: 'coupon_template_missing',
+      now: 1,
+    });
     expect(h.state.status).toBe('failed');
     expect(h.command).toEqual({ type: 'awaitRetry', nodeId: 'coupon' });
-    expect(h.steps.at(-1)).toMatchObject({ nodeId: 'coupon', status: 'failed', detail: { error: 'template missing' } });
+    expect(h.steps.at(-1)).toMatchObject({
+      nodeId: 'coupon',
+      status: 'failed',
+      detail: { error: 'template missing' },
+    });
     h.feed({ type: 'retry', now: 2 });
     expect(h.command).toMatchObject({ type: 'action', nodeId: 'coupon', visit: 1 });
     h.done('issued', 3);
@@ -147,12 +207,18 @@ describe('interpreter', () => {
       trigger: { nodeId: 't', type: 'trigger.event', config: {} },
       nodes: {
         t: n('t', 'trigger.event', 'trigger', {}, { next: 'b' }),
-        b: n('b', 'branch', 'branch', {
-          conditions: [
-            { id: 'vip', label: 'VIP', when: { kind: 'tag', op: 'has', tag: 'vip' } },
-            { id: 'big', label: 'Big', when: { kind: 'attribute', key: 'spend', op: 'gte', value: 1000 } },
-          ],
-        }, { vip: 'x', big: 'x', else: 'x' }),
+        b: n(
+          'b',
+          'branch',
+          'branch',
+          {
+            conditions: [
+              { id: 'vip', label: 'VIP', when: { kind: 'tag', op: 'has', tag: 'vip' } },
+              { id: 'big', label: 'Big', when: { kind: 'attribute', key: 'spend', op: 'gte', value: 1000 } },
+            ],
+          },
+          { vip: 'x', big: 'x', else: 'x' },
+        ),
         x: n('x', 'exit', 'exit', {}),
       },
     };
@@ -173,13 +239,19 @@ describe('interpreter', () => {
       trigger: { nodeId: 't', type: 'trigger.event', config: {} },
       nodes: {
         t: n('t', 'trigger.event', 'trigger', {}, { next: 's' }),
-        s: n('s', 'split', 'split', {
-          variants: [
-            { id: 'a', label: 'A', percent: 45 },
-            { id: 'b', label: 'B', percent: 45 },
-            { id: 'hold', label: 'Holdout', percent: 10 },
-          ],
-        }, { a: 'x', b: 'x', hold: 'x' }),
+        s: n(
+          's',
+          'split',
+          'split',
+          {
+            variants: [
+              { id: 'a', label: 'A', percent: 45 },
+              { id: 'b', label: 'B', percent: 45 },
+              { id: 'hold', label: 'Holdout', percent: 10 },
+            ],
+          },
+          { a: 'x', b: 'x', hold: 'x' },
+        ),
         x: n('x', 'exit', 'exit', {}),
       },
     };

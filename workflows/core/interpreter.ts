@@ -3,7 +3,14 @@
  * host around it (timers, signals, activities); unit tests and the simulator drive it directly with a virtual
  * clock. No I/O, no Date.now(), no randomness: every input carries `now`.
  */
-import { type Condition, durationMs, type Duration, type Plan, type PlanNode, type PropertyFilter } from '../plan.js';
+import {
+  type Condition,
+  type Duration,
+  durationMs,
+  type Plan,
+  type PlanNode,
+  type PropertyFilter,
+} from '../plan.js';
 import { evaluateCondition, type MemberFacts, matchesFilters, stableBucket } from './conditions.js';
 
 export interface MemberEvent {
@@ -53,7 +60,14 @@ export type Input =
   | { type: 'cancel'; reason: string; now: number };
 
 export type Command =
-  | { type: 'action'; nodeId: string; nodeType: string; typeVersion: number; config: Record<string, unknown>; visit: number }
+  | {
+      type: 'action';
+      nodeId: string;
+      nodeType: string;
+      typeVersion: number;
+      config: Record<string, unknown>;
+      visit: number;
+    }
   | { type: 'loadMember'; nodeId: string }
   | { type: 'wait'; nodeId: string; until: number }
   | { type: 'awaitRetry'; nodeId: string }
@@ -146,7 +160,8 @@ class Stepper {
         this.enterCount(trigger.id);
         s.nodeId = trigger.id;
         this.record(trigger, 'next', 'ok');
-        return this.follow(trigger, 'next');
+        this.follow(trigger, 'next');
+        return;
       }
       case 'timer': {
         const wait = s.wait;
@@ -156,7 +171,8 @@ class Stepper {
         s.inbox = [];
         const output = wait.kind === 'duration' ? 'next' : 'timeout';
         this.record(node, output, 'ok', { waitedMs: this.now - wait.since });
-        return this.follow(node, output);
+        this.follow(node, output);
+        return;
       }
       case 'event': {
         if (s.seenEventIds.includes(input.event.id)) return; // a redelivered event counts once
@@ -164,7 +180,10 @@ class Stepper {
         if (isFinished(s)) return;
         if (s.wait?.kind === 'event') {
           const node = this.node(s.wait.nodeId);
-          if (this.matches(node, input.event)) return this.eventMatched(node, input.event);
+          if (this.matches(node, input.event)) {
+            this.eventMatched(node, input.event);
+            return;
+          }
         }
         s.inbox = [...s.inbox, input.event].slice(-INBOX_LIMIT);
         return;
@@ -175,8 +194,12 @@ class Stepper {
         s.pending = null;
         if (input.vars) s.vars = { ...s.vars, ...input.vars };
         this.record(node, input.output, 'ok', input.detail ?? {});
-        if (!(input.output in node.next)) return this.fail(node, `output "${input.output}" leads nowhere`);
-        return this.follow(node, input.output);
+        if (!(input.output in node.next)) {
+          this.fail(node, `output "${input.output}" leads nowhere`);
+          return;
+        }
+        this.follow(node, input.output);
+        return;
       }
       case 'actionFailed': {
         if (s.pending?.kind !== 'action' || s.pending.nodeId !== input.nodeId) return;
@@ -201,7 +224,8 @@ class Stepper {
         const hit = conditions.find((c) => evaluateCondition(c.when, input.member));
         const output = hit?.id ?? 'else';
         this.record(node, output, 'ok', { matched: hit?.label ?? null });
-        return this.follow(node, output);
+        this.follow(node, output);
+        return;
       }
       case 'cancel': {
         const at = s.nodeId ? this.plan.nodes[s.nodeId] : undefined;
@@ -237,7 +261,12 @@ class Stepper {
           s.pending = { nodeId: node.id, kind: 'member', since: this.now };
           return;
         case 'wait.duration':
-          s.wait = { nodeId: node.id, kind: 'duration', since: this.now, until: this.now + durationMs(node.config as unknown as Duration) };
+          s.wait = {
+            nodeId: node.id,
+            kind: 'duration',
+            since: this.now,
+            until: this.now + durationMs(node.config as unknown as Duration),
+          };
           s.status = 'waiting';
           return;
         case 'wait.event': {
@@ -257,10 +286,11 @@ class Stepper {
           const variants = (node.config.variants ?? []) as { id: string; percent: number }[];
           const bucket = stableBucket(`${s.memberKey}:${node.id}`);
           let acc = 0;
-          const chosen = variants.find((v) => {
-            acc += v.percent;
-            return bucket < acc;
-          }) ?? variants[variants.length - 1];
+          const chosen =
+            variants.find((v) => {
+              acc += v.percent;
+              return bucket < acc;
+            }) ?? variants[variants.length - 1];
           this.record(node, chosen.id, 'ok', { bucket });
           targetId = node.next[chosen.id];
           continue;
@@ -271,7 +301,8 @@ class Stepper {
           s.exitReason = 'exit_node';
           return;
         case 'trigger':
-          return this.fail(node, 'a trigger cannot be entered from inside a journey');
+          this.fail(node, 'a trigger cannot be entered from inside a journey');
+          return;
       }
     }
     this.fail(this.node(this.state.nodeId!), 'too many steps without a wait');
@@ -281,12 +312,19 @@ class Stepper {
     const wait = this.state.wait!;
     this.state.wait = null;
     this.state.inbox = [];
-    this.record(node, 'matched', 'ok', { eventId: event.id, event: event.name, waitedMs: this.now - wait.since });
+    this.record(node, 'matched', 'ok', {
+      eventId: event.id,
+      event: event.name,
+      waitedMs: this.now - wait.since,
+    });
     this.follow(node, 'matched');
   }
 
   private matches(node: PlanNode, event: MemberEvent): boolean {
-    return event.name === node.config.event && matchesFilters(event.properties, node.config.where as PropertyFilter[] | undefined);
+    return (
+      event.name === node.config.event &&
+      matchesFilters(event.properties, node.config.where as PropertyFilter[] | undefined)
+    );
   }
 
   private fail(node: PlanNode, message: string): void {
@@ -299,8 +337,21 @@ class Stepper {
     this.state.visits[nodeId] = (this.state.visits[nodeId] ?? 0) + 1;
   }
 
-  private record(node: PlanNode, output: string | null, status: StepRecord['status'], detail: Record<string, unknown> = {}) {
-    this.steps.push({ seq: this.state.seq++, nodeId: node.id, nodeType: node.type, output, status, at: this.now, detail });
+  private record(
+    node: PlanNode,
+    output: string | null,
+    status: StepRecord['status'],
+    detail: Record<string, unknown> = {},
+  ) {
+    this.steps.push({
+      seq: this.state.seq++,
+      nodeId: node.id,
+      nodeType: node.type,
+      output,
+      status,
+      at: this.now,
+      detail,
+    });
   }
 
   private node(id: string): PlanNode {

@@ -6,26 +6,70 @@ import type { AppDeps, AppEnv } from '../deps.js';
 import { documented, openApiDocument } from '../openapi.js';
 import { body, externalId } from '../validate.js';
 
-const couponTemplateBody = z.object({
-  name: z.string().trim().min(1).max(100),
-  kind: z.enum(['amount', 'percent']),
-  value: z.number().positive(),
-  validDays: z.number().int().min(1).max(3650),
-  stock: z.number().int().min(0).nullable().optional(),
-}).refine((t) => t.kind !== 'percent' || t.value < 100, { message: 'a percent discount is below 100', path: ['value'] });
+const couponTemplateBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    kind: z.enum(['amount', 'percent']),
+    value: z.number().positive(),
+    validDays: z.number().int().min(1).max(3650),
+    stock: z.number().int().min(0).nullable().optional(),
+  })
+  .refine((t) => t.kind !== 'percent' || t.value < 100, {
+    message: 'a percent discount is below 100',
+    path: ['value'],
+  });
 
-const renderBody = z.object({ body: z.string().max(4000), title: z.string().max(200).optional(), memberId: externalId.optional() });
+const renderBody = z.object({
+  body: z.string().max(4000),
+  title: z.string().max(200).optional(),
+  memberId: externalId.optional(),
+});
 
 documented({ method: 'get', path: '/api/health', summary: 'Liveness and dependencies', tag: 'meta' });
-documented({ method: 'get', path: '/api/node-types', summary: 'The node registry, config schemas as JSON Schema', tag: 'meta' });
-documented({ method: 'get', path: '/api/coupon-templates', summary: 'Coupon templates with issued counts', tag: 'catalog' });
-documented({ method: 'post', path: '/api/coupon-templates', summary: 'Create a coupon template', tag: 'catalog', body: couponTemplateBody, status: 201 });
+documented({
+  method: 'get',
+  path: '/api/node-types',
+  summary: 'The node registry, config schemas as JSON Schema',
+  tag: 'meta',
+});
+documented({
+  method: 'get',
+  path: '/api/coupon-templates',
+  summary: 'Coupon templates with issued counts',
+  tag: 'catalog',
+});
+documented({
+  method: 'post',
+  path: '/api/coupon-templates',
+  summary: 'Create a coupon template',
+  tag: 'catalog',
+  body: couponTemplateBody,
+  status: 201,
+});
 documented({ method: 'get', path: '/api/tags', summary: 'Tags in use, for suggestions', tag: 'catalog' });
-documented({ method: 'get', path: '/api/event-names', summary: 'Event names seen or used, for suggestions', tag: 'catalog' });
-documented({ method: 'post', path: '/api/render', summary: 'Render a message template for a member or a sample member', tag: 'catalog', body: renderBody });
+documented({
+  method: 'get',
+  path: '/api/event-names',
+  summary: 'Event names seen or used, for suggestions',
+  tag: 'catalog',
+});
+documented({
+  method: 'post',
+  path: '/api/render',
+  summary: 'Render a message template for a member or a sample member',
+  tag: 'catalog',
+  body: renderBody,
+});
 
 /** Events every brand sends; offered before the workspace has seen any. */
-const COMMON_EVENTS = ['member_registered', 'order_paid', 'app_open', 'member_inactive_30d', 'member_lapsed_90d', 'coupon_redeemed'];
+const COMMON_EVENTS = [
+  'member_registered',
+  'order_paid',
+  'app_open',
+  'member_inactive_30d',
+  'member_lapsed_90d',
+  'coupon_redeemed',
+];
 
 const SAMPLE_MEMBER = {
   id: 'sample',
@@ -93,15 +137,32 @@ export function catalogRoutes({ db, registry }: AppDeps) {
 
   app.get('/event-names', async (c) => {
     const ws = c.get('workspaceId');
-    const seen = await db.selectFrom('events').select('name').distinct().where('workspace_id', '=', ws).limit(500).execute();
-    const used = await db.selectFrom('journey_versions').select('trigger_event').distinct().where('workspace_id', '=', ws).execute();
-    const names = new Set([...COMMON_EVENTS, ...seen.map((r) => r.name), ...used.flatMap((r) => (r.trigger_event ? [r.trigger_event] : []))]);
+    const seen = await db
+      .selectFrom('events')
+      .select('name')
+      .distinct()
+      .where('workspace_id', '=', ws)
+      .limit(500)
+      .execute();
+    const used = await db
+      .selectFrom('journey_versions')
+      .select('trigger_event')
+      .distinct()
+      .where('workspace_id', '=', ws)
+      .execute();
+    const names = new Set([
+      ...COMMON_EVENTS,
+      ...seen.map((r) => r.name),
+      ...used.flatMap((r) => (r.trigger_event ? [r.trigger_event] : [])),
+    ]);
     return c.json({ events: [...names].sort() });
   });
 
   app.post('/render', async (c) => {
     const input = await body(c, renderBody);
-    const id = input.memberId ? await findMemberIdByExternalId(db, c.get('workspaceId'), input.memberId) : null;
+    const id = input.memberId
+      ? await findMemberIdByExternalId(db, c.get('workspaceId'), input.memberId)
+      : null;
     const member = (id && (await memberSnapshot(db, id))) || SAMPLE_MEMBER;
     const scope = { member, coupon: { code: 'YTSAMPLE8K2Q', kind: 'amount', value: 20 } };
     return c.json({

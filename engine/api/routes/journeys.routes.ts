@@ -6,11 +6,11 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { emptyDocument, journeyDocumentSchema } from '../../compiler/document.schema.js';
 import {
+  emptyTotals,
   findJourneyOrThrow,
   journeyVersions,
   journeyView,
   runTotals,
-  emptyTotals,
 } from '../../repositories/journey.repository.js';
 import { publishJourney, setJourneyStatus, validateDocument } from '../../services/journeys.service.js';
 import { AppError, notFound } from '../app-error.js';
@@ -36,7 +36,9 @@ export function loadJourneyTemplates() {
   } catch {
     return [];
   }
-  return files.sort().map((f) => templateSchema.parse(JSON.parse(readFileSync(join(templatesDir, f), 'utf8'))));
+  return files
+    .sort()
+    .map((f) => templateSchema.parse(JSON.parse(readFileSync(join(templatesDir, f), 'utf8'))));
 }
 
 const createBody = z.object({
@@ -53,18 +55,83 @@ const updateBody = z.object({
 const validateBody = z.object({ document: journeyDocumentSchema.optional() });
 const publishBody = z.object({ note: z.string().trim().max(500).optional() });
 
-documented({ method: 'get', path: '/api/journeys', summary: 'List journeys with status, version and counts', tag: 'journeys' });
-documented({ method: 'post', path: '/api/journeys', summary: 'Create a journey (blank, from a template or a document)', tag: 'journeys', body: createBody, status: 201 });
-documented({ method: 'get', path: '/api/journeys/:id', summary: 'A journey with its draft document and versions', tag: 'journeys' });
-documented({ method: 'put', path: '/api/journeys/:id', summary: 'Save the draft (name, description, document)', tag: 'journeys', body: updateBody });
-documented({ method: 'post', path: '/api/journeys/:id/validate', summary: 'Validate the draft or a given document', tag: 'journeys', body: validateBody });
-documented({ method: 'post', path: '/api/journeys/:id/publish', summary: 'Publish the draft as a new version (422 with problems)', tag: 'journeys', body: publishBody });
-documented({ method: 'get', path: '/api/journeys/:id/versions/:version', summary: 'One published version, read-only', tag: 'journeys' });
-documented({ method: 'post', path: '/api/journeys/:id/pause', summary: 'Stop admitting members', tag: 'journeys' });
-documented({ method: 'post', path: '/api/journeys/:id/resume', summary: 'Admit members again', tag: 'journeys' });
-documented({ method: 'post', path: '/api/journeys/:id/archive', summary: 'Archive a journey', tag: 'journeys' });
-documented({ method: 'get', path: '/api/journeys/:id/stats', summary: 'Per-node counts and totals', tag: 'journeys' });
-documented({ method: 'get', path: '/api/journey-templates', summary: 'Ready lifecycle templates', tag: 'journeys' });
+documented({
+  method: 'get',
+  path: '/api/journeys',
+  summary: 'List journeys with status, version and counts',
+  tag: 'journeys',
+});
+documented({
+  method: 'post',
+  path: '/api/journeys',
+  summary: 'Create a journey (blank, from a template or a document)',
+  tag: 'journeys',
+  body: createBody,
+  status: 201,
+});
+documented({
+  method: 'get',
+  path: '/api/journeys/:id',
+  summary: 'A journey with its draft document and versions',
+  tag: 'journeys',
+});
+documented({
+  method: 'put',
+  path: '/api/journeys/:id',
+  summary: 'Save the draft (name, description, document)',
+  tag: 'journeys',
+  body: updateBody,
+});
+documented({
+  method: 'post',
+  path: '/api/journeys/:id/validate',
+  summary: 'Validate the draft or a given document',
+  tag: 'journeys',
+  body: validateBody,
+});
+documented({
+  method: 'post',
+  path: '/api/journeys/:id/publish',
+  summary: 'Publish the draft as a new version (422 with problems)',
+  tag: 'journeys',
+  body: publishBody,
+});
+documented({
+  method: 'get',
+  path: '/api/journeys/:id/versions/:version',
+  summary: 'One published version, read-only',
+  tag: 'journeys',
+});
+documented({
+  method: 'post',
+  path: '/api/journeys/:id/pause',
+  summary: 'Stop admitting members',
+  tag: 'journeys',
+});
+documented({
+  method: 'post',
+  path: '/api/journeys/:id/resume',
+  summary: 'Admit members again',
+  tag: 'journeys',
+});
+documented({
+  method: 'post',
+  path: '/api/journeys/:id/archive',
+  summary: 'Archive a journey',
+  tag: 'journeys',
+});
+documented({
+  method: 'get',
+  path: '/api/journeys/:id/stats',
+  summary: 'Per-node counts and totals',
+  tag: 'journeys',
+});
+documented({
+  method: 'get',
+  path: '/api/journey-templates',
+  summary: 'Ready lifecycle templates',
+  tag: 'journeys',
+});
 
 export function journeyRoutes({ db, registry }: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -73,9 +140,16 @@ export function journeyRoutes({ db, registry }: AppDeps) {
 
   app.get('/journeys', async (c) => {
     const ws = c.get('workspaceId');
-    const rows = await db.selectFrom('journeys').selectAll().where('workspace_id', '=', ws).orderBy('updated_at', 'desc').execute();
+    const rows = await db
+      .selectFrom('journeys')
+      .selectAll()
+      .where('workspace_id', '=', ws)
+      .orderBy('updated_at', 'desc')
+      .execute();
     const totals = await runTotals(db, ws);
-    return c.json({ journeys: rows.map((r) => journeyView(r, { stats: totals.get(r.id) ?? emptyTotals() })) });
+    return c.json({
+      journeys: rows.map((r) => journeyView(r, { stats: totals.get(r.id) ?? emptyTotals() })),
+    });
   });
 
   app.post('/journeys', async (c) => {
@@ -85,7 +159,8 @@ export function journeyRoutes({ db, registry }: AppDeps) {
     let description = input.description ?? '';
     if (input.templateId) {
       const template = loadJourneyTemplates().find((t) => t.id === input.templateId);
-      if (!template) throw new AppError('invalid_input', `no template ${input.templateId}`, { field: 'templateId' });
+      if (!template)
+        throw new AppError('invalid_input', `no template ${input.templateId}`, { field: 'templateId' });
       document = template.document;
       description ||= template.description.zh;
     }
@@ -123,7 +198,12 @@ export function journeyRoutes({ db, registry }: AppDeps) {
       // Edits of a published journey go to the draft; running members keep the version they entered.
       set.has_unpublished_changes = true;
     }
-    const row = await db.updateTable('journeys').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const row = await db
+      .updateTable('journeys')
+      .set(set)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return c.json({ ...journeyView(row), document: row.draft });
   });
 
@@ -153,7 +233,13 @@ export function journeyRoutes({ db, registry }: AppDeps) {
       .where('version', '=', version)
       .executeTakeFirst();
     if (!row) throw notFound('version');
-    return c.json({ version: row.version, note: row.note, publishedAt: row.published_at, document: row.document, plan: row.plan });
+    return c.json({
+      version: row.version,
+      note: row.note,
+      publishedAt: row.published_at,
+      document: row.document,
+      plan: row.plan,
+    });
   });
 
   for (const action of ['pause', 'resume', 'archive'] as const) {
@@ -202,7 +288,10 @@ export function journeyRoutes({ db, registry }: AppDeps) {
         .groupBy('status')
         .execute(),
     ]);
-    const nodes: Record<string, { entered: number; outputs: Record<string, number>; waiting: number; failed: number }> = {};
+    const nodes: Record<
+      string,
+      { entered: number; outputs: Record<string, number>; waiting: number; failed: number }
+    > = {};
     const at = (id: string) => (nodes[id] ??= { entered: 0, outputs: {}, waiting: 0, failed: 0 });
     for (const o of outputs) {
       if (o.status === 'ok') {

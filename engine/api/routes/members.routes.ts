@@ -1,22 +1,24 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { findMemberIdByExternalId, memberSnapshot, upsertMember } from '../../repositories/member.repository.js';
+import {
+  findMemberIdByExternalId,
+  memberSnapshot,
+  upsertMember,
+} from '../../repositories/member.repository.js';
 import { ingestEvent } from '../../services/events.service.js';
 import { notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
 import { body, externalId, parseOrThrow } from '../validate.js';
 
-const timezone = z
-  .string()
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not an IANA time zone, e.g. Asia/Shanghai');
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not an IANA time zone, e.g. Asia/Shanghai');
 
 const memberBody = z.object({
   name: z.string().max(200).nullable().optional(),
@@ -30,17 +32,47 @@ const memberBody = z.object({
 
 const eventBody = z.object({
   memberId: externalId,
-  name: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, _ . : - only'),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, _ . : - only'),
   properties: z.record(z.string(), z.unknown()).optional(),
   occurredAt: z.coerce.date().optional(),
   id: z.string().trim().min(1).max(200).optional(),
 });
 const batchBody = z.object({ events: z.array(eventBody).min(1).max(1000) });
 
-documented({ method: 'put', path: '/api/members/:externalId', summary: 'Create or update a member', tag: 'members', body: memberBody });
-documented({ method: 'get', path: '/api/members/:externalId', summary: 'A member with tags', tag: 'members' });
-documented({ method: 'post', path: '/api/events', summary: 'Ingest one member event (202)', tag: 'events', body: eventBody, status: 202 });
-documented({ method: 'post', path: '/api/events/batch', summary: 'Ingest up to 1000 events (202)', tag: 'events', body: batchBody, status: 202 });
+documented({
+  method: 'put',
+  path: '/api/members/:externalId',
+  summary: 'Create or update a member',
+  tag: 'members',
+  body: memberBody,
+});
+documented({
+  method: 'get',
+  path: '/api/members/:externalId',
+  summary: 'A member with tags',
+  tag: 'members',
+});
+documented({
+  method: 'post',
+  path: '/api/events',
+  summary: 'Ingest one member event (202)',
+  tag: 'events',
+  body: eventBody,
+  status: 202,
+});
+documented({
+  method: 'post',
+  path: '/api/events/batch',
+  summary: 'Ingest up to 1000 events (202)',
+  tag: 'events',
+  body: batchBody,
+  status: 202,
+});
 
 export function memberRoutes({ db, temporal }: AppDeps) {
   const app = new Hono<AppEnv>();

@@ -17,12 +17,45 @@ const runsQuery = z.object({
 });
 const memberQuery = z.object({ memberId: externalId.optional(), journeyId: z.uuid().optional() });
 
-documented({ method: 'get', path: '/api/runs', summary: 'Runs, filtered by journey, member (external id) and status', tag: 'runs', query: runsQuery });
-documented({ method: 'get', path: '/api/runs/:id', summary: 'A run with the path it took, node by node', tag: 'runs' });
-documented({ method: 'post', path: '/api/runs/:id/cancel', summary: 'Cancel a run wherever it is', tag: 'runs' });
-documented({ method: 'post', path: '/api/runs/:id/retry', summary: 'Retry the failed step of a run', tag: 'runs' });
-documented({ method: 'get', path: '/api/messages', summary: 'Messages (the outbox) by member and journey', tag: 'runs', query: memberQuery });
-documented({ method: 'get', path: '/api/coupons', summary: 'Issued coupons by member', tag: 'runs', query: memberQuery });
+documented({
+  method: 'get',
+  path: '/api/runs',
+  summary: 'Runs, filtered by journey, member (external id) and status',
+  tag: 'runs',
+  query: runsQuery,
+});
+documented({
+  method: 'get',
+  path: '/api/runs/:id',
+  summary: 'A run with the path it took, node by node',
+  tag: 'runs',
+});
+documented({
+  method: 'post',
+  path: '/api/runs/:id/cancel',
+  summary: 'Cancel a run wherever it is',
+  tag: 'runs',
+});
+documented({
+  method: 'post',
+  path: '/api/runs/:id/retry',
+  summary: 'Retry the failed step of a run',
+  tag: 'runs',
+});
+documented({
+  method: 'get',
+  path: '/api/messages',
+  summary: 'Messages (the outbox) by member and journey',
+  tag: 'runs',
+  query: memberQuery,
+});
+documented({
+  method: 'get',
+  path: '/api/coupons',
+  summary: 'Issued coupons by member',
+  tag: 'runs',
+  query: memberQuery,
+});
 
 export function runRoutes({ db, temporal }: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -89,13 +122,19 @@ export function runRoutes({ db, temporal }: AppDeps) {
     const id = uuidParam(c, 'id', 'run');
     const run = await runSelect(ws).where('r.id', '=', id).executeTakeFirst();
     if (!run) throw notFound('run');
-    if (!['running', 'waiting', 'failed'].includes(run.status)) throw new AppError('conflict', `the run is already ${run.status}`);
+    if (!['running', 'waiting', 'failed'].includes(run.status))
+      throw new AppError('conflict', `the run is already ${run.status}`);
     const delivered = await signalRun(temporal, run.workflowId, 'cancel', 'cancelled_by_ops');
     if (!delivered) {
       // The workflow is gone (e.g. terminated in Temporal): make the record say so rather than stay "running".
       await db
         .updateTable('runs')
-        .set({ status: 'cancelled', exit_reason: 'cancelled_by_ops', ended_at: sql`now()`, updated_at: sql`now()` })
+        .set({
+          status: 'cancelled',
+          exit_reason: 'cancelled_by_ops',
+          ended_at: sql`now()`,
+          updated_at: sql`now()`,
+        })
         .where('id', '=', id)
         .execute();
     }
@@ -107,8 +146,10 @@ export function runRoutes({ db, temporal }: AppDeps) {
     const id = uuidParam(c, 'id', 'run');
     const run = await runSelect(ws).where('r.id', '=', id).executeTakeFirst();
     if (!run) throw notFound('run');
-    if (run.status !== 'failed') throw new AppError('conflict', `only a failed run can be retried; this one is ${run.status}`);
-    if (!(await signalRun(temporal, run.workflowId, 'retry'))) throw new AppError('conflict', 'the run’s workflow no longer exists');
+    if (run.status !== 'failed')
+      throw new AppError('conflict', `only a failed run can be retried; this one is ${run.status}`);
+    if (!(await signalRun(temporal, run.workflowId, 'retry')))
+      throw new AppError('conflict', 'the run’s workflow no longer exists');
     return c.json({ ok: true }, 202);
   });
 

@@ -13,7 +13,10 @@ export default defineNode({
   category: 'action',
   kind: 'action',
   title: { zh: '加积分', en: 'Add points' },
-  description: { zh: '给会员增加会员积分（attributes.points）', en: 'Add loyalty points to the member (attributes.points)' },
+  description: {
+    zh: '给会员增加会员积分（attributes.points）',
+    en: 'Add loyalty points to the member (attributes.points)',
+  },
   icon: 'TrophyOutlined',
   color: '#ca8a04',
   config: z.object({
