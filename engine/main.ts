@@ -8,6 +8,7 @@ import { createDb } from '../db/connection.js';
 import { ensureDatabase } from '../db/embedded-postgres.js';
 import { migrateToLatestOrThrow } from '../db/migrate.js';
 import { createApi } from './api/app.js';
+import { preferredPort } from './infra/free-port.js';
 import { ensureTemporal } from './infra/temporal-server.js';
 import { loadNodeRegistry } from './nodes/registry.js';
 import { startEventSweeper } from './services/events.service.js';

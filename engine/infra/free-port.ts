@@ -15,3 +15,13 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     });
   });
 }
+
+/** `preferred` when it is free on `host` (stable addresses for a local app), else any free port. */
+export function preferredPort(preferred: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(freePort(host)));
+    server.listen(preferred, host, () => server.close(() => resolve(preferred)));
+  });
+}

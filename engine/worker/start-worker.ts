@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { createActivities } from '../../workflows/activities.js';
@@ -20,7 +20,21 @@ export interface WorkerOptions {
 }
 
 /** A Temporal worker serving journey runs: the pre-built workflow bundle plus the node activities. */
+let runtimeInstalled = false;
+
+/** Temporal's own INFO lines (worker state changes) drown ours; WARN unless TEMPORAL_LOG_LEVEL says otherwise. */
+function installRuntimeOnce() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as LogLevel) ?? 'WARN') });
+  } catch {
+    // Already installed by the embedding process (e.g. a test): keep its logger.
+  }
+}
+
 export async function createJourneyWorker(opts: WorkerOptions) {
+  installRuntimeOnce();
   const bundlePath = opts.bundlePath ?? defaultBundlePath;
   if (!existsSync(bundlePath)) await buildWorkflowBundle(bundlePath);
   const connection = await NativeConnection.connect({ address: opts.address });
