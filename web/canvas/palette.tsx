@@ -6,6 +6,20 @@ import { useLang } from '../i18n';
 import { NodeIcon } from './node-icon';
 
 const GROUPS: NodeCategory[] = ['trigger', 'flow', 'action'];
+/** Built-ins in the order a journey is usually drawn; custom types follow, by title. */
+const ORDER = [
+  'trigger.event',
+  'wait.duration',
+  'wait.event',
+  'branch',
+  'split',
+  'exit',
+  'message',
+  'coupon',
+  'tag',
+  'attribute',
+];
+const rank = (type: string) => (ORDER.includes(type) ? ORDER.indexOf(type) : ORDER.length);
 
 interface Props {
   nodeTypes: NodeTypeInfo[];
@@ -58,7 +72,9 @@ export function Palette({ nodeTypes, disabled, onDragMove, onDrop, onClickAdd }:
   return (
     <aside className="yt-palette" data-testid="palette">
       {GROUPS.map((g) => {
-        const items = nodeTypes.filter((n) => n.category === g);
+        const items = nodeTypes
+          .filter((n) => n.category === g)
+          .sort((a, b) => rank(a.type) - rank(b.type) || pick(a.title).localeCompare(pick(b.title)));
         if (items.length === 0) return null;
         return (
           <section key={g} className="yt-palette__group">

@@ -3,7 +3,7 @@ import type { NodeTypeInfo, Problem } from '../api/types';
 import { humanize } from '../forms/schema-fields';
 import type { Lang } from '../i18n';
 import { outputsFor } from './outputs';
-import { schemaAt } from './paths';
+import { getPath, schemaAt } from './paths';
 
 /** A problem in the marketer's language: translated by code, field and output names resolved, English as fallback. */
 export function problemText(
@@ -19,7 +19,14 @@ export function problemText(
   const output = outputsFor(nodeType, config ?? {}, lang).find(
     (o) => o.id === p.field || p.message.includes(`"${o.id}"`),
   );
-  const key = p.code === 'invalid_config' && !field ? 'problem.invalid_config_node' : `problem.${p.code}`;
+  const value = p.field ? getPath(config, p.field) : undefined;
+  const missing = value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+  const key =
+    p.code === 'invalid_config' && !field
+      ? 'problem.invalid_config_node'
+      : p.code === 'invalid_config' && missing
+        ? 'problem.required'
+        : `problem.${p.code}`;
   const text = t(key, {
     defaultValue: p.message,
     field,

@@ -67,3 +67,14 @@ describe('renderSummary', () => {
     expect(truncate('一二三四五', 3)).toBe('一二三…');
   });
 });
+
+describe('renderSummary with signed lists', () => {
+  it('drops an empty +/- list with its sign', () => {
+    expect(renderSummary('标签 +{{add}} -{{remove}}', { add: ['lost'], remove: [] }, undefined, zh)).toBe(
+      '标签 +lost',
+    );
+    expect(renderSummary('标签 +{{add}} -{{remove}}', { add: ['a'], remove: ['b'] }, undefined, zh)).toBe(
+      '标签 +a -b',
+    );
+  });
+});

@@ -18,6 +18,10 @@ export function truncate(text: string, max = MAX_TEXT): string {
   return [...flat].length > max ? `${[...flat].slice(0, max).join('')}…` : flat;
 }
 
+function isEmptyCollection(v: unknown): boolean {
+  return (Array.isArray(v) && v.length === 0) || v === undefined;
+}
+
 function isDuration(v: unknown): v is { amount: unknown; unit: string } {
   return !!v && typeof v === 'object' && 'amount' in v && 'unit' in v;
 }
@@ -65,7 +69,13 @@ export function renderSummary(
   schema: JsonSchema | undefined,
   fmt: SummaryFormat,
 ): string {
-  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, path: string) =>
-    formatValue(getPath(config, path), schemaAt(schema, path), fmt),
-  );
+  return template
+    .replace(/([+-]?)\{\{\s*([\w.]+)\s*\}\}/g, (_, sign: string, path: string) => {
+      const value = getPath(config, path);
+      // "Tags +{{add}} -{{remove}}" with nothing to remove reads "Tags +vip", not "Tags +vip -not set"
+      if (sign && isEmptyCollection(value)) return '';
+      return sign + formatValue(value, schemaAt(schema, path), fmt);
+    })
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }

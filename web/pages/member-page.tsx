@@ -1,4 +1,5 @@
 import { Card, Col, Descriptions, Empty, Input, List, Row, Space, Table, Tag, Typography } from 'antd';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { Coupon, Message } from '../api/types';
@@ -35,7 +36,17 @@ function MemberDetail({ externalId }: { externalId: string }) {
   const runs = useAsync(() => api.runs({ memberId: externalId }), [externalId]);
   const messages = useAsync(() => api.messages({ memberId: externalId }), [externalId]);
   const coupons = useAsync(() => api.coupons(externalId), [externalId]);
-  if (member.error) return <Empty description={t('member.notFound', { id: externalId })} />;
+  // ops watch a member move through a journey: keep the page live without a manual refresh
+  const reloads = [member.reload, runs.reload, messages.reload, coupons.reload];
+  const reloadsRef = useRef(reloads);
+  reloadsRef.current = reloads;
+  useEffect(() => {
+    const timer = setInterval(() => {
+      for (const r of reloadsRef.current) r();
+    }, 4000);
+    return () => clearInterval(timer);
+  }, []);
+  if (member.error && !member.data) return <Empty description={t('member.notFound', { id: externalId })} />;
   const m = member.data;
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
@@ -59,14 +70,19 @@ function MemberDetail({ externalId }: { externalId: string }) {
         )}
       </Card>
       <Card size="small" title={t('member.runs')}>
-        <RunsTable runs={runs.data ?? []} loading={runs.loading} onChanged={runs.reload} show="member" />
+        <RunsTable
+          runs={runs.data ?? []}
+          loading={runs.loading && !runs.data}
+          onChanged={runs.reload}
+          show="member"
+        />
       </Card>
       <Row gutter={16}>
         <Col span={14}>
           <Card size="small" title={t('member.messages')}>
             <List<Message>
               dataSource={messages.data ?? []}
-              loading={messages.loading}
+              loading={messages.loading && !messages.data}
               locale={{ emptyText: t('member.noMessages') }}
               data-testid="member-messages"
               renderItem={(msg) => (
