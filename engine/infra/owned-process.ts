@@ -1,4 +1,5 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import os from 'node:os';
 import { findOnPath } from './temporal-cli.js';
 
 // Servers we start for the app or for tests (Temporal dev server, the app under e2e test) must
@@ -64,6 +65,12 @@ export function collectOutput(
   return () => tail.trim();
 }
 
+/**
+ * Marks our fallback signal handlers (here and in db/embedded-postgres.ts, which may not import this
+ * file): they act only when no other handler is registered, so they must not count each other.
+ */
+export const FALLBACK_SIGNAL_HANDLER = Symbol.for('yutang.fallback-signal-handler');
+
 function installExitHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
@@ -73,13 +80,16 @@ function installExitHooks(): void {
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = () => {
-      // Someone else handles this signal (e.g. main.ts shutting down in order): let them, and
-      // rely on the exit hook. Otherwise do the default, dying, but take our children along.
-      if (process.listenerCount(signal) > 1) return;
-      for (const child of children) signalGroup(child, 'SIGTERM');
-      process.removeListener(signal, onSignal);
-      process.kill(process.pid, signal);
+      // Someone else handles this signal (e.g. main.ts shutting down in order): let them, and rely on
+      // the exit hook. Otherwise do what the signal would have done, but through process.exit so that
+      // every exit hook (this file's, embedded Postgres') takes its server down with us.
+      const others = process
+        .listeners(signal)
+        .filter((l) => !(l as unknown as Record<symbol, unknown>)[FALLBACK_SIGNAL_HANDLER]);
+      if (others.length > 0) return;
+      process.exit(128 + os.constants.signals[signal]);
     };
+    Object.assign(onSignal, { [FALLBACK_SIGNAL_HANDLER]: true });
     process.on(signal, onSignal);
   }
 }
