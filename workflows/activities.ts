@@ -15,6 +15,8 @@ export interface ActionRequest {
   config: Record<string, unknown>;
   visit: number;
   vars: Record<string, unknown>;
+  /** the run's progress since it was last written: recorded before the effect, saving a round-trip per step */
+  progress?: ProgressUpdate | null;
 }
 
 export interface ActionResult {
@@ -46,9 +48,47 @@ const NON_RETRYABLE = new Set(['NodeFailure']);
 
 /** Activities are built by a factory that receives their dependencies, so tests and workers inject real ones. */
 export function createActivities(deps: ActivityDeps) {
+  const recordProgress = async (update: ProgressUpdate): Promise<void> => {
+    await deps.db.transaction().execute(async (trx) => {
+      if (update.steps.length) {
+        await trx
+          .insertInto('run_steps')
+          .values(
+            update.steps.map((s) => ({
+              run_id: update.runId,
+              seq: s.seq,
+              workspace_id: update.workspaceId,
+              node_id: s.nodeId,
+              node_type: s.nodeType,
+              output: s.output,
+              status: s.status,
+              detail: JSON.stringify(s.detail ?? {}),
+              at: new Date(s.at),
+            })),
+          )
+          .onConflict((oc) => oc.columns(['run_id', 'seq']).doNothing())
+          .execute();
+      }
+      await trx
+        .updateTable('runs')
+        .set({
+          status: update.status,
+          current_node_id: update.currentNodeId,
+          next_at: update.nextAt === null ? null : new Date(update.nextAt),
+          exit_reason: update.exitReason,
+          error: update.error,
+          updated_at: sql`now()`,
+          ended_at: update.ended ? sql`coalesce(ended_at, now())` : null,
+        })
+        .where('id', '=', update.runId)
+        .execute();
+    });
+  };
+
   return {
     async runAction(request: ActionRequest): Promise<ActionResult> {
       try {
+        if (request.progress) await recordProgress(request.progress);
         return await deps.executeNode(request);
       } catch (err) {
         const e = err as Error & { code?: string };
@@ -64,7 +104,11 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    async loadMemberFacts(input: { memberId: string }): Promise<MemberFacts> {
+    async loadMemberFacts(input: {
+      memberId: string;
+      progress?: ProgressUpdate | null;
+    }): Promise<MemberFacts> {
+      if (input.progress) await recordProgress(input.progress);
       const member = await deps.db
         .selectFrom('members')
         .select(['attributes', 'name', 'email', 'phone', 'timezone'])
@@ -79,42 +123,7 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Writes the steps a run took and where it stands. Step seq is the key: a retried write changes nothing. */
-    async recordProgress(update: ProgressUpdate): Promise<void> {
-      await deps.db.transaction().execute(async (trx) => {
-        if (update.steps.length) {
-          await trx
-            .insertInto('run_steps')
-            .values(
-              update.steps.map((s) => ({
-                run_id: update.runId,
-                seq: s.seq,
-                workspace_id: update.workspaceId,
-                node_id: s.nodeId,
-                node_type: s.nodeType,
-                output: s.output,
-                status: s.status,
-                detail: JSON.stringify(s.detail ?? {}),
-                at: new Date(s.at),
-              })),
-            )
-            .onConflict((oc) => oc.columns(['run_id', 'seq']).doNothing())
-            .execute();
-        }
-        await trx
-          .updateTable('runs')
-          .set({
-            status: update.status,
-            current_node_id: update.currentNodeId,
-            next_at: update.nextAt === null ? null : new Date(update.nextAt),
-            exit_reason: update.exitReason,
-            error: update.error,
-            updated_at: sql`now()`,
-            ended_at: update.ended ? sql`coalesce(ended_at, now())` : null,
-          })
-          .where('id', '=', update.runId)
-          .execute();
-      });
-    },
+    recordProgress,
 
     /** The benchmark's baseline: an activity that does nothing. */
     async noop(): Promise<void> {},

@@ -8,7 +8,7 @@ import {
   proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { JourneyActivities } from './activities.js';
+import type { JourneyActivities, ProgressUpdate } from './activities.js';
 import {
   type Command,
   type Input,
@@ -75,16 +75,17 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
     unrecorded.push(...result.steps);
     return result.command;
   };
-  const flush = async () => {
+  /** What changed since the last write, or null. Carried by the next activity, or written on its own before a wait. */
+  const takeProgress = (): ProgressUpdate | null => {
     const wait = state.wait;
     const key = `${state.status}|${state.nodeId}|${wait?.until ?? ''}`;
-    if (unrecorded.length === 0 && key === recordedKey) return;
+    if (unrecorded.length === 0 && key === recordedKey) return null;
     const steps = unrecorded;
     unrecorded = [];
     recordedKey = key;
     const finished =
       state.status === 'completed' || state.status === 'exited' || state.status === 'cancelled';
-    await recordProgress({
+    return {
       workspaceId: input.workspaceId,
       runId: input.runId,
       steps,
@@ -94,7 +95,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
       exitReason: state.exitReason,
       error: state.failure?.message ?? null,
       ended: finished,
-    });
+    };
   };
 
   let command = feed({ type: 'start', now: Date.now() });
@@ -104,12 +105,17 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
     while (inbox.length > 0 && command.type !== 'end') {
       command = feed({ type: 'event', event: inbox.shift()!, now: Date.now() });
     }
-    await flush();
+    // Actions and member look-ups carry the progress in their own activity; before a wait or the end it is written alone.
+    if (command.type === 'wait' || command.type === 'awaitRetry' || command.type === 'end') {
+      const progress = takeProgress();
+      if (progress) await recordProgress(progress);
+    }
     switch (command.type) {
       case 'end':
         return { status: state.status, steps: state.seq };
       case 'action': {
         const { nodeId } = command;
+        const progress = takeProgress();
         try {
           const result = await runAction({
             workspaceId: input.workspaceId,
@@ -122,6 +128,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
             config: command.config,
             visit: command.visit,
             vars: state.vars,
+            progress,
           });
           command = feed({
             type: 'actionDone',
@@ -133,6 +140,9 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
           });
         } catch (err) {
           if (!(err instanceof ActivityFailure)) throw err;
+          // The failed activity may not have written the progress it carried: write it again (idempotent by seq).
+          if (progress) unrecorded = [...progress.steps, ...unrecorded];
+          recordedKey = '';
           const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
           const message = err.cause?.message ?? err.message;
           const code = (cause?.details?.[0] as string | undefined) ?? cause?.type ?? undefined;
@@ -141,7 +151,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
         break;
       }
       case 'loadMember': {
-        const member = await loadMemberFacts({ memberId: input.memberId });
+        const member = await loadMemberFacts({ memberId: input.memberId, progress: takeProgress() });
         command = feed({ type: 'member', nodeId: command.nodeId, member, now: Date.now() });
         break;
       }
