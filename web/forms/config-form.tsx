@@ -97,7 +97,8 @@ function FieldItem({
   return (
     <Form.Item
       label={label}
-      required={field.required}
+      // a field with a default is never empty, so it is not shown as optional either
+      required={field.required || field.schema.default !== undefined}
       tooltip={field.description}
       validateStatus={errors.length ? 'error' : undefined}
       help={errors.length ? errors.join('；') : undefined}

@@ -2,7 +2,6 @@ import {
   Background,
   BackgroundVariant,
   Controls,
-  getNodesBounds,
   MiniMap,
   ReactFlow,
   ReactFlowProvider,
@@ -68,14 +67,34 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     const nodes = flow.getNodes();
     const el = canvasRef.current;
     if (!el || nodes.length === 0) return;
-    const b = getNodesBounds(nodes);
+    // positions plus the rendered size, or the usual size for nodes not rendered (off screen) yet
+    let x0 = Number.POSITIVE_INFINITY;
+    let y0 = Number.POSITIVE_INFINITY;
+    let x1 = Number.NEGATIVE_INFINITY;
+    let y1 = Number.NEGATIVE_INFINITY;
+    for (const n of nodes) {
+      x0 = Math.min(x0, n.position.x);
+      y0 = Math.min(y0, n.position.y);
+      x1 = Math.max(x1, n.position.x + (n.measured?.width ?? NODE_W));
+      y1 = Math.max(y1, n.position.y + (n.measured?.height ?? 84));
+    }
     const { width, height } = el.getBoundingClientRect();
-    const fit = Math.min((width - 80) / b.width, (height - 80) / b.height);
+    const fit = Math.min((width - 80) / (x1 - x0), (height - 80) / (y1 - y0));
     const zoom = Math.max(0.8, Math.min(1, fit));
-    const x = width / 2 - (b.x + b.width / 2) * zoom;
-    const y = fit >= 0.8 ? height / 2 - (b.y + b.height / 2) * zoom : 32 - b.y * zoom;
+    const x =
+      fit >= 0.8
+        ? width / 2 - ((x0 + x1) / 2) * zoom
+        : Math.max(width / 2 - ((x0 + x1) / 2) * zoom, 40 - x0 * zoom);
+    const y = fit >= 0.8 ? height / 2 - ((y0 + y1) / 2) * zoom : 32 - y0 * zoom;
     void flow.setViewport({ x, y, zoom });
   }, [flow]);
+  const fitPending = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the loaded nodes have reached React Flow
+  useEffect(() => {
+    if (!fitPending.current || editor.nodes.length === 0 || !canvasRef.current) return;
+    fitPending.current = false;
+    requestAnimationFrame(initialView);
+  }, [editor.nodes, catalog.loaded, journey]);
 
   const reloadJourney = useCallback(() => api.journey(journeyId).then(setJourney), [journeyId]);
 
@@ -90,7 +109,7 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
         setJourney(j);
         editor.load(doc ?? { nodes: [], edges: [] });
         if (version === undefined) validation.schedule(doc ?? { nodes: [], edges: [] }, 0);
-        setTimeout(() => initialView(), 60);
+        fitPending.current = true;
       } catch (e) {
         if (live) setLoadError((e as Error).message);
       }
@@ -205,7 +224,7 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
       (id) => editor.outputIds(byId.get(id)!),
     );
     editor.setPositions(positions);
-    requestAnimationFrame(() => flow.fitView({ padding: 0.2, maxZoom: 1, duration: 300 }));
+    fitPending.current = true;
   };
 
   const focusNode = (id: string) => {
@@ -331,6 +350,8 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
               minZoom={0.15}
               maxZoom={2}
               snapToGrid
+              // big journeys (200+ nodes) stay smooth: only what is on screen is in the DOM
+              onlyRenderVisibleElements={editor.nodes.length > 60}
               snapGrid={[8, 8]}
               proOptions={{ hideAttribution: true }}
             >
