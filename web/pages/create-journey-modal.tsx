@@ -9,12 +9,19 @@ import { useLang } from '../i18n';
 import { navigate, paths } from '../shell/router';
 import { useAsync } from '../shell/use-async';
 
+const LIFECYCLE = ['welcome', 'activation', 'repurchase', 'winback'];
+const lifecycleRank = (id: string) => (LIFECYCLE.includes(id) ? LIFECYCLE.indexOf(id) : LIFECYCLE.length);
+
 /** New journey: a name and a starting point, blank or one of the lifecycle templates. */
 export function CreateJourneyModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const { pick } = useLang();
   const { message } = App.useApp();
-  const templates = useAsync(() => api.templates(), []);
+  // in lifecycle order (welcome → activation → repurchase → win-back); new templates follow
+  const templates = useAsync(
+    () => api.templates().then((list) => [...list].sort((a, b) => lifecycleRank(a.id) - lifecycleRank(b.id))),
+    [],
+  );
   const [choice, setChoice] = useState<string>('');
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ name: string; description?: string }>();

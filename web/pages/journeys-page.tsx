@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
@@ -93,7 +93,12 @@ export function JourneysPage() {
             align: 'right',
             render: (_, j) => j.stats.active.toLocaleString(),
           },
-          { title: t('journeys.col.updated'), dataIndex: 'updatedAt', width: 150, render: formatTime },
+          {
+            title: t('journeys.col.updated'),
+            dataIndex: 'updatedAt',
+            width: 160,
+            render: (v: string) => <span className="yt-nowrap">{formatTime(v)}</span>,
+          },
           {
             title: t('journeys.col.actions'),
             width: 220,
@@ -116,9 +121,11 @@ export function JourneysPage() {
                   </Button>
                 )}
                 {j.status !== 'archived' && (
-                  <Button type="link" size="small" danger onClick={() => act(j.id, 'archive')}>
-                    {t('journeys.archive')}
-                  </Button>
+                  <Popconfirm title={t('journeys.archiveConfirm')} onConfirm={() => act(j.id, 'archive')}>
+                    <Button type="link" size="small" danger>
+                      {t('journeys.archive')}
+                    </Button>
+                  </Popconfirm>
                 )}
               </Space>
             ),
