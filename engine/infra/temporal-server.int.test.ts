@@ -48,11 +48,7 @@ it('keeps workflows in its SQLite file across a restart', async () => {
   await first.stop();
   expect(await acceptsConnections(first.address)).toBe(false);
 
-  const second = await startTemporalDevServer({
-    dbFile,
-    port: Number(first.address.split(':')[1]),
-    ui: false,
-  });
+  const second = await startTemporalDevServer({ dbFile, ui: false, log: () => {} });
   servers.push(second);
   const description = await withClient(second.address, (client) =>
     client.workflow.getHandle('persisted-1').describe(),
