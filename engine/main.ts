@@ -34,9 +34,13 @@ async function main() {
   stops.unshift(() => db.destroy());
   await migrateToLatestOrThrow(db);
 
+  // The local dev server gets Temporal's usual ports when they are free, so its UI link stays the same.
+  const local = !process.env.TEMPORAL_ADDRESS;
   const temporal = await ensureTemporal({
     dbFile: resolve(dataDir, 'temporal.db'),
     namespace,
+    port: local ? await preferredPort(Number(process.env.TEMPORAL_PORT ?? 7233)) : undefined,
+    uiPort: local ? await preferredPort(Number(process.env.TEMPORAL_UI_PORT ?? 8233)) : undefined,
     log: (l) => console.log(l),
   });
   stops.push(() => temporal.stop());
@@ -52,7 +56,7 @@ async function main() {
     });
     const running = worker.run();
     stops.unshift(async () => {
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => {});
       await close();
     });

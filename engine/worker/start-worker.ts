@@ -27,7 +27,11 @@ function installRuntimeOnce() {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as LogLevel) ?? 'WARN') });
+    Runtime.install({
+      logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as LogLevel) ?? 'WARN'),
+      // The process entry owns shutdown order (HTTP, worker drain, then the database): no signal handling here.
+      shutdownSignals: [],
+    });
   } catch {
     // Already installed by the embedding process (e.g. a test): keep its logger.
   }
