@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // `npm test` runs all three projects. Integration and e2e share one global set-up that provides a
-// fresh Postgres database and a real Temporal dev server (see test/global-setup.ts).
+// fresh Postgres database and a real Temporal dev server (see engine/testing/global-setup.ts).
 export default defineConfig({
   test: {
     projects: [
@@ -15,8 +15,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['{engine,workflows,db,test}/**/*.int.test.ts'],
-          globalSetup: ['test/global-setup.ts'],
+          include: ['{engine,workflows,db}/**/*.int.test.ts'],
+          globalSetup: ['engine/testing/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
@@ -26,7 +26,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.e2e.test.ts'],
-          globalSetup: ['test/global-setup.ts'],
+          globalSetup: ['engine/testing/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,

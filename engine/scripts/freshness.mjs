@@ -1,10 +1,10 @@
 // Which build outputs are missing or older than their sources. Shared by `npm start`
-// (scripts/start.mjs) and the test set-up (test/global-setup.ts). Plain Node, no dependencies.
+// (engine/scripts/start.mjs) and the test set-up (engine/testing/global-setup.ts). Plain Node, no dependencies.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Every build `npm start` needs: its output, what it is built from, and the command that builds it. */
 export const builds = {

@@ -1,4 +1,4 @@
-// What test/global-setup.ts provides to the `integration` and `e2e` projects; read with
+// What engine/testing/global-setup.ts provides to the `integration` and `e2e` projects; read with
 // `inject('databaseUrl')` etc. from 'vitest'.
 export {};
 
