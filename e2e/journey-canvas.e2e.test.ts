@@ -192,7 +192,7 @@ it('a marketer builds from the win-back template, picks the coupons and publishe
   await page.getByTestId('new-journey').click();
   await page.getByTestId('template-winback').click();
   await page.getByTestId('create-journey-ok').click();
-  await page.getByTestId('node-ab_split').waitFor();
+  await page.getByTestId('node-ab_split').waitFor({ timeout: 60_000 });
 
   // Until the coupons are chosen the template says what is missing.
   await page.getByTestId('node-problem-coupon_a').waitFor();

@@ -108,8 +108,9 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
         if (!live) return;
         setJourney(j);
         editor.load(doc ?? { nodes: [], edges: [] });
+        // an empty canvas keeps React Flow's default view; the first dropped node must not move it
+        fitPending.current = (doc?.nodes.length ?? 0) > 0;
         if (version === undefined) validation.schedule(doc ?? { nodes: [], edges: [] }, 0);
-        fitPending.current = true;
       } catch (e) {
         if (live) setLoadError((e as Error).message);
       }
