@@ -16,11 +16,11 @@ import pg from 'pg';
 import { createDb } from '../../db/connection.js';
 import { startEmbeddedPostgres } from '../../db/embedded-postgres.js';
 import { migrateToLatestOrThrow } from '../../db/migrate.js';
+import { buildWorkflowBundle } from '../../workflows/build-bundle.js';
 import { createApi } from '../api/app.js';
 import { ensureTemporal } from '../infra/temporal-server.js';
 import { loadNodeRegistry } from '../nodes/registry.js';
 import { createJourneyWorker } from '../worker/start-worker.js';
-import { buildWorkflowBundle } from '../../workflows/build-bundle.js';
 
 const N = Number(process.env.BENCH_N ?? 300);
 const LATENCY_N = Number(process.env.BENCH_LATENCY_N ?? 50);
@@ -126,9 +126,15 @@ async function main() {
   // same way as the journey below: starts go out with the same concurrency, then we wait for every completion.
   let t0 = performance.now();
   const handles: { result(): Promise<unknown> }[] = [];
-  await pool(Array.from({ length: N }, (_, i) => i), CONCURRENCY, async (i) => {
-    handles.push(await client.workflow.start('baselineRun', { taskQueue, workflowId: `base-${taskQueue}-${i}` }));
-  });
+  await pool(
+    Array.from({ length: N }, (_, i) => i),
+    CONCURRENCY,
+    async (i) => {
+      handles.push(
+        await client.workflow.start('baselineRun', { taskQueue, workflowId: `base-${taskQueue}-${i}` }),
+      );
+    },
+  );
   await Promise.all(handles.map((h) => h.result()));
   const baseSeconds = (performance.now() - t0) / 1000;
 

@@ -13,7 +13,10 @@ describe('events while Temporal is unreachable', () => {
   let deadConnection: Connection;
   beforeAll(async () => {
     stack = await startStack();
-    deadConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second' });
+    deadConnection = Connection.lazy({
+      address: `127.0.0.1:${await freePort()}`,
+      connectTimeout: '1 second',
+    });
   });
   afterAll(async () => {
     await deadConnection?.close().catch(() => {});
@@ -24,7 +27,11 @@ describe('events while Temporal is unreachable', () => {
     const journey = await stack.ok('POST', '/journeys', {
       name: 'outage',
       document: {
-        nodes: [node('t', 'trigger.event', { event: 'outage_evt' }), node('m', 'message', { channel: 'push', body: 'hi' }), node('x', 'exit')],
+        nodes: [
+          node('t', 'trigger.event', { event: 'outage_evt' }),
+          node('m', 'message', { channel: 'push', body: 'hi' }),
+          node('x', 'exit'),
+        ],
         edges: [edge('t', 'm'), edge('m', 'x')],
       },
     });
@@ -35,7 +42,12 @@ describe('events while Temporal is unreachable', () => {
       createApi({
         db: stack.db,
         registry: stack.registry,
-        temporal: { client: new Client({ connection: deadConnection }), taskQueue: stack.taskQueue, namespace: 'default', uiUrl: null },
+        temporal: {
+          client: new Client({ connection: deadConnection }),
+          taskQueue: stack.taskQueue,
+          namespace: 'default',
+          uiUrl: null,
+        },
       }),
     );
     const res = await downApi.request('/api/events', {
@@ -46,19 +58,35 @@ describe('events while Temporal is unreachable', () => {
     expect(res.status).toBe(503);
     expect((await res.json()).error.code).toBe('unavailable');
 
-    const stored = await stack.db.selectFrom('events').selectAll().where('client_id', '=', 'outage-1').executeTakeFirstOrThrow();
+    const stored = await stack.db
+      .selectFrom('events')
+      .selectAll()
+      .where('client_id', '=', 'outage-1')
+      .executeTakeFirstOrThrow();
     expect(stored.processed_at).toBeNull();
     expect(stored.process_error).toBeTruthy();
 
     // The sender retries the same event once Temporal is back (the sweeper does the same on its own).
     const again = await stack.ok('POST', '/events', { memberId: 'o1', name: 'outage_evt', id: 'outage-1' });
     expect(again).toMatchObject({ duplicate: true, runsStarted: 1 });
-    await processEvent(stack.db, { client: stack.client, taskQueue: stack.taskQueue, namespace: 'default', uiUrl: null }, stored);
-    await eventually(async () => (await stack.ok('GET', '/runs?memberId=o1')).runs[0]?.status === 'completed', 30_000, 'the run');
+    await processEvent(
+      stack.db,
+      { client: stack.client, taskQueue: stack.taskQueue, namespace: 'default', uiUrl: null },
+      stored,
+    );
+    await eventually(
+      async () => (await stack.ok('GET', '/runs?memberId=o1')).runs[0]?.status === 'completed',
+      30_000,
+      'the run',
+    );
     const { runs } = await stack.ok('GET', '/runs?memberId=o1');
     expect(runs).toHaveLength(1);
     expect((await stack.ok('GET', '/messages?memberId=o1')).messages).toHaveLength(1);
-    const processed = await stack.db.selectFrom('events').select('processed_at').where('client_id', '=', 'outage-1').executeTakeFirstOrThrow();
+    const processed = await stack.db
+      .selectFrom('events')
+      .select('processed_at')
+      .where('client_id', '=', 'outage-1')
+      .executeTakeFirstOrThrow();
     expect(processed.processed_at).not.toBeNull();
   });
 });

@@ -8,10 +8,10 @@ import type { TestProject } from 'vitest/node';
 import { createDb } from '../../db/connection.js';
 import { type DatabaseHandle, startEmbeddedPostgres } from '../../db/embedded-postgres.js';
 import { migrateToLatest } from '../../db/migrate.js';
+import { buildWorkflowBundle } from '../../workflows/build-bundle.js';
 import { freePort } from '../infra/free-port.js';
 import { ensureTemporal, type TemporalServer } from '../infra/temporal-server.js';
 import { builds, projectRoot, staleness } from '../scripts/freshness.mjs';
-import { buildWorkflowBundle } from '../../workflows/build-bundle.js';
 
 // Global set-up of the `integration` and `e2e` projects (see vitest.config.ts and ./provided.d.ts).
 //
