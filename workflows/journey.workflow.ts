@@ -2,15 +2,18 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  continueAsNew,
   defineQuery,
   defineSignal,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { JourneyActivities, ProgressUpdate } from './activities.js';
 import {
   type Command,
+  currentCommand,
   type Input,
   initialState,
   type MemberEvent,
@@ -27,6 +30,10 @@ export interface JourneyRunInput {
   version: number;
   memberId: string;
   plan: Plan;
+  /** the interpreter state carried over by continue-as-new; absent on the first run */
+  resume?: { state: RunState };
+  /** continue as new once the history has this many events (default 2000): long-lived runs stay small */
+  continueAsNewAfter?: number;
 }
 
 export const memberEventSignal = defineSignal<[MemberEvent]>('memberEvent');
@@ -54,7 +61,7 @@ const { recordProgress, loadMemberFacts } = proxyLocalActivities<JourneyActiviti
 /** One member's run through one journey version: a thin host around the pure interpreter. */
 export async function journeyRun(input: JourneyRunInput): Promise<{ status: string; steps: number }> {
   const { plan } = input;
-  let state: RunState = initialState(input.memberId);
+  let state: RunState = input.resume?.state ?? initialState(input.memberId);
   const inbox: MemberEvent[] = [];
   let cancelReason: string | null = null;
   let retryRequested = false;
@@ -98,7 +105,9 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
     };
   };
 
-  let command = feed({ type: 'start', now: Date.now() });
+  // A continued run picks up where the previous one stood; its progress is already recorded.
+  let command = input.resume ? currentCommand(plan, state) : feed({ type: 'start', now: Date.now() });
+  if (input.resume) recordedKey = `${state.status}|${state.nodeId}|${state.wait?.until ?? ''}`;
   for (;;) {
     if (cancelReason !== null && command.type !== 'end')
       command = feed({ type: 'cancel', reason: cancelReason, now: Date.now() });
@@ -156,6 +165,11 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
         break;
       }
       case 'wait': {
+        // A member may wait for months and receive many events: start a fresh history at a quiet moment.
+        const info = workflowInfo();
+        if (info.historyLength >= (input.continueAsNewAfter ?? 2000) || info.continueAsNewSuggested) {
+          await continueAsNew<typeof journeyRun>({ ...input, resume: { state } });
+        }
         const remaining = command.until - Date.now();
         const woken =
           remaining > 0 && (await condition(() => inbox.length > 0 || cancelReason !== null, remaining));
