@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../api/app.js';
 import { freePort } from '../infra/free-port.js';
-import { processEvent } from '../services/events.service.js';
+import { processEvent, startEventSweeper } from '../services/events.service.js';
 import { edge, node } from '../testing/documents.js';
 import { eventually, type Stack, startStack } from '../testing/stack.js';
 
@@ -88,5 +88,42 @@ describe('events while Temporal is unreachable', () => {
       .where('client_id', '=', 'outage-1')
       .executeTakeFirstOrThrow();
     expect(processed.processed_at).not.toBeNull();
+  });
+
+  it('finishes a kept event on its own (the sweeper), without anyone resending it', async () => {
+    const downApi = new Hono().route(
+      '/api',
+      createApi({
+        db: stack.db,
+        registry: stack.registry,
+        temporal: {
+          client: new Client({ connection: deadConnection }),
+          taskQueue: stack.taskQueue,
+          namespace: 'default',
+          uiUrl: null,
+        },
+      }),
+    );
+    const res = await downApi.request('/api/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-workspace-id': stack.workspaceId },
+      body: JSON.stringify({ memberId: 'o2', name: 'outage_evt', id: 'outage-2' }),
+    });
+    expect(res.status).toBe(503);
+    const stop = startEventSweeper(
+      stack.db,
+      { client: stack.client, taskQueue: stack.taskQueue, namespace: 'default', uiUrl: null },
+      { intervalMs: 200, graceMs: 0, log: () => {} },
+    );
+    try {
+      await eventually(
+        async () => (await stack.ok('GET', '/runs?memberId=o2')).runs[0]?.status === 'completed',
+        30_000,
+        'the swept run',
+      );
+    } finally {
+      stop();
+    }
+    expect((await stack.ok('GET', '/messages?memberId=o2')).messages).toHaveLength(1);
   });
 });
