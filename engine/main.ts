@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Client, Connection } from '@temporalio/client';
 import { Hono } from 'hono';
 import { createDb } from '../db/connection.js';
 import { ensureDatabase } from '../db/embedded-postgres.js';
 import { migrateToLatestOrThrow } from '../db/migrate.js';
 import { createApi } from './api/app.js';
 import { preferredPort } from './infra/free-port.js';
+import { connectTemporalClient } from './infra/temporal-client.js';
 import { ensureTemporal } from './infra/temporal-server.js';
 import { loadNodeRegistry } from './nodes/registry.js';
 import { startEventSweeper } from './services/events.service.js';
@@ -67,9 +67,8 @@ async function main() {
   }
 
   if (mode === 'all' || mode === 'api') {
-    const connection = await Connection.connect({ address: temporal.address });
+    const { connection, client } = await connectTemporalClient(temporal.address, namespace);
     stops.unshift(() => connection.close());
-    const client = new Client({ connection, namespace });
     const temporalDeps = { client, taskQueue, namespace, uiUrl: temporal.uiUrl };
     const app = new Hono();
     app.route('/api', createApi({ db, registry, temporal: temporalDeps }));

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../api/app.js';
 import { freePort } from '../infra/free-port.js';
+import { apiConnectionOptions } from '../infra/temporal-client.js';
 import { processEvent, startEventSweeper } from '../services/events.service.js';
 import { edge, node } from '../testing/documents.js';
 import { eventually, type Stack, startStack } from '../testing/stack.js';
