@@ -72,12 +72,20 @@ export function useFlowEditor(
     const old = new Map(latest.current.nodes.map((n) => [n.id, n]));
     const flow = toFlow(doc);
     setNodes(
-      flow.nodes.map((n) => {
+      flow.nodes.map((n, i) => {
         const prev = old.get(n.id);
         const selected = select ? select.includes(n.id) : (prev?.selected ?? false);
-        return prev
-          ? { ...prev, position: n.position, data: n.data, type: n.type, selected }
-          : { ...n, selected };
+        if (!prev) return { ...n, selected };
+        // an unchanged node keeps its object (and its config's identity): its memoised component skips rendering
+        const same =
+          prev.data === doc.nodes[i].data &&
+          prev.type === n.type &&
+          Math.round(prev.position.x) === n.position.x &&
+          Math.round(prev.position.y) === n.position.y &&
+          !!prev.selected === selected;
+        if (same) return prev;
+        const data = prev.data === doc.nodes[i].data ? prev.data : n.data;
+        return { ...prev, position: n.position, data, type: n.type, selected };
       }),
     );
     setEdges(flow.edges);
@@ -123,6 +131,8 @@ export function useFlowEditor(
 
   const updateConfig = useCallback(
     (id: string, data: Record<string, unknown>) => {
+      // a panel closing after its node was deleted still commits its last edit: nothing to do then
+      if (!latest.current.nodes.some((n) => n.id === id)) return;
       const doc = currentDoc();
       const nodesNext = doc.nodes.map((n) => (n.id === id ? { ...n, data } : n));
       const pruned = pruneEdges({ nodes: nodesNext, edges: doc.edges }, (nid) => {

@@ -18,7 +18,9 @@ export function useValidation(journeyId: string, enabled: boolean) {
       api
         .validate(journeyId, doc, { signal: c.signal })
         .then((r) => {
-          if (!c.signal.aborted) setProblems(r.errors);
+          // the same problems again keep their identity: the canvas nodes then need no re-render
+          if (!c.signal.aborted)
+            setProblems((old) => (JSON.stringify(old) === JSON.stringify(r.errors) ? old : r.errors));
         })
         .catch(() => undefined)
         .finally(() => {

@@ -8,7 +8,15 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { App, Spin } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  type FocusEvent,
+  type KeyboardEvent as ReactKeyboardEvent,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
 import type { JourneyDetail, JourneyNodeStats } from '../api/types';
@@ -52,6 +60,12 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
   const [stats, setStats] = useState<JourneyNodeStats | null>(null);
   const [showStats, setShowStats] = useState(false);
   const canvasRef = useRef<HTMLDivElement>(null);
+  /** Commits what the open config panel has not committed yet (it does so after a short pause in typing). */
+  const panelFlush = useRef<(() => boolean) | null>(null);
+  /** Commits the panel's pending edit and lets the editor record it (history, autosave) before going on. */
+  const commitPanel = useCallback(async () => {
+    if (panelFlush.current?.()) await new Promise((r) => setTimeout(r, 0));
+  }, []);
 
   const autosave = useAutosave(journeyId, !readOnly, () =>
     setJourney((j) => (j ? { ...j, hasUnpublishedChanges: true } : j)),
@@ -183,9 +197,43 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     [flow, editor.nodes, editor.edges],
   );
 
-  const insideCanvas = (x: number, y: number) => {
+  const insideCanvas = useCallback((x: number, y: number) => {
     const r = canvasRef.current?.getBoundingClientRect();
     return !!r && x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+  }, []);
+
+  /** Keyboard: focusing a node (Tab) selects it; Enter opens its settings with the first field focused. */
+  const onCanvasFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    const el = target.closest('.react-flow__node');
+    const id = el?.getAttribute('data-id');
+    if (!id || el !== target || !target.matches(':focus-visible')) return;
+    editor.setNodes((ns) =>
+      ns.map((n) => (!!n.selected === (n.id === id) ? n : { ...n, selected: n.id === id })),
+    );
+  };
+  const onCanvasKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    const id = target.classList.contains('react-flow__node') ? target.getAttribute('data-id') : null;
+    if (!id || e.key !== 'Enter') return;
+    setPanelId(id);
+    requestAnimationFrame(() =>
+      canvasRef.current
+        ?.querySelector<HTMLElement>(
+          '[data-testid="config-panel"] .yt-panel__body :is(input, textarea, [tabindex="0"]):not([disabled])',
+        )
+        ?.focus(),
+    );
+  };
+  const closePanelToNode = () => {
+    const id = panelId;
+    setPanelId(null);
+    if (id)
+      requestAnimationFrame(() =>
+        canvasRef.current
+          ?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`)
+          ?.focus(),
+      );
   };
 
   const onPaletteDrop = (type: string, x: number, y: number) => {
@@ -213,7 +261,21 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     if (id) setPanelId(id);
   };
 
+  // the palette is memoised: it gets stable handlers that call the latest ones
+  const paletteLatest = useRef({ onPaletteDrop, onPaletteClick, edgeAt });
+  paletteLatest.current = { onPaletteDrop, onPaletteClick, edgeAt };
+  const paletteHandlers = useMemo(
+    () => ({
+      onDragMove: (_: string, x: number, y: number) =>
+        setDropEdge(insideCanvas(x, y) ? paletteLatest.current.edgeAt(x, y) : null),
+      onDrop: (type: string, x: number, y: number) => paletteLatest.current.onPaletteDrop(type, x, y),
+      onClickAdd: (type: string) => paletteLatest.current.onPaletteClick(type),
+    }),
+    [insideCanvas],
+  );
+
   const autoLayout = async () => {
+    await commitPanel();
     const doc = editor.currentDoc();
     const byId = new Map(editor.nodes.map((n) => [n.id, n]));
     const positions = await layoutDocument(
@@ -243,6 +305,7 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
   };
 
   const startPublish = async () => {
+    await commitPanel();
     await autosave.flush();
     if (validation.problems.length > 0) {
       setProblemsOpen(true);
@@ -254,6 +317,7 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
 
   const publish = async (note: string) => {
     try {
+      await commitPanel();
       await autosave.flush();
       const r = await api.publish(journeyId, note || undefined);
       message.success(t('publish.done', { version: r.version }));
@@ -269,15 +333,23 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     }
   };
 
+  const undo = () => void commitPanel().then(editor.undo);
+  const redo = () => void commitPanel().then(editor.redo);
+
   useShortcuts(!readOnly, {
-    undo: editor.undo,
-    redo: editor.redo,
+    undo,
+    redo,
     copy: () => editor.copy() && message.info(t('editor.copied'), 1),
     paste: editor.paste,
-    save: () => void autosave.flush(),
+    save: () => void commitPanel().then(autosave.flush),
     layout: () => void autoLayout(),
     escape: () => setPanelId(null),
   });
+
+  const minimapColor = useCallback(
+    (n: { type?: string }) => catalog.byType.get(n.type ?? '')?.color ?? '#bbb',
+    [catalog.byType],
+  );
 
   const panelNode = panelId ? editor.nodes.find((n) => n.id === panelId) : undefined;
   const edges = useMemo(
@@ -308,8 +380,8 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
         canRedo={editor.canRedo}
         showStats={showStats}
         onShowStats={setShowStats}
-        onUndo={editor.undo}
-        onRedo={editor.redo}
+        onUndo={undo}
+        onRedo={redo}
         onLayout={autoLayout}
         onPublish={startPublish}
         onRename={async (name) => {
@@ -322,14 +394,15 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
         }}
       />
       <div className="yt-editor__body">
-        <Palette
-          nodeTypes={catalog.nodeTypes}
-          disabled={readOnly}
-          onDragMove={(_, x, y) => setDropEdge(insideCanvas(x, y) ? edgeAt(x, y) : null)}
-          onDrop={onPaletteDrop}
-          onClickAdd={onPaletteClick}
-        />
-        <div className="yt-canvas" ref={canvasRef} data-testid="canvas">
+        <Palette nodeTypes={catalog.nodeTypes} disabled={readOnly} {...paletteHandlers} />
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: focus and Enter come from the focusable nodes inside */}
+        <div
+          className="yt-canvas"
+          ref={canvasRef}
+          data-testid="canvas"
+          onFocus={onCanvasFocus}
+          onKeyDown={onCanvasKeyDown}
+        >
           <EditorViewContext.Provider value={view}>
             <ReactFlow
               nodes={editor.nodes}
@@ -362,7 +435,7 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
                 position="top-right"
                 pannable
                 zoomable
-                nodeColor={(n) => catalog.byType.get(n.type ?? '')?.color ?? '#bbb'}
+                nodeColor={minimapColor}
                 nodeStrokeWidth={0}
                 style={{ width: 160, height: 100 }}
                 className={panelNode ? 'is-hidden' : ''}
@@ -394,11 +467,13 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
               problems={validation.problemsByNode.get(panelNode.id) ?? []}
               readOnly={readOnly}
               onChange={(data) => editor.updateConfig(panelNode.id, data)}
+              flushRef={panelFlush}
               onDelete={() => {
                 editor.removeNodes([panelNode.id]);
                 setPanelId(null);
               }}
               onClose={() => setPanelId(null)}
+              onEscape={closePanelToNode}
             />
           )}
         </div>
