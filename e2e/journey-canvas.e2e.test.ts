@@ -211,3 +211,44 @@ it('a marketer builds from the win-back template, picks the coupons and publishe
   await page.screenshot({ path: `${shots}/winback-published.png` });
   expect(errors).toEqual([]);
 });
+
+it('a marketer builds with the keyboard only: Enter on the palette adds a node after the selected one, Tab selects, Delete removes', async () => {
+  const { page, errors } = await newPage();
+  await page.goto(`${base}/#/journeys`);
+  await page.getByTestId('new-journey').click();
+  await page.getByTestId('template-blank').click();
+  await page.getByTestId('journey-name-input').fill('E2E 键盘搭建');
+  await page.getByTestId('create-journey-ok').click();
+  await page.getByTestId('palette').waitFor();
+
+  // Enter on a palette item adds the node (the first one in the middle of the canvas) and selects it.
+  await page.getByTestId('palette-trigger.event').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('node-trigger_event_1').waitFor();
+  // the next one hangs from the selected node, already connected
+  await page.getByTestId('palette-message').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('node-message_1').waitFor();
+  await expect
+    .poll(() => page.locator('[data-testid="rf__edge-e_trigger_event_1_next_message_1"]').count())
+    .toBe(1);
+  await page.getByTestId('palette-tag').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('node-tag_1').waitFor();
+  await expect.poll(() => page.locator('[data-testid="rf__edge-e_message_1_next_tag_1"]').count()).toBe(1);
+  await page.screenshot({ path: `${shots}/editor-keyboard.png` });
+
+  // Tab walks the canvas nodes and selects the focused one; Delete removes it.
+  await page.locator('.react-flow__node[data-id="trigger_event_1"]').focus();
+  for (let i = 0; i < 4; i++) {
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-id'));
+    if (focused === 'tag_1') break;
+    await page.keyboard.press('Tab');
+  }
+  await expect.poll(() => page.locator('.react-flow__node.selected').getAttribute('data-id')).toBe('tag_1');
+  await page.keyboard.press('Delete');
+  await expect.poll(() => page.getByTestId('node-tag_1').count()).toBe(0);
+  await expect(page.getByTestId('node-message_1').count()).resolves.toBe(1);
+  await waitSaved(page);
+  expect(errors).toEqual([]);
+});

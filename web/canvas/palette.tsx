@@ -1,5 +1,5 @@
 import { Tooltip } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NodeCategory, NodeTypeInfo } from '../api/types';
 import { useLang } from '../i18n';
@@ -33,9 +33,13 @@ interface Props {
 
 /**
  * The node palette, grouped by category. Dragging uses pointer events (not HTML5 drag-and-drop)
- * so the drop point is exact and a drop onto an edge can insert the node there.
+ * so the drop point is exact and a drop onto an edge can insert the node there. Every item is also a
+ * button for the keyboard: Tab to it, Enter or Space adds the node after the selected one.
+ * The handlers are read when called, so the palette only re-renders when the node types change.
  */
-export function Palette({ nodeTypes, disabled, onDragMove, onDrop, onClickAdd }: Props) {
+export const Palette = memo(PaletteImpl, (a, b) => a.nodeTypes === b.nodeTypes && a.disabled === b.disabled);
+
+function PaletteImpl({ nodeTypes, disabled, onDragMove, onDrop, onClickAdd }: Props) {
   const { t } = useTranslation();
   const { pick } = useLang();
   const [ghost, setGhost] = useState<{ type: NodeTypeInfo; x: number; y: number } | null>(null);
@@ -81,9 +85,17 @@ export function Palette({ nodeTypes, disabled, onDragMove, onDrop, onClickAdd }:
             <div className="yt-palette__group-title">{t(`palette.${g}`)}</div>
             {items.map((n) => (
               <Tooltip key={n.type} title={pick(n.description)} placement="right" mouseEnterDelay={0.6}>
-                <div
+                <button
+                  type="button"
                   className={`yt-palette__item${disabled ? ' is-disabled' : ''}`}
                   data-testid={`palette-${n.type}`}
+                  disabled={disabled}
+                  aria-label={t('palette.add', { title: pick(n.title) })}
+                  onKeyDown={(e) => {
+                    if (disabled || (e.key !== 'Enter' && e.key !== ' ')) return;
+                    e.preventDefault();
+                    handlers.current.onClickAdd(n.type);
+                  }}
                   onPointerDown={(e) => {
                     if (disabled || e.button !== 0) return;
                     e.preventDefault();
@@ -95,7 +107,7 @@ export function Palette({ nodeTypes, disabled, onDragMove, onDrop, onClickAdd }:
                     <NodeIcon name={n.icon} />
                   </span>
                   <span className="yt-palette__label">{pick(n.title)}</span>
-                </div>
+                </button>
               </Tooltip>
             ))}
           </section>

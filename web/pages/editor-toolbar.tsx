@@ -22,7 +22,21 @@ import { LangSwitch } from '../shell/app-shell';
 import { formatTime, statusColor } from '../shell/format';
 import { navigate, paths } from '../shell/router';
 
-const SHORTCUTS = ['undo', 'redo', 'copy', 'paste', 'delete', 'layout', 'save', 'multi'];
+const SHORTCUTS = [
+  'addKey',
+  'focusNode',
+  'openNode',
+  'moveNode',
+  'delete',
+  'escape',
+  'undo',
+  'redo',
+  'copy',
+  'paste',
+  'layout',
+  'save',
+  'multi',
+];
 
 export function EditorToolbar({
   journey,
