@@ -196,7 +196,10 @@ export function journeyRoutes({ db, registry }: AppDeps) {
     if (input.document !== undefined) {
       set.draft = JSON.stringify(input.document);
       // Edits of a published journey go to the draft; running members keep the version they entered.
-      set.has_unpublished_changes = true;
+      // The flag compares as jsonb (key order does not matter), so undoing back to the published state clears it.
+      set.has_unpublished_changes = sql<boolean>`${JSON.stringify(input.document)}::jsonb is distinct from coalesce((
+        select v.document from journey_versions v where v.journey_id = journeys.id and v.version = journeys.current_version
+      ), 'null'::jsonb)`;
     }
     const row = await db
       .updateTable('journeys')
