@@ -147,6 +147,42 @@ describe('API input', () => {
     ]);
   });
 
+  it('simulates a journey for a real member on a virtual clock, without touching anything', async () => {
+    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
+      name: '模拟券',
+      kind: 'amount',
+      value: 5,
+      validDays: 1,
+    });
+    const j = await stack.ok('POST', '/journeys', {
+      name: 'sim',
+      document: welcomeDocument(couponTemplate.id),
+    });
+    await stack.ok('PUT', '/members/sim1', { tags: ['vip'] });
+    const sim = await stack.ok('POST', `/journeys/${j.id}/simulate`, {
+      memberId: 'sim1',
+      events: [{ name: 'order_paid', after: { amount: 2, unit: 'days' } }],
+    });
+    expect(sim.steps.map((s: any) => `${s.nodeId}:${s.output ?? s.status}`)).toEqual([
+      'trigger:next',
+      'tag:next',
+      'coupon:issued',
+      'welcome:next',
+      'wait:matched',
+      'thanks:next',
+      'end:ok',
+    ]);
+    expect(sim.end).toMatchObject({ status: 'completed', afterMs: 2 * 86_400_000 });
+    expect(sim.member.tags).toEqual(['vip', 'new_member', 'first_order']);
+    expect((await stack.ok('GET', '/members/sim1')).member.tags).toEqual(['vip']);
+    expect((await stack.ok('GET', '/coupons?memberId=sim1')).coupons).toEqual([]);
+    const bad = await stack.call('POST', `/journeys/${j.id}/simulate`, {
+      events: [{ name: 'x', after: { amount: 1, unit: 'weeks' } }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('events.0.after.unit');
+  });
+
   it('renders a message preview for a member or a sample member', async () => {
     await stack.ok('PUT', '/members/r1', { name: '李雷', attributes: { city: '北京' } });
     const mine = await stack.ok('POST', '/render', {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { compileJourney } from '../../compiler/compile.js';
 import { emptyDocument, journeyDocumentSchema } from '../../compiler/document.schema.js';
 import {
   emptyTotals,
@@ -12,7 +13,9 @@ import {
   journeyView,
   runTotals,
 } from '../../repositories/journey.repository.js';
+import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/member.repository.js';
 import { publishJourney, setJourneyStatus, validateDocument } from '../../services/journeys.service.js';
+import { simulateJourney } from '../../simulate/simulate.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
@@ -54,6 +57,29 @@ const updateBody = z.object({
 });
 const validateBody = z.object({ document: journeyDocumentSchema.optional() });
 const publishBody = z.object({ note: z.string().trim().max(500).optional() });
+const unitMs = { seconds: 1_000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
+const simulateBody = z.object({
+  document: journeyDocumentSchema.optional(),
+  /** a real member's tags and attributes, or a made-up member */
+  memberId: z.string().trim().min(1).max(128).optional(),
+  member: z
+    .object({
+      tags: z.array(z.string()).default([]),
+      attributes: z.record(z.string(), z.unknown()).default({}),
+    })
+    .optional(),
+  events: z
+    .array(
+      z.object({
+        name: z.string().trim().min(1),
+        properties: z.record(z.string(), z.unknown()).optional(),
+        after: z.object({ amount: z.number().min(0), unit: z.enum(['seconds', 'minutes', 'hours', 'days']) }),
+      }),
+    )
+    .max(200)
+    .default([]),
+  outcomes: z.record(z.string(), z.string()).optional(),
+});
 
 documented({
   method: 'get',
@@ -222,6 +248,36 @@ export function journeyRoutes({ db, registry }: AppDeps) {
     const id = uuidParam(c, 'id', 'journey');
     const input = await body(c, publishBody);
     return c.json(await publishJourney(db, registry, ws, id, input.note || null));
+  });
+
+  app.post('/journeys/:id/simulate', async (c) => {
+    const ws = c.get('workspaceId');
+    const row = await findJourneyOrThrow(db, ws, uuidParam(c, 'id', 'journey'));
+    const input = await body(c, simulateBody);
+    const compiled = compileJourney(input.document ?? row.draft, registry);
+    if (!compiled.ok) {
+      throw new AppError('invalid_journey', 'fix the journey’s problems to simulate it', {
+        errors: compiled.errors,
+      });
+    }
+    let member = input.member ?? { tags: [], attributes: {} };
+    if (input.memberId) {
+      const id = await findMemberIdByExternalId(db, ws, input.memberId);
+      const snapshot = id ? await memberSnapshot(db, id) : null;
+      if (!snapshot)
+        throw new AppError('invalid_input', `member ${input.memberId} not found`, { field: 'memberId' });
+      member = { tags: snapshot.tags, attributes: snapshot.attributes };
+    }
+    const result = simulateJourney(compiled.plan, registry, {
+      member,
+      events: input.events.map((e) => ({
+        name: e.name,
+        properties: e.properties,
+        afterMs: e.after.amount * unitMs[e.after.unit],
+      })),
+      outcomes: input.outcomes,
+    });
+    return c.json(result);
   });
 
   app.get('/journeys/:id/versions/:version', async (c) => {
