@@ -65,6 +65,9 @@ export function runRoutes({ db, temporal }: AppDeps) {
       .selectFrom('runs as r')
       .innerJoin('members as m', 'm.id', 'r.member_id')
       .innerJoin('journeys as j', 'j.id', 'r.journey_id')
+      .leftJoin('journey_versions as v', (join) =>
+        join.onRef('v.journey_id', '=', 'r.journey_id').onRef('v.version', '=', 'r.version'),
+      )
       .select([
         'r.id',
         'r.journey_id as journeyId',
@@ -73,6 +76,8 @@ export function runRoutes({ db, temporal }: AppDeps) {
         'm.external_id as memberId',
         'r.status',
         'r.current_node_id as currentNodeId',
+        // the current node's type, so a list can say where a run is in words without loading each plan
+        sql<string | null>`v.plan->'nodes'->r.current_node_id->>'type'`.as('currentNodeType'),
         'r.next_at as nextAt',
         'r.started_at as startedAt',
         'r.updated_at as updatedAt',
