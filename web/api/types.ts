@@ -187,9 +187,13 @@ export interface Run {
   memberId: string;
   status: RunStatus;
   currentNodeId: string | null;
+  /** the current node's type in the run's version (null when the run is not at a node) */
+  currentNodeType?: string | null;
   startedAt: string;
   endedAt: string | null;
   exitReason: string | null;
+  /** why the run failed */
+  error?: string | null;
   nextAt: string | null;
 }
 

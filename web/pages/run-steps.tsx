@@ -3,11 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { useLang } from '../i18n';
 import { useCatalog } from '../shell/catalog';
-import { formatTime } from '../shell/format';
+import { formatShortTime, formatTime } from '../shell/format';
 import { useAsync } from '../shell/use-async';
+import { NodeLabel, type useRunNodes } from './run-nodes';
 
 /** One run's path, node by node, with the output each step took and when. */
-export function RunSteps({ runId }: { runId: string }) {
+export function RunSteps({ runId, words }: { runId: string; words: ReturnType<typeof useRunNodes> }) {
   const { t } = useTranslation();
   const { pick } = useLang();
   const { byType } = useCatalog();
@@ -25,8 +26,7 @@ export function RunSteps({ runId }: { runId: string }) {
               color: s.output ? 'blue' : 'gray',
               children: (
                 <div>
-                  <strong>{nt ? pick(nt.title) : s.nodeType}</strong>{' '}
-                  <span className="yt-muted">{s.nodeId}</span>
+                  <NodeLabel words={words(run, s.nodeId, s.nodeType)} nodeId={s.nodeId} />
                   {s.output && <span> → {out ? pick(out.label) : s.output}</span>}
                   <div className="yt-muted">{formatTime(s.at)}</div>
                 </div>
@@ -37,12 +37,23 @@ export function RunSteps({ runId }: { runId: string }) {
             ? [
                 {
                   color: 'cyan',
-                  children: t('runs.nextAt', { at: formatTime(run.nextAt), node: run.currentNodeId }),
+                  children: (
+                    <div>
+                      {run.currentNodeId && (
+                        <NodeLabel
+                          words={words(run, run.currentNodeId, run.currentNodeType)}
+                          nodeId={run.currentNodeId}
+                        />
+                      )}
+                      <div>{t('runs.waitUntil', { at: formatShortTime(run.nextAt) })}</div>
+                    </div>
+                  ),
                 },
               ]
             : []),
         ]}
       />
+      {run.error && <div className="yt-error-text">{t('runs.error', { error: run.error })}</div>}
       {run.exitReason && <div className="yt-muted">{t('runs.exitReason', { reason: run.exitReason })}</div>}
     </div>
   );

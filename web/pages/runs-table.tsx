@@ -1,9 +1,10 @@
-import { App, Button, Space, Table, Tag } from 'antd';
+import { App, Button, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { Run } from '../api/types';
-import { formatTime, statusColor } from '../shell/format';
+import { formatShortTime, formatTime, statusColor } from '../shell/format';
 import { paths } from '../shell/router';
+import { NodeLabel, useRunNodes } from './run-nodes';
 import { RunSteps } from './run-steps';
 
 /** Runs with their status; expand a row for its path; cancel or retry in place. */
@@ -20,6 +21,7 @@ export function RunsTable({
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
+  const words = useRunNodes(runs);
   const act = async (id: string, action: 'cancel' | 'retry') => {
     try {
       await api.runAction(id, action);
@@ -37,7 +39,7 @@ export function RunsTable({
       dataSource={runs}
       pagination={{ pageSize: 20, hideOnSinglePage: true }}
       locale={{ emptyText: t('runs.empty') }}
-      expandable={{ expandedRowRender: (r) => <RunSteps runId={r.id} /> }}
+      expandable={{ expandedRowRender: (r) => <RunSteps runId={r.id} words={words} /> }}
       data-testid="runs-table"
       columns={[
         show === 'journey'
@@ -62,7 +64,38 @@ export function RunsTable({
             </Tag>
           ),
         },
-        { title: t('runs.current'), dataIndex: 'currentNodeId', render: (v: string | null) => v ?? '—' },
+        {
+          // where the run is and what is next, in words: 等待事件 · 等待 order_paid，最多 3 天 / 等待至 11-27 09:00
+          title: t('runs.current'),
+          key: 'current',
+          render: (_, r) => (
+            <div className="yt-run-current" data-testid="run-current">
+              {r.currentNodeId ? (
+                <NodeLabel words={words(r, r.currentNodeId, r.currentNodeType)} nodeId={r.currentNodeId} />
+              ) : (
+                !r.error && '—'
+              )}
+              {r.nextAt && ['running', 'waiting'].includes(r.status) && (
+                <div className="yt-run-next" data-testid="run-next-at">
+                  {t('runs.waitUntil', { at: formatShortTime(r.nextAt) })}
+                </div>
+              )}
+              {r.status === 'failed' && r.error && (
+                <Typography.Paragraph
+                  type="danger"
+                  className="yt-run-error"
+                  ellipsis={{ rows: 2, tooltip: r.error }}
+                  data-testid="run-error"
+                >
+                  {t('runs.error', { error: r.error })}
+                </Typography.Paragraph>
+              )}
+              {r.exitReason && ['exited', 'cancelled'].includes(r.status) && (
+                <div className="yt-muted">{t('runs.exitReason', { reason: r.exitReason })}</div>
+              )}
+            </div>
+          ),
+        },
         { title: t('runs.started'), dataIndex: 'startedAt', width: 150, render: formatTime },
         { title: t('runs.ended'), dataIndex: 'endedAt', width: 150, render: formatTime },
         {
@@ -70,14 +103,20 @@ export function RunsTable({
           width: 130,
           render: (_, r) => (
             <Space size={0}>
-              {['running', 'waiting'].includes(r.status) && (
-                <Button type="link" size="small" danger onClick={() => act(r.id, 'cancel')}>
-                  {t('runs.cancel')}
+              {r.status === 'failed' && (
+                <Button type="link" size="small" onClick={() => act(r.id, 'retry')} data-testid="run-retry">
+                  {t('runs.retry')}
                 </Button>
               )}
-              {r.status === 'failed' && (
-                <Button type="link" size="small" onClick={() => act(r.id, 'retry')}>
-                  {t('runs.retry')}
+              {['running', 'waiting', 'failed'].includes(r.status) && (
+                <Button
+                  type="link"
+                  size="small"
+                  danger
+                  onClick={() => act(r.id, 'cancel')}
+                  data-testid="run-cancel"
+                >
+                  {t('runs.cancel')}
                 </Button>
               )}
             </Space>
