@@ -19,6 +19,22 @@ describe('events while Temporal is unreachable', () => {
       connectTimeout: '1 second',
     });
   });
+  /** The API as it runs when Temporal cannot be reached: same database, a connection to nothing. */
+  async function postWhileTemporalIsDown(event: Record<string, unknown>) {
+    const temporal = {
+      client: new Client({ connection: deadConnection }),
+      taskQueue: stack.taskQueue,
+      namespace: 'default',
+      uiUrl: null,
+    };
+    const downApi = new Hono().route('/api', createApi({ db: stack.db, registry: stack.registry, temporal }));
+    return downApi.request('/api/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-workspace-id': stack.workspaceId },
+      body: JSON.stringify(event),
+    });
+  }
+
   afterAll(async () => {
     await deadConnection?.close().catch(() => {});
     await stack?.stop();
@@ -38,24 +54,7 @@ describe('events while Temporal is unreachable', () => {
     });
     await stack.ok('POST', `/journeys/${journey.id}/publish`, {});
 
-    const downApi = new Hono().route(
-      '/api',
-      createApi({
-        db: stack.db,
-        registry: stack.registry,
-        temporal: {
-          client: new Client({ connection: deadConnection }),
-          taskQueue: stack.taskQueue,
-          namespace: 'default',
-          uiUrl: null,
-        },
-      }),
-    );
-    const res = await downApi.request('/api/events', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-workspace-id': stack.workspaceId },
-      body: JSON.stringify({ memberId: 'o1', name: 'outage_evt', id: 'outage-1' }),
-    });
+    const res = await postWhileTemporalIsDown({ memberId: 'o1', name: 'outage_evt', id: 'outage-1' });
     expect(res.status).toBe(503);
     expect((await res.json()).error.code).toBe('unavailable');
 
@@ -92,24 +91,7 @@ describe('events while Temporal is unreachable', () => {
   });
 
   it('finishes a kept event on its own (the sweeper), without anyone resending it', async () => {
-    const downApi = new Hono().route(
-      '/api',
-      createApi({
-        db: stack.db,
-        registry: stack.registry,
-        temporal: {
-          client: new Client({ connection: deadConnection }),
-          taskQueue: stack.taskQueue,
-          namespace: 'default',
-          uiUrl: null,
-        },
-      }),
-    );
-    const res = await downApi.request('/api/events', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-workspace-id': stack.workspaceId },
-      body: JSON.stringify({ memberId: 'o2', name: 'outage_evt', id: 'outage-2' }),
-    });
+    const res = await postWhileTemporalIsDown({ memberId: 'o2', name: 'outage_evt', id: 'outage-2' });
     expect(res.status).toBe(503);
     const stop = startEventSweeper(
       stack.db,
