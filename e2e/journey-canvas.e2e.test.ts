@@ -167,6 +167,8 @@ it('a marketer builds a journey on the blank canvas, fixes a problem, publishes 
   await page.getByTestId('publish-note').fill('第一版：注册送券');
   await page.getByTestId('publish-confirm').click();
   await page.getByTestId('editor-status').filter({ hasText: '运行中' }).waitFor({ timeout: 15_000 });
+  // the publish dialog fades out: photograph the editor, not the animation
+  await page.locator('.ant-modal').first().waitFor({ state: 'hidden' });
   await page.screenshot({ path: `${shots}/editor-published.png` });
 
   // The CRM reports a registration; the member's message appears in the member view.
@@ -208,6 +210,8 @@ it('a marketer builds from the win-back template, picks the coupons and publishe
   await page.getByTestId('publish').click();
   await page.getByTestId('publish-confirm').click();
   await page.getByTestId('editor-status').filter({ hasText: '运行中' }).waitFor({ timeout: 15_000 });
+  // the publish dialog fades out: photograph the editor, not the animation
+  await page.locator('.ant-modal').first().waitFor({ state: 'hidden' });
   await page.screenshot({ path: `${shots}/winback-published.png` });
   expect(errors).toEqual([]);
 });
