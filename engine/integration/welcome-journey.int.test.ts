@@ -185,8 +185,12 @@ describe('welcome journey', () => {
     expect(j.hasUnpublishedChanges).toBe(true);
     // Saving the published document again (e.g. after undo) is no change.
     const published = (await stack.ok('GET', `/journeys/${journeyId}/versions/1`)).document;
-    expect((await stack.ok('PUT', `/journeys/${journeyId}`, { document: published })).hasUnpublishedChanges).toBe(false);
-    expect((await stack.ok('PUT', `/journeys/${journeyId}`, { document: doc })).hasUnpublishedChanges).toBe(true);
+    expect(
+      (await stack.ok('PUT', `/journeys/${journeyId}`, { document: published })).hasUnpublishedChanges,
+    ).toBe(false);
+    expect((await stack.ok('PUT', `/journeys/${journeyId}`, { document: doc })).hasUnpublishedChanges).toBe(
+      true,
+    );
     expect(await stack.ok('POST', `/journeys/${journeyId}/publish`, {})).toEqual({ version: 2 });
     const res = await stack.ok('POST', '/events', {
       memberId: 'v2',
