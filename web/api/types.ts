@@ -195,6 +195,8 @@ export interface Run {
   /** why the run failed */
   error?: string | null;
   nextAt: string | null;
+  /** the run in the Temporal Web UI (only on GET /runs/:id, when a UI is known) */
+  temporalUrl?: string | null;
 }
 
 export interface RunStep {

@@ -55,6 +55,11 @@ export function RunSteps({ runId, words }: { runId: string; words: ReturnType<ty
       />
       {run.error && <div className="yt-error-text">{t('runs.error', { error: run.error })}</div>}
       {run.exitReason && <div className="yt-muted">{t('runs.exitReason', { reason: run.exitReason })}</div>}
+      {run.temporalUrl && (
+        <a href={run.temporalUrl} target="_blank" rel="noreferrer" data-testid={`run-temporal-${runId}`}>
+          {t('runs.temporal')}
+        </a>
+      )}
     </div>
   );
 }
