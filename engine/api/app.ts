@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { AppError } from './app-error.js';
 import type { AppDeps, AppEnv } from './deps.js';
@@ -13,6 +14,16 @@ const WORKSPACE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export function createApi(deps: AppDeps) {
   const api = new Hono<AppEnv>();
   const knownWorkspaces = new Set<string>();
+
+  // A journey of 2000 nodes is well under this; anything larger is a mistake, not a journey.
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: 5 * 1024 * 1024,
+      onError: (c) =>
+        c.json(new AppError('invalid_input', 'the request body is larger than 5 MB').toJSON(), 413),
+    }),
+  );
 
   api.use('*', async (c, next) => {
     const ws = c.req.header('x-workspace-id') ?? 'default';

@@ -45,6 +45,16 @@ describe('API input', () => {
     expect(res.body.error.field).toBe(field);
   });
 
+  it('refuses a body over 5 MB with 413', async () => {
+    const res = await stack.call('POST', '/events', {
+      memberId: 'big',
+      name: 'x',
+      properties: { blob: 'x'.repeat(6 * 1024 * 1024) },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('invalid_input');
+  });
+
   it('rejects a body that is not JSON', async () => {
     const res = await stack.call('POST', '/events', '{"memberId": ');
     expect(res.status).toBe(400);

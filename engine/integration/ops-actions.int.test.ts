@@ -110,4 +110,32 @@ describe('ops actions on runs', () => {
     expect(done).toMatchObject({ exitReason: 'cancelled_by_ops', currentNodeId: null, nextAt: null });
     expect((await stack.call('POST', `/runs/${waiting.id}/cancel`)).status).toBe(409);
   });
+
+  it('admits only members whose event passes the trigger filter', async () => {
+    const journey = await stack.ok('POST', '/journeys', {
+      name: 'big orders',
+      document: {
+        nodes: [
+          node('t', 'trigger.event', {
+            event: 'ops_order',
+            where: [{ property: 'amount', op: 'gte', value: 100 }],
+          }),
+          node('x', 'exit'),
+        ],
+        edges: [edge('t', 'x')],
+      },
+    });
+    await stack.ok('POST', `/journeys/${journey.id}/publish`, {});
+    const small = await stack.ok('POST', '/events', {
+      memberId: 'f1',
+      name: 'ops_order',
+      properties: { amount: 50 },
+    });
+    const big = await stack.ok('POST', '/events', {
+      memberId: 'f2',
+      name: 'ops_order',
+      properties: { amount: '150' },
+    });
+    expect([small.runsStarted, big.runsStarted]).toEqual([0, 1]);
+  });
 });
