@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureMember } from '../repositories/member.repository.js';
+import { runWorkflowId } from '../services/runs.service.js';
 import { edge, node } from '../testing/documents.js';
 import { eventually, type Stack, startStack } from '../testing/stack.js';
 
@@ -137,5 +139,56 @@ describe('ops actions on runs', () => {
       properties: { amount: '150' },
     });
     expect([small.runsStarted, big.runsStarted]).toEqual([0, 1]);
+  });
+
+  it('does not drop an event for a run whose workflow is not started yet: it starts it with the event', async () => {
+    const journey = await stack.ok('POST', '/journeys', {
+      name: 'race',
+      document: {
+        nodes: [
+          node('t', 'trigger.event', { event: 'race_start' }),
+          node('w', 'wait.event', { event: 'race_order', timeout: { amount: 1, unit: 'hours' } }),
+          node('m', 'message', { channel: 'push', body: '谢谢下单' }),
+          node('x', 'exit'),
+        ],
+        edges: [edge('t', 'w'), edge('w', 'm', 'matched'), edge('w', 'x', 'timeout'), edge('m', 'x')],
+      },
+    });
+    await stack.ok('POST', `/journeys/${journey.id}/publish`, {});
+    // The state a concurrent request leaves for a moment (or a failed start for longer): a row, no workflow.
+    const memberId = await ensureMember(stack.db, stack.workspaceId, 'race1');
+    const run = await stack.db
+      .insertInto('runs')
+      .values({
+        workspace_id: stack.workspaceId,
+        journey_id: journey.id,
+        version: 1,
+        member_id: memberId,
+        entry_no: 1,
+        workflow_id: runWorkflowId(journey.id, memberId, 1),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const res = await stack.ok('POST', '/events', {
+      memberId: 'race1',
+      name: 'race_order',
+      id: 'race-order-1',
+    });
+    expect(res.runsSignalled).toBe(1);
+    await eventually(
+      async () => (await stack.ok('GET', `/runs/${run.id}`)).run.status === 'completed',
+      30_000,
+      'the run',
+    );
+    const { steps } = await stack.ok('GET', `/runs/${run.id}`);
+    expect(steps.map((s: any) => `${s.nodeId}:${s.output ?? s.status}`)).toEqual([
+      't:next',
+      'w:matched',
+      'm:next',
+      'x:ok',
+    ]);
+    // the other request's start now finds the workflow there and starts nothing
+    const again = await stack.ok('POST', '/events', { memberId: 'race1', name: 'race_start' });
+    expect(again.runsStarted).toBe(0);
   });
 });

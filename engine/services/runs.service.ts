@@ -77,19 +77,23 @@ export async function startRun(db: Kysely<Database>, temporal: TemporalDeps, req
     plan,
   };
   try {
-    await temporal.client.workflow.start('journeyRun', {
-      workflowId,
-      taskQueue: temporal.taskQueue,
-      args: [input],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-      memo: { journeyId: req.journeyId, version: run.version },
-    });
+    await temporal.client.workflow.start('journeyRun', startOptions(temporal, workflowId, input));
     return { runId: run.id, started: true };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: run.id, started: false };
     throw err;
   }
+}
+
+function startOptions(temporal: TemporalDeps, workflowId: string, input: JourneyRunInput) {
+  return {
+    workflowId,
+    taskQueue: temporal.taskQueue,
+    args: [input] as [JourneyRunInput],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    memo: { journeyId: input.journeyId, version: input.version },
+  };
 }
 
 /** Deliver a member event to the member's live runs; finished workflows are skipped quietly. */
@@ -102,7 +106,7 @@ export async function signalMemberRuns(
 ): Promise<number> {
   let q = db
     .selectFrom('runs')
-    .select(['id', 'workflow_id'])
+    .select(['id', 'workflow_id', 'workspace_id', 'journey_id', 'version', 'member_id'])
     .where('member_id', '=', memberId)
     .where('status', 'in', ['running', 'waiting', 'failed']);
   if (exceptRunIds.length) q = q.where('id', 'not in', exceptRunIds);
@@ -113,7 +117,40 @@ export async function signalMemberRuns(
         await temporal.client.workflow.getHandle(run.workflow_id).signal('memberEvent', event);
         return 1;
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return 0;
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+      // The row exists but its workflow does not (yet): another request is about to start it, or its start
+      // failed and awaits the sweeper. Start it with the event, so the event is not dropped; if the
+      // workflow already ran to its end, the start is refused and the event is moot.
+      const { plan } = await db
+        .selectFrom('journey_versions')
+        .select('plan')
+        .where('journey_id', '=', run.journey_id)
+        .where('version', '=', run.version)
+        .executeTakeFirstOrThrow();
+      const input: JourneyRunInput = {
+        runId: run.id,
+        workspaceId: run.workspace_id,
+        journeyId: run.journey_id,
+        version: run.version,
+        memberId: run.member_id,
+        plan,
+      };
+      try {
+        // signal-with-start signals a workflow that is running by then (its conflict policy is USE_EXISTING)
+        const { workflowIdConflictPolicy: _fail, ...options } = startOptions(
+          temporal,
+          run.workflow_id,
+          input,
+        );
+        await temporal.client.workflow.signalWithStart('journeyRun', {
+          ...options,
+          signal: 'memberEvent',
+          signalArgs: [event],
+        });
+        return 1;
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return 0;
         throw err;
       }
     }),
