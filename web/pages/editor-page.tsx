@@ -23,6 +23,7 @@ import type { JourneyDetail, JourneyNodeStats } from '../api/types';
 import { ConfigPanel } from '../canvas/config-panel';
 import { nearestEdge } from '../canvas/edit-ops';
 import { EditorViewContext } from '../canvas/editor-context';
+import { JourneyEdge } from '../canvas/journey-edge';
 import { JourneyNode } from '../canvas/journey-node';
 import { layoutDocument } from '../canvas/layout';
 import { Palette } from '../canvas/palette';
@@ -35,6 +36,10 @@ import { useLang } from '../i18n';
 import { useCatalog } from '../shell/catalog';
 import { EditorToolbar } from './editor-toolbar';
 import { PublishModal } from './publish-modal';
+
+const edgeTypes = { journey: JourneyEdge };
+/** Below this zoom Chinese summaries get hard to read; every template fits a 1280×800 window above it. */
+const MIN_FIT_ZOOM = 0.72;
 
 export function EditorPage(props: { journeyId: string; version?: number }) {
   return (
@@ -94,12 +99,12 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     }
     const { width, height } = el.getBoundingClientRect();
     const fit = Math.min((width - 80) / (x1 - x0), (height - 80) / (y1 - y0));
-    const zoom = Math.max(0.8, Math.min(1, fit));
+    const zoom = Math.max(MIN_FIT_ZOOM, Math.min(1, fit));
     const x =
-      fit >= 0.8
+      fit >= MIN_FIT_ZOOM
         ? width / 2 - ((x0 + x1) / 2) * zoom
         : Math.max(width / 2 - ((x0 + x1) / 2) * zoom, 40 - x0 * zoom);
-    const y = fit >= 0.8 ? height / 2 - ((y0 + y1) / 2) * zoom : 32 - y0 * zoom;
+    const y = fit >= MIN_FIT_ZOOM ? height / 2 - ((y0 + y1) / 2) * zoom : 32 - y0 * zoom;
     void flow.setViewport({ x, y, zoom });
   }, [flow]);
   const fitPending = useRef(false);
@@ -419,7 +424,8 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
               edgesReconnectable={false}
               deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
               multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
-              defaultEdgeOptions={{ type: 'smoothstep', style: { strokeWidth: 1.6 } }}
+              edgeTypes={edgeTypes}
+              defaultEdgeOptions={{ type: 'journey', style: { strokeWidth: 1.6 } }}
               connectionLineStyle={{ strokeWidth: 1.6, stroke: '#1f6feb' }}
               minZoom={0.15}
               maxZoom={2}
