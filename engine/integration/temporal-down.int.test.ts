@@ -14,10 +14,8 @@ describe('events while Temporal is unreachable', () => {
   let deadConnection: Connection;
   beforeAll(async () => {
     stack = await startStack();
-    deadConnection = Connection.lazy({
-      address: `127.0.0.1:${await freePort()}`,
-      connectTimeout: '1 second',
-    });
+    // The API's own connection options: it must answer 503 promptly, not after the SDK's long retries.
+    deadConnection = Connection.lazy(apiConnectionOptions(`127.0.0.1:${await freePort()}`));
   });
   /** The API as it runs when Temporal cannot be reached: same database, a connection to nothing. */
   async function postWhileTemporalIsDown(event: Record<string, unknown>) {
