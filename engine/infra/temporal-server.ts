@@ -111,6 +111,8 @@ async function startWithCli(
 
   const args = ['server', 'start-dev', '--ip', IP, '--port', String(port), '--namespace', namespace];
   args.push('--log-level', 'warn');
+  // Hand an activity to the worker in the reply to the workflow task that scheduled it (no extra poll).
+  args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
   if (uiPort) args.push('--ui-port', String(uiPort));
   else args.push('--headless');
   if (opts.dbFile) {
