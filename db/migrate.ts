@@ -1,9 +1,11 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
+import * as m0002 from './migrations/0002-run-trigger-event.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-run-trigger-event': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

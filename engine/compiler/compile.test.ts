@@ -22,7 +22,7 @@ describe('compileJourney', () => {
     expect(plan.trigger).toEqual({
       nodeId: 'trigger',
       type: 'trigger.event',
-      config: { event: 'member_registered' },
+      config: { event: 'member_registered', reentry: 'once' },
     });
     expect(plan.nodes.tag.config).toEqual({ add: ['new_member'], remove: [] });
     expect(plan.nodes.coupon.next).toEqual({ issued: 'welcome', unavailable: 'no-stock' });
@@ -61,6 +61,18 @@ describe('compileJourney', () => {
       expect.objectContaining({ nodeId: 'coupon', field: 'templateId', code: 'invalid_config' }),
     );
     expect(errors).toContainEqual(expect.objectContaining({ nodeId: 'tag', field: 'add', code: 'check' }));
+  });
+
+  it('asks for the cool-down length when re-entry waits for one', () => {
+    const doc = welcomeDocument(TEMPLATE);
+    doc.nodes[0].data = { event: 'order_paid', reentry: 'cooldown' };
+    expect(compileJourney(doc, registry).errors).toEqual([
+      expect.objectContaining({ nodeId: 'trigger', field: 'cooldown', code: 'check' }),
+    ]);
+    doc.nodes[0].data = { event: 'order_paid', reentry: 'cooldown', cooldown: { amount: 30, unit: 'days' } };
+    expect(compileJourney(doc, registry).plan?.trigger.config).toMatchObject({ reentry: 'cooldown' });
+    doc.nodes[0].data = { event: 'order_paid' };
+    expect(compileJourney(doc, registry).plan?.trigger.config).toMatchObject({ reentry: 'once' });
   });
 
   it('needs exactly one trigger', () => {

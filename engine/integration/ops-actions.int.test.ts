@@ -191,4 +191,53 @@ describe('ops actions on runs', () => {
     const again = await stack.ok('POST', '/events', { memberId: 'race1', name: 'race_start' });
     expect(again.runsStarted).toBe(0);
   });
+
+  it('lets members enter again per the trigger: after the previous run ended, or after a cool-down', async () => {
+    const make = async (name: string, trigger: Record<string, unknown>) => {
+      const journey = await stack.ok('POST', '/journeys', {
+        name,
+        document: {
+          nodes: [
+            node('t', 'trigger.event', trigger),
+            node('m', 'message', { channel: 'push', body: name }),
+            node('x', 'exit'),
+          ],
+          edges: [edge('t', 'm'), edge('m', 'x')],
+        },
+      });
+      await stack.ok('POST', `/journeys/${journey.id}/publish`, {});
+      return journey.id as string;
+    };
+    const again = await make('again', { event: 're_buy', reentry: 'after_exit' });
+    const cool = await make('cool', {
+      event: 're_buy',
+      reentry: 'cooldown',
+      cooldown: { amount: 1, unit: 'hours' },
+    });
+    const runsOf = async (journeyId: string) =>
+      (await stack.ok('GET', `/runs?journeyId=${journeyId}&memberId=re1`)).runs;
+    const allDone = async () =>
+      [...(await runsOf(again)), ...(await runsOf(cool))].every((r: any) => r.status === 'completed');
+
+    expect(
+      (await stack.ok('POST', '/events', { memberId: 're1', name: 're_buy', id: 'buy-1' })).runsStarted,
+    ).toBe(2);
+    await eventually(allDone, 30_000, 'the first runs');
+    // a new purchase: "after exit" enters again, the cool-down (1 h) does not
+    expect(
+      (await stack.ok('POST', '/events', { memberId: 're1', name: 're_buy', id: 'buy-2' })).runsStarted,
+    ).toBe(1);
+    await eventually(allDone, 30_000, 'the second run');
+    // the first purchase delivered again: nothing new, in either journey
+    expect(
+      (await stack.ok('POST', '/events', { memberId: 're1', name: 're_buy', id: 'buy-1' })).runsStarted,
+    ).toBe(0);
+    const runs = await runsOf(again);
+    expect(runs.map((r: any) => r.status)).toEqual(['completed', 'completed']);
+    expect((await runsOf(cool)).length).toBe(1);
+    const messages = (await stack.ok('GET', '/messages?memberId=re1')).messages
+      .map((m: any) => m.body)
+      .sort();
+    expect(messages).toEqual(['again', 'again', 'cool']);
+  });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from './define-node.js';
-import { eventName, filters } from './schemas.js';
+import { duration, eventName, filters, label } from './schemas.js';
 
 export default defineNode({
   type: 'trigger.event',
@@ -14,8 +14,29 @@ export default defineNode({
   },
   icon: 'ThunderboltOutlined',
   color: '#7c3aed',
-  config: z.object({ event: eventName, where: filters }),
+  config: z.object({
+    event: eventName,
+    where: filters,
+    reentry: z
+      .enum(['once', 'after_exit', 'cooldown'])
+      .default('once')
+      .meta({
+        ...label('重复进入', 'Re-entry'),
+        description: 'once ever; again after the previous run ended; or after a cool-down since it ended',
+        'x-enum-labels': {
+          once: { zh: '仅进入一次', en: 'Once ever' },
+          after_exit: { zh: '上一次结束后可再次进入', en: 'Again after the previous run ended' },
+          cooldown: { zh: '结束后经过冷却期可再次进入', en: 'Again after a cool-down' },
+        },
+      }),
+    cooldown: duration.optional().meta({ ...label('冷却期', 'Cool-down'), 'x-widget': 'duration' }),
+  }),
   defaults: { event: 'member_registered' },
   outputs: [{ id: 'next', label: { zh: '下一步', en: 'Next' } }],
   summary: { zh: '当会员 {{event}}', en: 'When member does {{event}}' },
+  check(config) {
+    return config.reentry === 'cooldown' && !config.cooldown
+      ? [{ field: 'cooldown', message: 'set how long the cool-down lasts' }]
+      : [];
+  },
 });

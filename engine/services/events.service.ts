@@ -89,7 +89,7 @@ export async function processEvent(db: Kysely<Database>, temporal: TemporalDeps,
         memberId: event.member_id,
         triggerEventId: event.id,
       });
-      started.push(r.runId);
+      if (r.runId) started.push(r.runId);
       if (r.started) runsStarted++;
     }
     const runsSignalled = await signalMemberRuns(

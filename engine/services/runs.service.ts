@@ -31,11 +31,13 @@ export interface StartRunRequest {
 /**
  * Enter a member into a journey: a runs row, then one workflow. Both steps are idempotent, so a redelivered
  * event, a retry after a crash between them, or two racing API processes all end with one run.
- * Re-entry is "once ever" for now: entry 1.
+ * Re-entry follows the trigger: once ever (default), again after the previous run ended, or after a cool-down.
  */
 export async function startRun(db: Kysely<Database>, temporal: TemporalDeps, req: StartRunRequest) {
-  const entryNo = 1;
+  const entryNo = await nextEntry(db, req);
+  if (entryNo === null) return { runId: null, started: false };
   const workflowId = runWorkflowId(req.journeyId, req.memberId, entryNo);
+  // Any unique conflict means the run exists: same entry (a race) or same trigger event (a redelivery).
   const inserted = await db
     .insertInto('runs')
     .values({
@@ -47,16 +49,27 @@ export async function startRun(db: Kysely<Database>, temporal: TemporalDeps, req
       workflow_id: workflowId,
       trigger_event_id: req.triggerEventId,
     })
-    .onConflict((oc) => oc.columns(['journey_id', 'member_id', 'entry_no']).doNothing())
-    .returning(['id', 'version'])
+    .onConflict((oc) => oc.doNothing())
+    .returning(['id', 'version', 'status', 'workflow_id'])
     .executeTakeFirst();
-  const run =
-    inserted ??
-    (await db
+  let existing = inserted;
+  if (!existing && req.triggerEventId) {
+    existing = await db
       .selectFrom('runs')
-      .select(['id', 'version', 'status', 'trigger_event_id'])
-      .where('workflow_id', '=', workflowId)
-      .executeTakeFirstOrThrow());
+      .select(['id', 'version', 'status', 'workflow_id'])
+      .where('journey_id', '=', req.journeyId)
+      .where('trigger_event_id', '=', req.triggerEventId)
+      .executeTakeFirst();
+  }
+  existing ??= await db
+    .selectFrom('runs')
+    .select(['id', 'version', 'status', 'workflow_id'])
+    .where('workflow_id', '=', workflowId)
+    .executeTakeFirstOrThrow();
+  const run = existing;
+  // Only a row still "running" may lack its workflow (a start that failed or is in flight). A finished run
+  // must not be started again: Temporal forgets workflow ids after the namespace's retention period.
+  if (run.status !== 'running') return { runId: run.id, started: false };
   const plan =
     run.version === req.version
       ? req.plan
@@ -77,12 +90,42 @@ export async function startRun(db: Kysely<Database>, temporal: TemporalDeps, req
     plan,
   };
   try {
-    await temporal.client.workflow.start('journeyRun', startOptions(temporal, workflowId, input));
+    await temporal.client.workflow.start('journeyRun', startOptions(temporal, run.workflow_id, input));
     return { runId: run.id, started: true };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: run.id, started: false };
     throw err;
   }
+}
+
+const UNIT_MS = { seconds: 1_000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
+
+/** The entry number this trigger maps to, or null when the member may not enter (yet). */
+async function nextEntry(db: Kysely<Database>, req: StartRunRequest): Promise<number | null> {
+  const latest = await db
+    .selectFrom('runs')
+    .select(['entry_no', 'status', 'ended_at', 'trigger_event_id'])
+    .where('journey_id', '=', req.journeyId)
+    .where('member_id', '=', req.memberId)
+    .orderBy('entry_no', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!latest) return 1;
+  const finished = !['running', 'waiting', 'failed'].includes(latest.status);
+  // Still inside, or this very event started the latest run: the same entry (nothing new starts).
+  if (!finished || (req.triggerEventId && latest.trigger_event_id === req.triggerEventId))
+    return latest.entry_no;
+  const config = req.plan.trigger.config as {
+    reentry?: string;
+    cooldown?: { amount: number; unit: keyof typeof UNIT_MS };
+  };
+  const reentry = config.reentry ?? 'once';
+  if (reentry === 'once') return null;
+  if (reentry === 'cooldown' && config.cooldown) {
+    const until = (latest.ended_at?.getTime() ?? 0) + config.cooldown.amount * UNIT_MS[config.cooldown.unit];
+    if (Date.now() < until) return null;
+  }
+  return latest.entry_no + 1;
 }
 
 function startOptions(temporal: TemporalDeps, workflowId: string, input: JourneyRunInput) {

@@ -121,10 +121,12 @@ function FieldInput({
   onChange(v: unknown): void;
 }) {
   const { t } = useTranslation();
+  const { pick } = useLang();
   const env = useFormEnv();
   const disabled = env.readOnly;
   const testId = `input-${path}`;
   const s = field.schema;
+  const enumLabels = s['x-enum-labels'] as Record<string, { zh: string; en: string }> | undefined;
   switch (field.kind) {
     case 'text':
       return (
@@ -170,7 +172,8 @@ function FieldInput({
           data-testid={testId}
           options={(field.options ?? (s.enum as string[]) ?? []).map((o) => ({
             value: o,
-            label: t(`enum.${o}`, { defaultValue: o }),
+            // a node type may name its own choices (x-enum-labels); else the shared enum words
+            label: enumLabels?.[o] ? pick(enumLabels[o]) : t(`enum.${o}`, { defaultValue: o }),
           }))}
         />
       );
