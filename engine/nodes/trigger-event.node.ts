@@ -22,7 +22,6 @@ export default defineNode({
       .default('once')
       .meta({
         ...label('重复进入', 'Re-entry'),
-        description: 'once ever; again after the previous run ended; or after a cool-down since it ended',
         'x-enum-labels': {
           once: { zh: '仅进入一次', en: 'Once ever' },
           after_exit: { zh: '上一次结束后可再次进入', en: 'Again after the previous run ended' },
