@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JourneyRunInput } from '../../workflows/journey.workflow.js';
-import { ensureMember } from '../repositories/member.repository.js';
-import { runWorkflowId } from '../services/runs.service.js';
 import { edge, node } from '../testing/documents.js';
 import { eventually, type Stack, startStack } from '../testing/stack.js';
 
@@ -32,20 +30,8 @@ describe('a long-lived run', () => {
     });
     await stack.ok('POST', `/journeys/${journey.id}/publish`, {});
     const { plan } = await stack.ok('GET', `/journeys/${journey.id}/versions/1`);
-    const memberId = await ensureMember(stack.db, stack.workspaceId, 'long1');
-    const workflowId = runWorkflowId(journey.id, memberId, 1);
-    const run = await stack.db
-      .insertInto('runs')
-      .values({
-        workspace_id: stack.workspaceId,
-        journey_id: journey.id,
-        version: 1,
-        member_id: memberId,
-        entry_no: 1,
-        workflow_id: workflowId,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const { runId, memberId, workflowId } = await stack.insertRunRow(journey.id, 'long1');
+    const run = { id: runId };
     // Started directly, with a low threshold so the hand-over happens several times in a short test.
     const input: JourneyRunInput = {
       runId: run.id,

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureMember } from '../repositories/member.repository.js';
-import { runWorkflowId } from '../services/runs.service.js';
 import { edge, node } from '../testing/documents.js';
 import { eventually, type Stack, startStack } from '../testing/stack.js';
 
@@ -156,19 +154,8 @@ describe('ops actions on runs', () => {
     });
     await stack.ok('POST', `/journeys/${journey.id}/publish`, {});
     // The state a concurrent request leaves for a moment (or a failed start for longer): a row, no workflow.
-    const memberId = await ensureMember(stack.db, stack.workspaceId, 'race1');
-    const run = await stack.db
-      .insertInto('runs')
-      .values({
-        workspace_id: stack.workspaceId,
-        journey_id: journey.id,
-        version: 1,
-        member_id: memberId,
-        entry_no: 1,
-        workflow_id: runWorkflowId(journey.id, memberId, 1),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const { runId } = await stack.insertRunRow(journey.id, 'race1');
+    const run = { id: runId };
     const res = await stack.ok('POST', '/events', {
       memberId: 'race1',
       name: 'race_order',

@@ -5,7 +5,9 @@ import { inject } from 'vitest';
 import { createDb } from '../../db/connection.js';
 import { createApi } from '../api/app.js';
 import { loadNodeRegistry, type NodeRegistry } from '../nodes/registry.js';
+import { ensureMember } from '../repositories/member.repository.js';
 import type { TemporalDeps } from '../services/runs.service.js';
+import { runWorkflowId } from '../services/runs.service.js';
 import { createJourneyWorker } from '../worker/start-worker.js';
 
 /**
@@ -58,9 +60,29 @@ export async function startStack(opts: { worker?: boolean } = {}) {
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
 
+  /** A runs row with no workflow behind it: what a start in flight (or a failed one) leaves. */
+  async function insertRunRow(journeyId: string, externalMemberId: string) {
+    const memberId = await ensureMember(db, workspaceId, externalMemberId);
+    const workflowId = runWorkflowId(journeyId, memberId, 1);
+    const run = await db
+      .insertInto('runs')
+      .values({
+        workspace_id: workspaceId,
+        journey_id: journeyId,
+        version: 1,
+        member_id: memberId,
+        entry_no: 1,
+        workflow_id: workflowId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { runId: run.id, memberId, workflowId };
+  }
+
   return {
     db,
     registry,
+    insertRunRow,
     workspaceId,
     taskQueue,
     databaseUrl,
