@@ -77,17 +77,15 @@ function FieldList({
   );
 }
 
-function FieldItem({
-  field,
-  path,
-  value,
-  onChange,
-}: {
+/** A field of the generated form: its spec, its dotted config path and its value. */
+interface FieldProps {
   field: FieldSpec;
   path: string;
   value: unknown;
   onChange(v: unknown): void;
-}) {
+}
+
+function FieldItem({ field, path, value, onChange }: FieldProps) {
   const { pick } = useLang();
   const env = useFormEnv();
   const errors = [...env.errors.entries()]
@@ -109,17 +107,7 @@ function FieldItem({
   );
 }
 
-function FieldInput({
-  field,
-  path,
-  value,
-  onChange,
-}: {
-  field: FieldSpec;
-  path: string;
-  value: unknown;
-  onChange(v: unknown): void;
-}) {
+function FieldInput({ field, path, value, onChange }: FieldProps) {
   const { t } = useTranslation();
   const { pick } = useLang();
   const env = useFormEnv();

@@ -4,19 +4,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useCatalog } from '../../shell/catalog';
+import type { WidgetProps } from './widget-props';
 
 /** Coupon template: pick one (with value, validity and stock shown) or create a new one in place. */
-export function CouponPicker({
-  value,
-  onChange,
-  disabled,
-  testId,
-}: {
-  value: string | undefined;
-  onChange(v: string): void;
-  disabled?: boolean;
-  testId: string;
-}) {
+export function CouponPicker({ value, onChange, disabled, testId }: WidgetProps<string>) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { couponTemplates, refresh } = useCatalog();

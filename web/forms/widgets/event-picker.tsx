@@ -1,19 +1,10 @@
 import { AutoComplete } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useCatalog } from '../../shell/catalog';
+import type { WidgetProps } from './widget-props';
 
 /** Event name: free text with suggestions from the events the workspace has seen. */
-export function EventPicker({
-  value,
-  onChange,
-  disabled,
-  testId,
-}: {
-  value: string | undefined;
-  onChange(v: string): void;
-  disabled?: boolean;
-  testId: string;
-}) {
+export function EventPicker({ value, onChange, disabled, testId }: WidgetProps<string>) {
   const { t } = useTranslation();
   const { events } = useCatalog();
   const q = (value ?? '').toLowerCase();

@@ -4,21 +4,12 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useFormEnv } from '../form-context';
+import type { WidgetProps } from './widget-props';
 
 const VARIABLES = ['member.name', 'coupon.code', 'member.attributes.city'];
 
 /** Message body: text with one-click variable insertion and a live preview rendered by the server for a sample member. */
-export function MessageBody({
-  value,
-  onChange,
-  disabled,
-  testId,
-}: {
-  value: string | undefined;
-  onChange(v: string): void;
-  disabled?: boolean;
-  testId: string;
-}) {
+export function MessageBody({ value, onChange, disabled, testId }: WidgetProps<string>) {
   const { t } = useTranslation();
   const env = useFormEnv();
   const ref = useRef<TextAreaRef>(null);
