@@ -98,6 +98,33 @@ async function pickOption(page: Page, fieldSelector: string, text: string) {
     .click();
 }
 
+/**
+ * Waits until the compiler reports no problem. On failure it leaves a screenshot and says which problems
+ * remain, so a failure on a loaded CI machine can be read without re-running it.
+ */
+async function expectNoProblems(page: Page, name: string) {
+  try {
+    await page.getByTestId('problems-toggle').filter({ hasText: '没有问题' }).waitFor({ timeout: 30_000 });
+  } catch (err) {
+    await page.screenshot({ path: `${shots}/${name}-problems-left.png` }).catch(() => {});
+    await page
+      .getByTestId('problems-toggle')
+      .click()
+      .catch(() => {});
+    const left = await page
+      .locator('[data-testid^="problem-"]')
+      .allInnerTexts()
+      .catch(() => []);
+    const body = await page
+      .locator('[data-testid="field-body"] textarea')
+      .inputValue()
+      .catch(() => '(no body field)');
+    throw new Error(
+      `problems still shown: ${JSON.stringify(left)}; message body: ${JSON.stringify(body)}; ${err}`,
+    );
+  }
+}
+
 async function waitSaved(page: Page) {
   await expect
     .poll(() => page.getByTestId('save-status').getAttribute('data-status'), { timeout: 15_000 })
@@ -158,7 +185,7 @@ it('a marketer builds a journey on the blank canvas, fixes a problem, publishes 
   await expect
     .poll(() => page.getByTestId('message-preview').innerText(), { timeout: 10_000 })
     .toContain('欢迎加入');
-  await page.getByTestId('problems-toggle').filter({ hasText: '没有问题' }).waitFor({ timeout: 15_000 });
+  await expectNoProblems(page, 'blank-fixed');
   await expect(page.locator('[data-testid^="node-problem-"]').count()).resolves.toBe(0);
   await waitSaved(page);
   await page.screenshot({ path: `${shots}/editor-blank-built.png` });
@@ -204,7 +231,7 @@ it('a marketer builds from the win-back template, picks the coupons and publishe
   await openNode(page, 'coupon_b');
   await pickOption(page, '[data-testid="field-templateId"]', offerB);
   await page.keyboard.press('Escape');
-  await page.getByTestId('problems-toggle').filter({ hasText: '没有问题' }).waitFor({ timeout: 15_000 });
+  await expectNoProblems(page, 'winback-coupons');
   await waitSaved(page);
 
   await page.getByTestId('publish').click();
