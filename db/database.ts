@@ -1,6 +1,7 @@
 import type { CouponTable, CouponTemplateTable, NodeEffectTable } from './tables/coupon.table.js';
 import type { EventTable } from './tables/event.table.js';
-import type { JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
+import type { ContactLedgerTable, GuardIntentTable } from './tables/guard.table.js';
+import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
 import type { MemberTable, MemberTagTable } from './tables/member.table.js';
 import type { MessageTable } from './tables/message.table.js';
 import type { RunStepTable, RunTable } from './tables/run.table.js';
@@ -20,6 +21,9 @@ export interface Database {
   coupon_templates: CouponTemplateTable;
   coupons: CouponTable;
   node_effects: NodeEffectTable;
+  journey_holdouts: JourneyHoldoutTable;
+  contact_ledger: ContactLedgerTable;
+  guard_intents: GuardIntentTable;
 }
 
 export const DEFAULT_WORKSPACE = 'default';

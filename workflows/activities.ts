@@ -2,31 +2,66 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { MemberFacts } from './core/conditions.js';
-import type { RunStatus, StepRecord } from './core/interpreter.js';
+import type { GuardDecision, RunStatus, StepRecord } from './core/interpreter.js';
+import type { GuardSpec, JsonObject, PlanNode } from './plan.js';
+
+/** Which part of the plan the run lacks: an activity that knows the plan answers with that region too. */
+export interface PlanWant {
+  journeyId: string;
+  version: number;
+  nodeIds: string[];
+}
 
 export interface ActionRequest {
   workspaceId: string;
   journeyId: string;
+  version?: number;
   runId: string;
   memberId: string;
   nodeId: string;
   nodeType: string;
   typeVersion: number;
-  config: Record<string, unknown>;
+  config: JsonObject;
   visit: number;
   vars: Record<string, unknown>;
+  /** guard-rails to decide before the effect (null: none) */
+  guard?: (GuardSpec & { priority: number }) | null;
   /** the run's progress since it was last written: recorded before the effect, saving a round-trip per step */
   progress?: ProgressUpdate | null;
+  want?: PlanWant | null;
 }
 
 export interface ActionResult {
+  /** the output taken; absent when the guard held the effect back */
   output: string;
   detail?: Record<string, unknown>;
   vars?: Record<string, unknown>;
+  /** the guard's answer when it did not allow the effect (deferred or skipped, with the reason) */
+  guard?: GuardDecision;
+  /** the member's facts after an effect that changed them (tags, attributes) */
+  member?: MemberFacts;
+  /** the effect completes from outside (a task): wait for it until the deadline */
+  wait?: { until: number; timeoutOutput: string; completionOutputs: string[] };
+  nodes?: PlanNode[];
+}
+
+export interface DeadlineRequest {
+  workspaceId: string;
+  memberId: string;
+  nodeId: string;
+  nodeType: string;
+  typeVersion: number;
+  config: JsonObject;
+  /** ms since epoch: when the wait began */
+  from: number;
+  progress?: ProgressUpdate | null;
+  want?: PlanWant | null;
 }
 
 export interface ProgressUpdate {
   workspaceId: string;
+  /** absent in progress written by runs that started before steps carried it */
+  journeyId?: string;
   runId: string;
   steps: StepRecord[];
   status: RunStatus;
@@ -35,12 +70,18 @@ export interface ProgressUpdate {
   exitReason: string | null;
   error: string | null;
   ended: boolean;
+  /** the run landed in a holdout group: it stays there when it re-enters the journey */
+  heldOut?: { journeyId: string; memberId: string } | null;
 }
 
 export interface ActivityDeps {
   db: Kysely<Database>;
-  /** runs a node type's `run` (injected by the worker process, which owns the node registry) */
+  /** runs a node type's guard stage and `run` (injected by the worker process, which owns the node registry) */
   executeNode(request: ActionRequest): Promise<ActionResult>;
+  /** a wait's deadline in the member's calendar, computed by the node type (time of day, months) */
+  resolveDeadline(request: DeadlineRequest): Promise<number>;
+  /** nodes of a published plan (cached by the worker: versions never change) */
+  planNodes(want: PlanWant): Promise<PlanNode[]>;
 }
 
 /** Failures a retry cannot mend carry this name: thrown by node code, mapped to non-retryable here. */
@@ -58,15 +99,29 @@ export function createActivities(deps: ActivityDeps) {
               run_id: update.runId,
               seq: s.seq,
               workspace_id: update.workspaceId,
+              journey_id: update.journeyId ?? null,
               node_id: s.nodeId,
               node_type: s.nodeType,
               output: s.output,
               status: s.status,
+              reason: typeof s.detail?.reason === 'string' ? s.detail.reason : null,
               detail: JSON.stringify(s.detail ?? {}),
               at: new Date(s.at),
             })),
           )
           .onConflict((oc) => oc.columns(['run_id', 'seq']).doNothing())
+          .execute();
+      }
+      if (update.heldOut) {
+        await trx
+          .insertInto('journey_holdouts')
+          .values({
+            workspace_id: update.workspaceId,
+            journey_id: update.heldOut.journeyId,
+            member_id: update.heldOut.memberId,
+            run_id: update.runId,
+          })
+          .onConflict((oc) => oc.columns(['journey_id', 'member_id']).doNothing())
           .execute();
       }
       await trx
@@ -85,11 +140,16 @@ export function createActivities(deps: ActivityDeps) {
     });
   };
 
+  const region = async (want: PlanWant | null | undefined): Promise<PlanNode[] | undefined> =>
+    want?.nodeIds.length ? deps.planNodes(want) : undefined;
+
   return {
     async runAction(request: ActionRequest): Promise<ActionResult> {
       try {
         if (request.progress) await recordProgress(request.progress);
-        return await deps.executeNode(request);
+        const result = await deps.executeNode(request);
+        const nodes = await region(request.want);
+        return nodes ? { ...result, nodes } : result;
       } catch (err) {
         const e = err as Error & { code?: string };
         if (NON_RETRYABLE.has(e.name)) {
@@ -107,27 +167,50 @@ export function createActivities(deps: ActivityDeps) {
     async loadMemberFacts(input: {
       memberId: string;
       progress?: ProgressUpdate | null;
-    }): Promise<MemberFacts> {
+      want?: PlanWant | null;
+    }): Promise<MemberFacts & { nodes?: PlanNode[] }> {
       if (input.progress) await recordProgress(input.progress);
-      const member = await deps.db
-        .selectFrom('members')
-        .select(['attributes', 'name', 'email', 'phone', 'timezone'])
-        .where('id', '=', input.memberId)
-        .executeTakeFirstOrThrow();
-      const tags = await deps.db
-        .selectFrom('member_tags')
-        .select('tag')
-        .where('member_id', '=', input.memberId)
-        .execute();
-      return { tags: tags.map((t) => t.tag), attributes: member.attributes ?? {} };
+      const facts = await memberFacts(deps.db, input.memberId);
+      const nodes = await region(input.want);
+      return nodes ? { ...facts, nodes } : facts;
+    },
+
+    /** A deadline in the member's calendar; the result is recorded, so a replay never recomputes it. */
+    async resolveDeadline(request: DeadlineRequest): Promise<{ at: number; nodes?: PlanNode[] }> {
+      if (request.progress) await recordProgress(request.progress);
+      const at = await deps.resolveDeadline(request);
+      const nodes = await region(request.want);
+      return nodes ? { at, nodes } : { at };
+    },
+
+    async loadPlanNodes(want: PlanWant): Promise<PlanNode[]> {
+      return deps.planNodes(want);
     },
 
     /** Writes the steps a run took and where it stands. Step seq is the key: a retried write changes nothing. */
-    recordProgress,
+    async recordProgress(
+      update: ProgressUpdate & { want?: PlanWant | null },
+    ): Promise<{ nodes?: PlanNode[] } | undefined> {
+      const { want, ...progress } = update;
+      await recordProgress(progress);
+      const nodes = await region(want);
+      return nodes ? { nodes } : undefined;
+    },
 
     /** The benchmark's baseline: an activity that does nothing. */
     async noop(): Promise<void> {},
   };
+}
+
+/** The member facts conditions and exit criteria read: tags and attributes. */
+export async function memberFacts(db: Kysely<Database>, memberId: string): Promise<MemberFacts> {
+  const member = await db
+    .selectFrom('members')
+    .select(['attributes'])
+    .where('id', '=', memberId)
+    .executeTakeFirstOrThrow();
+  const tags = await db.selectFrom('member_tags').select('tag').where('member_id', '=', memberId).execute();
+  return { tags: tags.map((t) => t.tag), attributes: member.attributes ?? {} };
 }
 
 export type JourneyActivities = ReturnType<typeof createActivities>;

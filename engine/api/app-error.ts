@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'invalid_journey'
+  | 'invalid_settings'
   | 'unavailable'
   | 'internal';
 
@@ -15,6 +16,7 @@ const STATUS: Record<ErrorCode, 400 | 404 | 409 | 422 | 500 | 503> = {
   not_found: 404,
   conflict: 409,
   invalid_journey: 422,
+  invalid_settings: 422,
   unavailable: 503,
   internal: 500,
 };

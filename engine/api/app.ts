@@ -7,6 +7,7 @@ import { catalogRoutes } from './routes/catalog.routes.js';
 import { journeyRoutes } from './routes/journeys.routes.js';
 import { memberRoutes } from './routes/members.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
+import { settingsRoutes } from './routes/settings.routes.js';
 
 const WORKSPACE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -42,6 +43,7 @@ export function createApi(deps: AppDeps) {
   api.route('/', journeyRoutes(deps));
   api.route('/', memberRoutes(deps));
   api.route('/', runRoutes(deps));
+  api.route('/', settingsRoutes(deps));
 
   // A catch-all route rather than notFound(): a sub-app's notFound is not used once it is mounted.
   api.all('*', (c) => {

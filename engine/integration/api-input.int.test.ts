@@ -187,7 +187,7 @@ describe('API input', () => {
     expect((await stack.ok('GET', '/members/sim1')).member.tags).toEqual(['vip']);
     expect((await stack.ok('GET', '/coupons?memberId=sim1')).coupons).toEqual([]);
     const bad = await stack.call('POST', `/journeys/${j.id}/simulate`, {
-      events: [{ name: 'x', after: { amount: 1, unit: 'weeks' } }],
+      events: [{ name: 'x', after: { amount: 1, unit: 'fortnights' } }],
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('events.0.after.unit');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fixedDurationMs } from '../../workflows/plan.js';
 import { defineNode } from './define-node.js';
 import { duration, eventName, filters, label } from './schemas.js';
 
@@ -6,7 +7,7 @@ export default defineNode({
   type: 'trigger.event',
   version: 1,
   category: 'trigger',
-  kind: 'trigger',
+  order: 10,
   title: { zh: '事件触发', en: 'Event trigger' },
   description: {
     zh: '会员发生某个事件时进入旅程，可按事件属性筛选',
@@ -34,8 +35,22 @@ export default defineNode({
   outputs: [{ id: 'next', label: { zh: '下一步', en: 'Next' } }],
   summary: { zh: '当会员 {{event}}', en: 'When member does {{event}}' },
   check(config) {
-    return config.reentry === 'cooldown' && !config.cooldown
-      ? [{ field: 'cooldown', message: 'set how long the cool-down lasts' }]
-      : [];
+    const problems: { field?: string; message: string }[] = [];
+    if (config.reentry === 'cooldown' && !config.cooldown)
+      problems.push({ field: 'cooldown', message: 'set how long the cool-down lasts' });
+    if (config.cooldown?.unit === 'months')
+      problems.push({
+        field: 'cooldown.unit',
+        message: 'a cool-down is counted in days or weeks, not months',
+      });
+    return problems;
+  },
+  behavior: () => ({ kind: 'pass', output: 'next' }),
+  trigger: {
+    entry: (config) => ({ on: 'event', match: { event: config.event, where: config.where } }),
+    reentry: (config) => ({
+      mode: config.reentry,
+      cooldownMs: config.reentry === 'cooldown' && config.cooldown ? fixedDurationMs(config.cooldown) : null,
+    }),
   },
 });

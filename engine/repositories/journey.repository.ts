@@ -1,7 +1,26 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
+import type { StoredPlan } from '../../db/tables/journey.table.js';
+import { type PlanV1, upgradePlan } from '../../workflows/legacy-plan.js';
+import type { Plan } from '../../workflows/plan.js';
 import { notFound } from '../api/app-error.js';
 import type { JourneyDocument } from '../compiler/document.schema.js';
+
+/** A stored plan as today's shape: versions published before plan v2 are upgraded with their old meaning. */
+export function versionPlan(stored: StoredPlan): Plan {
+  return upgradePlan(stored as unknown as Plan | PlanV1);
+}
+
+/** The plan of one published version, or null. */
+export async function findVersionPlan(db: Kysely<Database>, journeyId: string, version: number) {
+  const row = await db
+    .selectFrom('journey_versions')
+    .select('plan')
+    .where('journey_id', '=', journeyId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return row ? versionPlan(row.plan) : null;
+}
 
 export async function findJourneyOrThrow(db: Kysely<Database>, workspaceId: string, id: string) {
   const row = await db
@@ -41,7 +60,9 @@ export async function runTotals(db: Kysely<Database>, workspaceId: string, journ
       t.failed += r.n;
       t.active += r.n; // a failed run waits for a retry: still in the journey
     } else if (r.status === 'completed') t.completed += r.n;
-    else t.exited += r.n;
+    else if (r.status === 'converted') t.converted += r.n;
+    else if (r.status === 'exited') t.exited += r.n;
+    else t.cancelled += r.n;
     out.set(r.journey_id, t);
   }
   return out;
@@ -49,12 +70,25 @@ export async function runTotals(db: Kysely<Database>, workspaceId: string, journ
 
 export interface Totals {
   entered: number;
+  /** still inside: running, waiting, or failed and waiting for a retry */
   active: number;
   completed: number;
+  /** reached the journey's goal */
+  converted: number;
+  /** met an exit criterion */
   exited: number;
+  cancelled: number;
   failed: number;
 }
-export const emptyTotals = (): Totals => ({ entered: 0, active: 0, completed: 0, exited: 0, failed: 0 });
+export const emptyTotals = (): Totals => ({
+  entered: 0,
+  active: 0,
+  completed: 0,
+  converted: 0,
+  exited: 0,
+  cancelled: 0,
+  failed: 0,
+});
 
 export function journeyView(
   row: Awaited<ReturnType<typeof findJourneyOrThrow>>,

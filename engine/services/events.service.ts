@@ -2,7 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { EventRow } from '../../db/tables/event.table.js';
 import { matchesFilters } from '../../workflows/core/conditions.js';
-import type { PropertyFilter } from '../../workflows/plan.js';
+import { isEventEntry } from '../../workflows/plan.js';
+import { versionPlan } from '../repositories/journey.repository.js';
 import { ensureMember } from '../repositories/member.repository.js';
 import { signalMemberRuns, startRun, type TemporalDeps } from './runs.service.js';
 
@@ -79,13 +80,14 @@ export async function processEvent(db: Kysely<Database>, temporal: TemporalDeps,
     const started: string[] = [];
     let runsStarted = 0;
     for (const j of journeys) {
-      const where = j.plan.trigger.config.where as PropertyFilter[] | undefined;
-      if (!matchesFilters(event.properties ?? {}, where)) continue;
+      const plan = versionPlan(j.plan);
+      const entry = plan.trigger.entry;
+      if (!isEventEntry(entry) || !matchesFilters(event.properties ?? {}, entry.match.where)) continue;
       const r = await startRun(db, temporal, {
         workspaceId: event.workspace_id,
         journeyId: j.id,
         version: j.version,
-        plan: j.plan,
+        plan,
         memberId: event.member_id,
         triggerEventId: event.id,
       });

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { isEventEntry } from '../../workflows/plan.js';
 import { AppError } from '../api/app-error.js';
 import { compileJourney } from '../compiler/compile.js';
 import type { JourneyDocument } from '../compiler/document.schema.js';
@@ -55,7 +56,7 @@ export async function publishJourney(
         document: JSON.stringify(journey.draft),
         plan: JSON.stringify(result.plan),
         note,
-        trigger_event: trigger.type === 'trigger.event' ? String(trigger.config.event) : null,
+        trigger_event: isEventEntry(trigger.entry) ? trigger.entry.match.event : null,
       })
       .execute();
     await trx

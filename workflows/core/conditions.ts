@@ -63,11 +63,12 @@ function asNumber(v: unknown): number | null {
   return null;
 }
 
+/** A fact by key or dotted path: own properties only, so `constructor` or `__proto__` never reach the prototype. */
 function lookup(obj: Record<string, unknown>, path: string): unknown {
-  if (path in obj) return obj[path];
+  if (Object.hasOwn(obj, path)) return obj[path];
   let cur: unknown = obj;
   for (const key of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return undefined;
     cur = (cur as Record<string, unknown>)[key];
   }
   return cur;

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { journeySettingsSchema } from '../../compiler/journey-settings.js';
 import { renderTemplate } from '../../render/template.js';
 import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/member.repository.js';
 import type { AppDeps, AppEnv } from '../deps.js';
@@ -92,7 +93,12 @@ export function catalogRoutes({ db, registry }: AppDeps) {
   });
 
   const nodeTypes = registry.describe();
-  app.get('/node-types', (c) => c.json({ nodeTypes }));
+  // The journey settings panel is a generated form too: its schema travels with the node types.
+  const journeySettings = {
+    configSchema: z.toJSONSchema(journeySettingsSchema, { io: 'input', unrepresentable: 'any' }),
+    defaults: { exits: [], priority: 5 },
+  };
+  app.get('/node-types', (c) => c.json({ nodeTypes, journeySettings }));
 
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 

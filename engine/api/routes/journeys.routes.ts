@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { compileJourney } from '../../compiler/compile.js';
 import { emptyDocument, journeyDocumentSchema } from '../../compiler/document.schema.js';
+import { timeZone } from '../../nodes/schemas.js';
 import {
   emptyTotals,
   findJourneyOrThrow,
@@ -13,9 +14,8 @@ import {
   journeyView,
   runTotals,
 } from '../../repositories/journey.repository.js';
-import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/member.repository.js';
 import { publishJourney, setJourneyStatus, validateDocument } from '../../services/journeys.service.js';
-import { simulateJourney } from '../../simulate/simulate.js';
+import { SimulationMemberNotFound, simulateForMember } from '../../simulate/simulate.service.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
@@ -57,28 +57,49 @@ const updateBody = z.object({
 });
 const validateBody = z.object({ document: journeyDocumentSchema.optional() });
 const publishBody = z.object({ note: z.string().trim().max(500).optional() });
-const unitMs = { seconds: 1_000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
+const unitMs = {
+  seconds: 1_000,
+  minutes: 60_000,
+  hours: 3_600_000,
+  days: 86_400_000,
+  weeks: 604_800_000,
+} as const;
+const MAX_SIM_MS = 10 * 366 * 86_400_000;
 const simulateBody = z.object({
   document: journeyDocumentSchema.optional(),
-  /** a real member's tags and attributes, or a made-up member */
+  /** a real member (their tags, attributes, zone, consent and contact history), or a made-up member */
   memberId: z.string().trim().min(1).max(128).optional(),
   member: z
     .object({
-      tags: z.array(z.string()).default([]),
+      tags: z.array(z.string().max(64)).max(500).default([]),
       attributes: z.record(z.string(), z.unknown()).default({}),
+      timezone: timeZone.nullable().optional(),
+      consent: z.record(z.string(), z.boolean()).optional(),
     })
     .optional(),
+  /** when the member enters (default: now) */
+  startAt: z.coerce.date().min(new Date('2000-01-01')).max(new Date('2100-01-01')).optional(),
   events: z
     .array(
-      z.object({
-        name: z.string().trim().min(1),
-        properties: z.record(z.string(), z.unknown()).optional(),
-        after: z.object({ amount: z.number().min(0), unit: z.enum(['seconds', 'minutes', 'hours', 'days']) }),
-      }),
+      z
+        .object({
+          name: z.string().trim().min(1).max(100),
+          properties: z.record(z.string(), z.unknown()).optional(),
+          /** ms after entry */
+          afterMs: z.number().int().min(0).max(MAX_SIM_MS).optional(),
+          after: z
+            .object({
+              amount: z.number().min(0).max(3660),
+              unit: z.enum(['seconds', 'minutes', 'hours', 'days', 'weeks']),
+            })
+            .optional(),
+        })
+        .refine((e) => e.afterMs !== undefined || e.after !== undefined, 'give afterMs (or after)'),
     )
     .max(200)
     .default([]),
-  outcomes: z.record(z.string(), z.string()).optional(),
+  outcomes: z.record(z.string(), z.string().max(40)).optional(),
+  horizonDays: z.number().int().min(1).max(3660).optional(),
 });
 
 documented({
@@ -158,6 +179,24 @@ documented({
   summary: 'Ready lifecycle templates',
   tag: 'journeys',
 });
+
+/** Per-node counts on the canvas. */
+export interface NodeStats {
+  /** members who passed the node (took an output, skipped included) */
+  entered: number;
+  outputs: Record<string, number>;
+  /** waiting at the node now */
+  waiting: number;
+  /** failed at the node, waiting for a retry */
+  failed: number;
+  /** effects skipped, by reason (quiet_hours, frequency_cap, no_consent, no_address, holdout) */
+  skipped: Record<string, number>;
+  /** deferrals, by reason (a member deferred twice counts twice) */
+  deferred: Record<string, number>;
+  /** members who converted / exited while at this node */
+  converted: number;
+  exited: number;
+}
 
 export function journeyRoutes({ db, registry }: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -260,24 +299,25 @@ export function journeyRoutes({ db, registry }: AppDeps) {
         errors: compiled.errors,
       });
     }
-    let member = input.member ?? { tags: [], attributes: {} };
-    if (input.memberId) {
-      const id = await findMemberIdByExternalId(db, ws, input.memberId);
-      const snapshot = id ? await memberSnapshot(db, id) : null;
-      if (!snapshot)
+    try {
+      const result = await simulateForMember(db, registry, ws, row.id, compiled.plan, {
+        memberId: input.memberId,
+        member: input.member ?? { tags: [], attributes: {} },
+        startAt: input.startAt?.getTime(),
+        events: input.events.map((e) => ({
+          name: e.name,
+          properties: e.properties,
+          afterMs: e.afterMs ?? (e.after ? e.after.amount * unitMs[e.after.unit] : 0),
+        })),
+        outcomes: input.outcomes,
+        horizonMs: input.horizonDays ? input.horizonDays * 86_400_000 : undefined,
+      });
+      return c.json(result);
+    } catch (err) {
+      if (err instanceof SimulationMemberNotFound)
         throw new AppError('invalid_input', `member ${input.memberId} not found`, { field: 'memberId' });
-      member = { tags: snapshot.tags, attributes: snapshot.attributes };
+      throw err;
     }
-    const result = simulateJourney(compiled.plan, registry, {
-      member,
-      events: input.events.map((e) => ({
-        name: e.name,
-        properties: e.properties,
-        afterMs: e.after.amount * unitMs[e.after.unit],
-      })),
-      outcomes: input.outcomes,
-    });
-    return c.json(result);
   });
 
   app.get('/journeys/:id/versions/:version', async (c) => {
@@ -314,11 +354,10 @@ export function journeyRoutes({ db, registry }: AppDeps) {
     const [totals, outputs, waiting, failed, messages, coupons] = await Promise.all([
       runTotals(db, ws, [row.id]),
       db
-        .selectFrom('run_steps as s')
-        .innerJoin('runs as r', 'r.id', 's.run_id')
-        .select(['s.node_id', 's.output', 's.status', sql<number>`count(*)`.as('n')])
-        .where('r.journey_id', '=', row.id)
-        .groupBy(['s.node_id', 's.output', 's.status'])
+        .selectFrom('run_steps')
+        .select(['node_id', 'output', 'status', 'reason', sql<number>`count(*)`.as('n')])
+        .where('journey_id', '=', row.id)
+        .groupBy(['node_id', 'output', 'status', 'reason'])
         .execute(),
       db
         .selectFrom('runs')
@@ -347,16 +386,34 @@ export function journeyRoutes({ db, registry }: AppDeps) {
         .groupBy('status')
         .execute(),
     ]);
-    const nodes: Record<
-      string,
-      { entered: number; outputs: Record<string, number>; waiting: number; failed: number }
-    > = {};
-    const at = (id: string) => (nodes[id] ??= { entered: 0, outputs: {}, waiting: 0, failed: 0 });
+    const nodes: Record<string, NodeStats> = {};
+    const at = (id: string) =>
+      (nodes[id] ??= {
+        entered: 0,
+        outputs: {},
+        waiting: 0,
+        failed: 0,
+        skipped: {},
+        deferred: {},
+        converted: 0,
+        exited: 0,
+      });
+    const add = (rec: Record<string, number>, key: string, n: number) => {
+      rec[key] = (rec[key] ?? 0) + n;
+    };
     for (const o of outputs) {
+      const node = at(o.node_id);
       if (o.status === 'ok') {
-        at(o.node_id).entered += o.n;
-        if (o.output) at(o.node_id).outputs[o.output] = (at(o.node_id).outputs[o.output] ?? 0) + o.n;
-      }
+        node.entered += o.n;
+        if (o.output) add(node.outputs, o.output, o.n);
+      } else if (o.status === 'skipped') {
+        // a skipped effect still passed the node: it counts on its output too
+        node.entered += o.n;
+        if (o.output) add(node.outputs, o.output, o.n);
+        add(node.skipped, o.reason ?? 'unknown', o.n);
+      } else if (o.status === 'deferred') add(node.deferred, o.reason ?? 'unknown', o.n);
+      else if (o.status === 'converted') node.converted += o.n;
+      else if (o.status === 'exited') node.exited += o.n;
     }
     for (const w of waiting) if (w.current_node_id) at(w.current_node_id).waiting += w.n;
     for (const f of failed) if (f.current_node_id) at(f.current_node_id).failed += f.n;

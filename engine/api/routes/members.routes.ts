@@ -6,6 +6,7 @@ import {
   upsertMember,
 } from '../../repositories/member.repository.js';
 import { ingestEvent } from '../../services/events.service.js';
+import { signalMemberChanged } from '../../services/runs.service.js';
 import { notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
@@ -82,7 +83,11 @@ export function memberRoutes({ db, temporal }: AppDeps) {
     const ext = parseOrThrow(externalId, c.req.param('externalId'), 'externalId');
     const input = await body(c, memberBody);
     const id = await upsertMember(db, ws, ext, input);
-    return c.json({ member: await memberSnapshot(db, id) });
+    const member = await memberSnapshot(db, id);
+    // Exit criteria on tags and attributes act when the member changes: tell their live runs.
+    if (member && (input.tags || input.attributes))
+      await signalMemberChanged(db, temporal, id, { tags: member.tags, attributes: member.attributes });
+    return c.json({ member });
   });
 
   app.get('/members/:externalId', async (c) => {
