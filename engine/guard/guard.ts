@@ -96,6 +96,9 @@ export async function guardEffect(
       await new Promise((r) => setTimeout(r, opts.settleMs ?? 300));
 
     return await db.transaction().execute(async (trx) => {
+      // Intents alone do not suffice: a competitor announcing itself after this effect counted the ones ahead
+      // of it, but before this transaction commits its slot, would count the same history and pass too
+      // (seen with a widened window: both allowed under a cap of 1). The per-member lock closes that gap.
       await sql`select pg_advisory_xact_lock(hashtextextended(${req.member.id}, 7341))`.execute(trx);
       const again = await trx
         .selectFrom('contact_ledger')

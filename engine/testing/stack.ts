@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { inject } from 'vitest';
 import { createDb } from '../../db/connection.js';
 import { createApi } from '../api/app.js';
+import type { GuardOptions } from '../guard/guard.js';
 import { loadNodeRegistry, type NodeRegistry } from '../nodes/registry.js';
 import { ensureMember } from '../repositories/member.repository.js';
 import type { TemporalDeps } from '../services/runs.service.js';
@@ -15,7 +16,7 @@ import { createJourneyWorker } from '../worker/start-worker.js';
  * set-up), this file's own workspace and task queue (so files never see each other's journeys), the API as
  * the app mounts it, and optionally an in-process worker.
  */
-export async function startStack(opts: { worker?: boolean } = {}) {
+export async function startStack(opts: { worker?: boolean; guard?: GuardOptions } = {}) {
   const databaseUrl = inject('databaseUrl');
   const temporalAddress = inject('temporalAddress');
   const db = createDb(databaseUrl);
@@ -37,6 +38,7 @@ export async function startStack(opts: { worker?: boolean } = {}) {
       namespace: 'default',
       taskQueue,
       bundlePath: inject('workflowBundlePath'),
+      guard: opts.guard,
     });
     const running = w.worker.run();
     stopWorker = async () => {
