@@ -29,7 +29,8 @@ async function failureAt(attempt: number, err: Error): Promise<unknown> {
   return new MockActivityEnvironment({ attempt }).run(runAction, request).catch((e: unknown) => e);
 }
 
-const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+const refused = () =>
+  Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 
 describe('runAction retry budget', () => {
   it('lets an ordinary failure retry until the budget is spent, then makes it final', async () => {

@@ -25,7 +25,6 @@ const renderBody = z.object({
   memberId: externalId.optional(),
 });
 
-documented({ method: 'get', path: '/api/health', summary: 'Liveness and dependencies', tag: 'meta' });
 documented({
   method: 'get',
   path: '/api/node-types',
@@ -85,11 +84,6 @@ const SAMPLE_MEMBER = {
 
 export function catalogRoutes({ db, registry }: AppDeps) {
   const app = new Hono<AppEnv>();
-
-  app.get('/health', async (c) => {
-    await db.selectFrom('workspaces').select('id').limit(1).execute();
-    return c.json({ ok: true });
-  });
 
   const nodeTypes = registry.describe();
   app.get('/node-types', (c) => c.json({ nodeTypes }));
