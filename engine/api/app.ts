@@ -6,6 +6,7 @@ import { routePath } from 'hono/route';
 import { isDatabaseUnavailable } from '../../db/errors.js';
 import { errorFields, logger } from '../infra/logger.js';
 import { httpDuration, httpRequests } from '../infra/metrics.js';
+import { isTemporalUnavailable } from '../infra/temporal-client.js';
 import { AppError } from './app-error.js';
 import type { AppDeps, AppEnv } from './deps.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
@@ -108,11 +109,6 @@ export function createApi(deps: AppDeps) {
     return c.json(new AppError('internal', 'something went wrong on our side').toJSON(), 500);
   });
   return api;
-}
-
-function isTemporalUnavailable(err: unknown): boolean {
-  const e = err as { name?: string; code?: number };
-  return e?.name === 'ServiceError' || e?.name === 'ConnectionError' || e?.code === 14;
 }
 
 export type Api = ReturnType<typeof createApi>;

@@ -138,6 +138,9 @@ describe('chaos', () => {
       await sleep(1000);
       worker = await spawn('worker');
       await expectEveryRunOnce(db, load, templateId, () => worker.output());
+      // The worker serves its own metrics, and counted the runs it finished.
+      const metrics = await (await fetch(worker.metricsUrl)).text();
+      expect(metrics).toMatch(/^yutang_runs_finished_total\{status="completed"\} [1-9]/m);
     });
   });
 
@@ -175,9 +178,15 @@ describe('chaos', () => {
       await midJourney(db);
       await postgres.restart(PG_DOWN_MS);
       await expectEveryRunOnce(db, load, templateId, () => `${api.output()}\n${worker.output()}`);
-      // Both processes lived through it.
+      // Both processes lived through it, and said what was going on, naming the request or the run.
       expect(api.child.exitCode).toBeNull();
       expect(worker.child.exitCode).toBeNull();
+      expect(api.lines().some((l) => l.msg === 'database unreachable' && l.reqId)).toBe(true);
+      expect(
+        worker
+          .lines()
+          .some((l) => l.msg?.startsWith('activity failed: database unreachable') && l.runId && l.memberId),
+      ).toBe(true);
     });
   });
 });

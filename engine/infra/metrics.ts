@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../../db/database.js';
+import { isDatabaseUnavailable } from '../../db/errors.js';
+import { isTemporalUnavailable } from './temporal-client.js';
 
 /**
  * Every metric the app exports, in one place, served as Prometheus text at `GET /metrics` (API port;
@@ -136,6 +138,13 @@ new Gauge({
 /** Count the sweeper's backlog at scrape time with this database (API processes). */
 export function observeEventBacklog(db: Kysely<Database>): void {
   backlogDb = db;
+}
+
+/** A failure's reason label: which dependency was away, else `error`. */
+export function failureReason(err: unknown): 'database_unavailable' | 'temporal_unavailable' | 'error' {
+  if (isDatabaseUnavailable(err)) return 'database_unavailable';
+  if (isTemporalUnavailable(err)) return 'temporal_unavailable';
+  return 'error';
 }
 
 /** The response for `GET /metrics`. */

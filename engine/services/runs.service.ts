@@ -5,6 +5,7 @@ import type { Database } from '../../db/database.js';
 import type { MemberEvent } from '../../workflows/core/interpreter.js';
 import type { JourneyRunInput } from '../../workflows/journey.workflow.js';
 import type { Plan } from '../../workflows/plan.js';
+import { runsStarted } from '../infra/metrics.js'; // yutang:infra
 
 export interface TemporalDeps {
   client: Client;
@@ -91,6 +92,7 @@ export async function startRun(db: Kysely<Database>, temporal: TemporalDeps, req
   };
   try {
     await temporal.client.workflow.start('journeyRun', startOptions(temporal, run.workflow_id, input));
+    runsStarted.inc(); // yutang:infra
     return { runId: run.id, started: true };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: run.id, started: false };

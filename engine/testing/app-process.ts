@@ -10,6 +10,8 @@ export interface AppProcess {
   child: ChildProcess;
   /** `http://127.0.0.1:<port>` of the API (modes all and api). */
   baseUrl: string;
+  /** Where a `worker`-mode process serves /metrics. */
+  metricsUrl: string;
   /** Its JSON log lines so far. */
   lines(): Array<Record<string, any>>;
   /** Everything it printed (the last 500 kB). */
@@ -33,13 +35,14 @@ export async function startAppProcess(opts: {
   timeoutMs?: number;
 }): Promise<AppProcess> {
   const port = opts.env.PORT ?? String(await freePort());
+  const metricsPort = opts.env.YUTANG_METRICS_PORT ?? String(await freePort());
   const child = await spawnOwned(process.execPath, ['--import', 'tsx', 'engine/main.ts', opts.mode], {
     cwd: projectRoot,
     env: {
       ...process.env,
       LOG_LEVEL: 'info',
       PORT: port,
-      YUTANG_METRICS_PORT: String(await freePort()),
+      YUTANG_METRICS_PORT: metricsPort,
       ...opts.env,
     },
   });
@@ -63,6 +66,7 @@ export async function startAppProcess(opts: {
   const app: AppProcess = {
     child,
     baseUrl: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     lines: () => parsed,
     output,
     exited,
