@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +47,8 @@ describe('chaos', () => {
       dbUrl: string;
       db: Kysely<Database>;
       spawn: (mode: 'all' | 'api' | 'worker', env?: Record<string, string>) => Promise<AppProcess>;
+      /** A data folder for an app, removed with the scenario. */
+      dataDir: () => Promise<string>;
     }) => Promise<void>,
   ) {
     const started = Date.now();
@@ -53,6 +56,7 @@ describe('chaos', () => {
     // The test's own view of the database; its connections die with a restart like everyone's.
     const db = createDb(dbUrl, { name: 'observer', max: 2, onError: () => {} });
     const processes: AppProcess[] = [];
+    const dirs: string[] = [];
     const env = {
       DATABASE_URL: dbUrl,
       TEMPORAL_ADDRESS: temporal.address,
@@ -71,10 +75,16 @@ describe('chaos', () => {
           processes.push(app);
           return app;
         },
+        dataDir: async () => {
+          const dir = await tempDir('yutang-chaos-app-');
+          dirs.push(dir);
+          return dir;
+        },
       });
     } finally {
       await Promise.all(processes.map((p) => p.stop(5_000)));
       await db.destroy();
+      await Promise.all(dirs.map((dir) => fs.rm(dir, { recursive: true, force: true })));
       console.log(`[chaos] ${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
   }
@@ -145,13 +155,13 @@ describe('chaos', () => {
   });
 
   it('(b) the local Temporal server the app owns is killed; its supervisor brings it back', async () => {
-    await scenario('temporal_kill', async ({ db, spawn }) => {
+    await scenario('temporal_kill', async ({ db, spawn, dataDir }) => {
       // The app starts and owns its Temporal dev server here (no TEMPORAL_ADDRESS), as `npm start` does.
       const app = await spawn('all', {
         TEMPORAL_ADDRESS: '',
         TEMPORAL_PORT: String(await freePort()),
         TEMPORAL_UI_PORT: String(await freePort()),
-        YUTANG_DATA_DIR: await tempDir('yutang-chaos-app-'),
+        YUTANG_DATA_DIR: await dataDir(),
       });
       const pid = app.lines().find((l) => l.temporalPid)?.temporalPid as number;
       expect(pid).toBeGreaterThan(0);

@@ -189,7 +189,14 @@ function activityInterceptor(log: Logger): ActivityInterceptorsFactory {
         const labels = { activity: activityType, node_type: ids.nodeType ?? '' };
         try {
           const result = await next(input);
-          activityDuration.observe({ ...labels, outcome: 'ok' }, (performance.now() - started) / 1000);
+          const seconds = (performance.now() - started) / 1000;
+          activityDuration.observe({ ...labels, outcome: 'ok' }, seconds);
+          if (log.isLevelEnabled('debug')) {
+            log.debug(
+              { ...ids, activity: activityType, attempt, ms: Math.round(seconds * 1000) },
+              'activity done',
+            );
+          }
           return result;
         } catch (err) {
           const unavailable = isDatabaseUnavailable(err);
