@@ -1,6 +1,8 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import type { MemberFacts } from './core/conditions.js';
 import type { GuardDecision, RunStatus, StepRecord } from './core/interpreter.js';
 import type { GuardSpec, JsonObject, PlanNode } from './plan.js';
@@ -82,7 +84,19 @@ export interface ActivityDeps {
   resolveDeadline(request: DeadlineRequest): Promise<number>;
   /** nodes of a published plan (cached by the worker: versions never change) */
   planNodes(want: PlanWant): Promise<PlanNode[]>;
+  /** told what was recorded and done, for metrics; optional (yutang:infra) */
+  observe?: {
+    progress?(update: ProgressUpdate): void;
+    action?(request: ActionRequest, result: ActionResult): void;
+  };
 }
+
+/**
+ * Attempts an action gets for failures other than an unreachable database (yutang:infra). The workflow's
+ * retry policy has no attempt limit, so a database outage of any length is ridden out and the run then
+ * finishes; any other failure turns non-retryable here from this attempt on, and the run shows it as failed.
+ */
+export const ACTION_ATTEMPTS = 6;
 
 /** Failures a retry cannot mend carry this name: thrown by node code, mapped to non-retryable here. */
 const NON_RETRYABLE = new Set(['NodeFailure']);
@@ -138,6 +152,7 @@ export function createActivities(deps: ActivityDeps) {
         .where('id', '=', update.runId)
         .execute();
     });
+    deps.observe?.progress?.(update);
   };
 
   const region = async (want: PlanWant | null | undefined): Promise<PlanNode[] | undefined> =>
@@ -148,11 +163,14 @@ export function createActivities(deps: ActivityDeps) {
       try {
         if (request.progress) await recordProgress(request.progress);
         const result = await deps.executeNode(request);
+        deps.observe?.action?.(request, result);
         const nodes = await region(request.want);
         return nodes ? { ...result, nodes } : result;
       } catch (err) {
         const e = err as Error & { code?: string };
-        if (NON_RETRYABLE.has(e.name)) {
+        // yutang:infra — an unreachable database is retried until it is back; other failures have a budget.
+        const spent = !isDatabaseUnavailable(err) && currentAttempt() >= ACTION_ATTEMPTS;
+        if (NON_RETRYABLE.has(e.name) || spent) {
           throw ApplicationFailure.create({
             message: e.message,
             type: e.name,
@@ -214,3 +232,12 @@ export async function memberFacts(db: Kysely<Database>, memberId: string): Promi
 }
 
 export type JourneyActivities = ReturnType<typeof createActivities>;
+
+/** The activity's attempt number (1 outside an activity, e.g. a direct call in a test). */
+function currentAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}

@@ -71,13 +71,15 @@ const DRAIN_BEFORE_SLEEP = 'drain-signals-before-sleep';
 
 // Effects retry with back-off; once retries are spent the run shows the step as failed and waits for ops.
 // A worker that dies mid-effect is noticed after startToCloseTimeout; the retry reuses the effect's key.
+// yutang:infra — no attempt limit here: the activity itself turns a failure non-retryable after
+// ACTION_ATTEMPTS (activities.ts), except "database unreachable", which retries until the database is back.
 const { runAction } = proxyActivities<JourneyActivities>({
   startToCloseTimeout: '10 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
-    maximumAttempts: 6,
+    // no maximumAttempts: unlimited (yutang:infra)
   },
 });
 // Bookkeeping and reads are local: no extra task round-trip per step.

@@ -29,12 +29,6 @@ describe('journey rules', () => {
     await stack.ok('POST', `/journeys/${j.id}/publish`, {});
     return j.id as string;
   }
-  const runOf = (journeyId: string, member: string) =>
-    eventually(
-      async () => (await stack.ok('GET', `/runs?journeyId=${journeyId}&memberId=${member}`)).runs[0],
-      30_000,
-      `${member}'s run`,
-    );
   const runWhere = (journeyId: string, member: string, ok: (r: any) => boolean, what: string, ms = 30_000) =>
     eventually(
       async () => {

@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.js';
 import type { EventRow } from '../../db/tables/event.table.js';
 import { matchesFilters } from '../../workflows/core/conditions.js';
 import { isEventEntry } from '../../workflows/plan.js';
+import { eventsIngested, eventsProcessed, failureReason } from '../infra/metrics.js'; // yutang:infra
 import { versionPlan } from '../repositories/journey.repository.js';
 import { ensureMember } from '../repositories/member.repository.js';
 import { signalMemberRuns, startRun, type TemporalDeps } from './runs.service.js';
@@ -59,6 +60,7 @@ export async function ingestEvent(
       .where('client_id', '=', input.id!)
       .executeTakeFirstOrThrow());
   const duplicate = !inserted;
+  eventsIngested.inc({ result: duplicate ? 'duplicate' : 'accepted' }); // yutang:infra
   if (duplicate && event.processed_at)
     return { eventId: event.id, duplicate, runsStarted: 0, runsSignalled: 0 };
   const { runsStarted, runsSignalled } = await processEvent(db, temporal, event);
@@ -111,8 +113,10 @@ export async function processEvent(db: Kysely<Database>, temporal: TemporalDeps,
       .set({ processed_at: sql`now()`, process_error: null })
       .where('id', '=', event.id)
       .execute();
+    eventsProcessed.inc({ outcome: 'processed', reason: '' }); // yutang:infra
     return { runsStarted, runsSignalled };
   } catch (err) {
+    eventsProcessed.inc({ outcome: 'failed', reason: failureReason(err) }); // yutang:infra
     await db
       .updateTable('events')
       .set({ process_error: String((err as Error).message ?? err).slice(0, 1000) })

@@ -13,6 +13,7 @@ import {
   retrySignal,
 } from '../../workflows/journey.workflow.js';
 import { type Plan, planHead } from '../../workflows/plan.js';
+import { runsStarted } from '../infra/metrics.js'; // yutang:infra
 import { findVersionPlan } from '../repositories/journey.repository.js';
 
 export interface TemporalDeps {
@@ -91,6 +92,7 @@ export async function startRun(db: Kysely<Database>, temporal: TemporalDeps, req
   });
   try {
     await temporal.client.workflow.start(journeyRun, startOptions(temporal, run.workflow_id, input));
+    runsStarted.inc(); // yutang:infra
     return { runId: run.id, started: true };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: run.id, started: false };

@@ -26,7 +26,6 @@ const renderBody = z.object({
   memberId: externalId.optional(),
 });
 
-documented({ method: 'get', path: '/api/health', summary: 'Liveness and dependencies', tag: 'meta' });
 documented({
   method: 'get',
   path: '/api/node-types',
@@ -86,11 +85,6 @@ const SAMPLE_MEMBER = {
 
 export function catalogRoutes({ db, registry }: AppDeps) {
   const app = new Hono<AppEnv>();
-
-  app.get('/health', async (c) => {
-    await db.selectFrom('workspaces').select('id').limit(1).execute();
-    return c.json({ ok: true });
-  });
 
   const nodeTypes = registry.describe();
   // The journey settings panel is a generated form too: its schema travels with the node types.
