@@ -35,7 +35,7 @@ export function toDocument(nodes: FlowNode[], edges: FlowEdge[]): JourneyDocumen
       (e): DocEdge => ({
         id: e.id,
         source: e.source,
-        sourceHandle: e.sourceHandle ?? 'next',
+        sourceHandle: handleOf(e),
         target: e.target,
       }),
     ),
@@ -50,6 +50,11 @@ export function newNodeId(type: string, taken: Iterable<string>): string {
     const id = `${base}_${i}`;
     if (!used.has(id)) return id;
   }
+}
+
+/** The output an edge leaves from; documents the canvas writes always name it, older ones may not. */
+export function handleOf(edge: { sourceHandle?: string | null }): string {
+  return edge.sourceHandle ?? 'next';
 }
 
 export function edgeId(source: string, sourceHandle: string, target: string): string {

@@ -1,5 +1,5 @@
 import type { JourneyDocument } from '../api/types';
-import { edgeId, newNodeId } from './document';
+import { edgeId, handleOf, newNodeId } from './document';
 
 /**
  * Inserts `node` into the edge `edgeId`: A →(h) B becomes A →(h) node →(firstOutput) B.
@@ -15,7 +15,7 @@ export function insertOnEdge(
   if (!edge) return { nodes: [...doc.nodes, node], edges: doc.edges };
   const edges = doc.edges.filter((e) => e.id !== targetEdgeId);
   edges.push({
-    id: edgeId(edge.source, edge.sourceHandle, node.id),
+    id: edgeId(edge.source, handleOf(edge), node.id),
     source: edge.source,
     sourceHandle: edge.sourceHandle,
     target: node.id,
@@ -52,7 +52,7 @@ export function pruneEdges(
   const edges = doc.edges.filter((e) => {
     if (!ids.has(e.source) || !ids.has(e.target)) return false;
     const outs = outputsOf(e.source);
-    return outs === null || outs.includes(e.sourceHandle);
+    return outs === null || outs.includes(handleOf(e));
   });
   return edges.length === doc.edges.length ? doc : { nodes: doc.nodes, edges };
 }
@@ -92,7 +92,7 @@ export function paste(
   const edges = clip.edges.map((e) => {
     const source = map.get(e.source)!;
     const target = map.get(e.target)!;
-    return { id: edgeId(source, e.sourceHandle, target), source, sourceHandle: e.sourceHandle, target };
+    return { id: edgeId(source, handleOf(e), target), source, sourceHandle: e.sourceHandle, target };
   });
   return {
     doc: { nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] },

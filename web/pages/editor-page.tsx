@@ -19,7 +19,7 @@ import {
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
-import type { JourneyDetail, JourneyNodeStats } from '../api/types';
+import type { JourneyDetail, JourneyStats } from '../api/types';
 import { ConfigPanel } from '../canvas/config-panel';
 import { nearestEdge } from '../canvas/edit-ops';
 import { EditorViewContext } from '../canvas/editor-context';
@@ -62,7 +62,7 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
   const [problemsOpen, setProblemsOpen] = useState(false);
   const [publishing, setPublishing] = useState(false);
   const [dropEdge, setDropEdge] = useState<string | null>(null);
-  const [stats, setStats] = useState<JourneyNodeStats | null>(null);
+  const [stats, setStats] = useState<JourneyStats | null>(null);
   const [showStats, setShowStats] = useState(false);
   const canvasRef = useRef<HTMLDivElement>(null);
   /** Commits what the open config panel has not committed yet (it does so after a short pause in typing). */
