@@ -20,8 +20,15 @@ export function toFlow(doc: JourneyDocument | null | undefined): { nodes: FlowNo
   return { nodes, edges };
 }
 
-/** React Flow state → the journey document the server stores: only id, type, position, data / id, source, sourceHandle, target. */
-export function toDocument(nodes: FlowNode[], edges: FlowEdge[]): JourneyDocument {
+/**
+ * React Flow state → the journey document the server stores: only id, type, position, data / id, source,
+ * sourceHandle, target — and the journey's own settings (goal, exits, priority) when it has any.
+ */
+export function toDocument(
+  nodes: FlowNode[],
+  edges: FlowEdge[],
+  settings?: JourneyDocument['settings'],
+): JourneyDocument {
   return {
     nodes: nodes.map(
       (n): DocNode => ({
@@ -39,6 +46,7 @@ export function toDocument(nodes: FlowNode[], edges: FlowEdge[]): JourneyDocumen
         target: e.target,
       }),
     ),
+    ...(settings ? { settings } : {}),
   };
 }
 

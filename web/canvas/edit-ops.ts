@@ -12,7 +12,7 @@ export function insertOnEdge(
   firstOutput: string | undefined,
 ): JourneyDocument {
   const edge = doc.edges.find((e) => e.id === targetEdgeId);
-  if (!edge) return { nodes: [...doc.nodes, node], edges: doc.edges };
+  if (!edge) return { ...doc, nodes: [...doc.nodes, node] };
   const edges = doc.edges.filter((e) => e.id !== targetEdgeId);
   edges.push({
     id: edgeId(edge.source, handleOf(edge), node.id),
@@ -27,7 +27,7 @@ export function insertOnEdge(
       sourceHandle: firstOutput,
       target: edge.target,
     });
-  return { nodes: [...doc.nodes, node], edges };
+  return { ...doc, nodes: [...doc.nodes, node], edges };
 }
 
 /** Connects source.handle → target, replacing whatever that output pointed to before (one edge per output). */
@@ -40,7 +40,7 @@ export function connect(
   if (source === target) return doc;
   const edges = doc.edges.filter((e) => !(e.source === source && e.sourceHandle === sourceHandle));
   edges.push({ id: edgeId(source, sourceHandle, target), source, sourceHandle, target });
-  return { nodes: doc.nodes, edges };
+  return { ...doc, edges };
 }
 
 /** Drops edges whose source output no longer exists (e.g. a branch condition was removed). */
@@ -54,7 +54,7 @@ export function pruneEdges(
     const outs = outputsOf(e.source);
     return outs === null || outs.includes(handleOf(e));
   });
-  return edges.length === doc.edges.length ? doc : { nodes: doc.nodes, edges };
+  return edges.length === doc.edges.length ? doc : { ...doc, edges };
 }
 
 /** What is copied: the selected nodes and the edges between them. */
@@ -95,7 +95,7 @@ export function paste(
     return { id: edgeId(source, handleOf(e), target), source, sourceHandle: e.sourceHandle, target };
   });
   return {
-    doc: { nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] },
+    doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] },
     pasted: nodes.map((n) => n.id),
   };
 }

@@ -99,23 +99,40 @@ interface FieldProps {
 }
 
 function FieldItem({ field, path, value, onChange }: FieldProps) {
-  const { pick } = useLang();
+  const { lang, pick } = useLang();
   const env = useFormEnv();
-  const errors = [...env.errors.entries()]
-    .filter(([p]) => p === path || p.startsWith(`${path}.`))
-    .flatMap(([, m]) => m);
+  // groups and lists of kinds show their fields' errors at the fields; other fields collect what is below them
+  const nested = field.kind !== 'object' && field.kind !== 'unionList';
+  const errors = [
+    ...new Set(
+      [...env.errors.entries()]
+        .filter(([p]) => p === path || (nested && p.startsWith(`${path}.`)))
+        .flatMap(([, m]) => m),
+    ),
+  ];
   const label = field.label ? pick(field.label) : humanize(field.key);
   return (
     <Form.Item
       label={label}
       // a field with a default is never empty, so it is not shown as optional either
       required={field.required || field.schema.default !== undefined}
-      tooltip={field.description}
+      // descriptions in schemas are English notes; a Chinese form shows them only when they are Chinese
+      tooltip={
+        field.description && (lang === 'en' || /[\u4e00-\u9fff]/.test(field.description))
+          ? field.description
+          : undefined
+      }
       validateStatus={errors.length ? 'error' : undefined}
       help={errors.length ? errors.join('；') : undefined}
       data-testid={`field-${path}`}
     >
-      <FieldInput field={field} path={path} value={value} onChange={onChange} />
+      {/* a field left out reads as its default (what the engine will use), without writing it */}
+      <FieldInput
+        field={field}
+        path={path}
+        value={value === undefined ? field.schema.default : value}
+        onChange={onChange}
+      />
     </Form.Item>
   );
 }
