@@ -179,21 +179,31 @@ export function EditorToolbar({
       )}
       <Divider orientation="vertical" />
       <Badge count={settingsProblems} size="small" offset={[-4, 2]}>
-        <Button
-          type={settingsOpen ? 'primary' : 'default'}
-          ghost={settingsOpen}
-          danger={settingsProblems > 0}
-          icon={<SettingOutlined />}
-          onClick={onOpenSettings}
-          data-testid="open-journey-settings"
-          data-problems={settingsProblems}
+        <Tooltip
+          title={settingsProblems ? t('journeySettings.problems', { count: settingsProblems }) : undefined}
         >
-          {t('journeySettings.open')}
-        </Button>
+          <Button
+            type={settingsOpen ? 'primary' : 'default'}
+            ghost={settingsOpen}
+            danger={settingsProblems > 0}
+            icon={<SettingOutlined />}
+            onClick={onOpenSettings}
+            aria-label={t('journeySettings.open')}
+            data-testid="open-journey-settings"
+            data-problems={settingsProblems}
+          >
+            <span className="yt-toolbar__label">{t('journeySettings.open')}</span>
+          </Button>
+        </Tooltip>
       </Badge>
       {onSimulate && (
-        <Button icon={<ExperimentOutlined />} onClick={onSimulate} data-testid="open-simulate">
-          {t('simulate.open')}
+        <Button
+          icon={<ExperimentOutlined />}
+          onClick={onSimulate}
+          aria-label={t('simulate.open')}
+          data-testid="open-simulate"
+        >
+          <span className="yt-toolbar__label">{t('simulate.open')}</span>
         </Button>
       )}
       {journey.currentVersion !== null && (

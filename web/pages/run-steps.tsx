@@ -1,10 +1,8 @@
 import { Empty, Spin, Timeline } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import { useLang } from '../i18n';
 import { StepOutcomeText, stepColor } from '../runs/step-outcome';
 import { stepOutcome } from '../runs/step-words';
-import { useCatalog } from '../shell/catalog';
 import { formatShortTime, formatTime } from '../shell/format';
 import { isWaiting } from '../shell/run-status';
 import { useAsync } from '../shell/use-async';
@@ -17,8 +15,6 @@ import { NodeLabel, type useRunNodes } from './run-nodes';
  */
 export function RunSteps({ runId, words }: { runId: string; words: ReturnType<typeof useRunNodes> }) {
   const { t } = useTranslation();
-  const { pick } = useLang();
-  const { byType } = useCatalog();
   const r = useAsync(() => api.run(runId), [runId]);
   if (!r.data) return r.loading ? <Spin size="small" /> : <Empty />;
   const { run, steps } = r.data;
@@ -27,17 +23,16 @@ export function RunSteps({ runId, words }: { runId: string; words: ReturnType<ty
       <Timeline
         items={[
           ...steps.map((s) => {
-            const nt = byType.get(s.nodeType);
-            const out = nt?.outputs.find((o) => o.id === s.output);
+            const node = words(run, s.nodeId, s.nodeType);
+            // a split's group, a branch's condition: the label the marketer gave it
+            const out = node.outputs.find((o) => o.id === s.output)?.label ?? s.output;
             const outcome = stepOutcome(s);
             return {
               color: stepColor(outcome),
               children: (
                 <div data-testid={`run-step-${s.status}`}>
-                  <NodeLabel words={words(run, s.nodeId, s.nodeType)} nodeId={s.nodeId} />
-                  {s.output && outcome.kind !== 'skipped' && (
-                    <span> → {out ? pick(out.label) : s.output}</span>
-                  )}
+                  <NodeLabel words={node} nodeId={s.nodeId} />
+                  {out && outcome.kind !== 'skipped' && <span> → {out}</span>}
                   <StepOutcomeText outcome={outcome} />
                   <div className="yt-muted">{formatTime(s.at)}</div>
                 </div>

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Space } from 'antd';
+import { Button, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { WidgetProps } from './widget-props';
 
@@ -13,12 +13,20 @@ export function WeekdaysInput({ value, onChange, disabled, testId }: WidgetProps
   const set = (days: number[]) => onChange(days.length ? [...days].sort((a, b) => a - b) : undefined);
   return (
     <div className="yt-weekdays" data-testid={testId}>
-      <Checkbox.Group
-        value={chosen}
-        disabled={disabled}
-        onChange={(v) => set(v as number[])}
-        options={DAYS.map((d) => ({ value: d, label: t(`weekday.short.${d}`) }))}
-      />
+      <div className="yt-weekdays__days">
+        {DAYS.map((d) => (
+          <Tag.CheckableTag
+            key={d}
+            checked={chosen.includes(d)}
+            onChange={(on) => !disabled && set(on ? [...chosen, d] : chosen.filter((x) => x !== d))}
+            className={`yt-weekdays__day${disabled ? ' is-disabled' : ''}`}
+            data-testid={`${testId}-${d}`}
+            aria-label={t(`weekday.name.${d}`)}
+          >
+            {t(`weekday.short.${d}`)}
+          </Tag.CheckableTag>
+        ))}
+      </div>
       {!disabled && (
         <Space size={4} className="yt-weekdays__quick">
           <Button size="small" onClick={() => set(WORKDAYS)} data-testid={`${testId}-workdays`}>
