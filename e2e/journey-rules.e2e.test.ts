@@ -145,6 +145,14 @@ it('a marketer sets a goal in the journey settings, publishes, and the member wh
   await page.locator('[data-testid="sim-end"][data-status="converted"]').waitFor({ timeout: 15_000 });
   await page.getByTestId('sim-step-converted').filter({ hasText: '达成转化目标' }).waitFor();
   await expect(page.locator('[data-testid="node-wait"].is-on-path').count()).resolves.toBe(1);
+  // the path is brought into the part of the canvas the drawer leaves free
+  const drawerLeft = (await page.locator('.ant-drawer-content-wrapper').boundingBox())!.x;
+  await expect
+    .poll(async () => {
+      const box = await page.getByTestId('node-wait').boundingBox();
+      return !!box && box.x + box.width < drawerLeft;
+    })
+    .toBe(true);
   await page.screenshot({ path: `${shots}/rules-simulate.png` });
   await page.locator('.ant-drawer-close').click();
 

@@ -15,7 +15,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
 import type { JourneyDocument, Problem, SimulationResult } from '../api/types';
@@ -87,6 +87,12 @@ export function SimulateDrawer({
     problems?: Problem[];
     doc?: JourneyDocument;
   } | null>(null);
+
+  // a new answer scrolls into view: the form above it can be long
+  const resultRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (outcome || failure) resultRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }, [outcome, failure]);
 
   const run = async () => {
     setBusy(true);
@@ -265,7 +271,7 @@ export function SimulateDrawer({
           </div>
         </Form.Item>
       </Form>
-      <div className="yt-simulate__result" data-testid="simulate-result">
+      <div className="yt-simulate__result" data-testid="simulate-result" ref={resultRef}>
         {failure && <SimFailure failure={failure} />}
         {outcome && <SimResult outcome={outcome} startAt={startAt.valueOf()} />}
         {!failure && !outcome && <Empty description={t('simulate.empty')} />}
