@@ -7,6 +7,7 @@ import { EditorPage } from '../pages/editor-page';
 import { JourneyRunsPage } from '../pages/journey-runs-page';
 import { JourneysPage } from '../pages/journeys-page';
 import { MemberPage } from '../pages/member-page';
+import { SettingsPage } from '../pages/settings-page';
 import { CatalogProvider } from './catalog';
 import { paths, useRoute } from './router';
 
@@ -40,7 +41,7 @@ function Shell() {
   const route = useRoute();
   if (route.name === 'editor')
     return <EditorPage key={`${route.journeyId}:${route.version ?? ''}`} {...route} />;
-  const selected = route.name === 'member' ? 'members' : 'journeys';
+  const selected = route.name === 'member' ? 'members' : route.name === 'settings' ? 'settings' : 'journeys';
   return (
     <Layout className="yt-shell">
       <Layout.Header className="yt-header">
@@ -55,6 +56,14 @@ function Shell() {
           items={[
             { key: 'journeys', label: <a href={paths.journeys()}>{t('nav.journeys')}</a> },
             { key: 'members', label: <a href={paths.member()}>{t('nav.members')}</a> },
+            {
+              key: 'settings',
+              label: (
+                <a href={paths.settings()} data-testid="nav-settings">
+                  {t('nav.settings')}
+                </a>
+              ),
+            },
           ]}
         />
         <LangSwitch />
@@ -63,6 +72,7 @@ function Shell() {
         {route.name === 'journeys' && <JourneysPage />}
         {route.name === 'journeyRuns' && <JourneyRunsPage journeyId={route.journeyId} />}
         {route.name === 'member' && <MemberPage externalId={route.externalId} />}
+        {route.name === 'settings' && <SettingsPage />}
       </Layout.Content>
     </Layout>
   );
