@@ -95,7 +95,7 @@ export function ruleProblems(rule: SegmentRule, path = 'rule'): { field: string;
       return;
     }
     if (isGroup(r)) {
-      r.rules.forEach((x, i) => walk(x, `${p}.rules.${i}`, depth + 1));
+      for (const [i, x] of r.rules.entries()) walk(x, `${p}.rules.${i}`, depth + 1);
       return;
     }
     if (r.kind === 'attribute' && r.op !== 'exists' && r.value === undefined)
