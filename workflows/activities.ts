@@ -76,6 +76,28 @@ export interface ProgressUpdate {
   heldOut?: { journeyId: string; memberId: string } | null;
 }
 
+/** What the audience schedule and broadcasts do, on the engine side (engine/segments). */
+export interface AudienceDeps {
+  /** the time-based audiences (dependency order) and date-triggered journeys, and the pass's instant */
+  passTargets(): Promise<{ segments: string[]; dateJourneys: string[]; now: number }>;
+  sweepPage(req: { segmentId: string; after: string | null; now: number; pageSize: number }): Promise<{
+    next: string | null;
+    entered: number;
+    left: number;
+  }>;
+  finishSweep(req: { segmentId: string; now: number }): Promise<void>;
+  datePage(req: { journeyId: string; after: string | null; now: number; pageSize: number }): Promise<{
+    next: string | null;
+    entered: number;
+  }>;
+  retryPendingEntries(): Promise<number>;
+  broadcastBatch(req: { broadcastId: string; limit: number }): Promise<{
+    done: boolean;
+    entered: number;
+    skipped: number;
+  }>;
+}
+
 export interface ActivityDeps {
   db: Kysely<Database>;
   /** runs a node type's guard stage and `run` (injected by the worker process, which owns the node registry) */
@@ -84,6 +106,8 @@ export interface ActivityDeps {
   resolveDeadline(request: DeadlineRequest): Promise<number>;
   /** nodes of a published plan (cached by the worker: versions never change) */
   planNodes(want: PlanWant): Promise<PlanNode[]>;
+  /** the audience schedule and broadcasts; absent in workers that serve journeys only (tests) */
+  audience?: AudienceDeps;
   /** told what was recorded and done, for metrics; optional (yutang:infra) */
   observe?: {
     progress?(update: ProgressUpdate): void;
@@ -215,8 +239,26 @@ export function createActivities(deps: ActivityDeps) {
       return nodes ? { nodes } : undefined;
     },
 
+    ...audienceActivities(deps.audience),
+
     /** The benchmark's baseline: an activity that does nothing. */
     async noop(): Promise<void> {},
+  };
+}
+
+/** The audience activities, bound to their engine implementation (or refusing, where there is none). */
+function audienceActivities(audience: AudienceDeps | undefined) {
+  const need = (): AudienceDeps => {
+    if (!audience) throw ApplicationFailure.nonRetryable('this worker has no audience service', 'NoAudience');
+    return audience;
+  };
+  return {
+    passTargets: () => need().passTargets(),
+    sweepPage: (req: Parameters<AudienceDeps['sweepPage']>[0]) => need().sweepPage(req),
+    finishSweep: (req: Parameters<AudienceDeps['finishSweep']>[0]) => need().finishSweep(req),
+    datePage: (req: Parameters<AudienceDeps['datePage']>[0]) => need().datePage(req),
+    retryPendingEntries: () => need().retryPendingEntries(),
+    broadcastBatch: (req: Parameters<AudienceDeps['broadcastBatch']>[0]) => need().broadcastBatch(req),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Duration, fixedDurationMs, type ReentryRule } from '../../workflows/plan.js';
 import { isTimeZone } from '../time/local-time.js';
 
 /** Field label in both UI languages, read by the canvas' generated forms. */
@@ -117,3 +118,35 @@ export const weekdays = z
   .max(7)
   .refine((d) => new Set(d).size === d.length, 'each weekday once')
   .meta({ 'x-widget': 'weekdays' });
+
+/** Re-entry, the same for every trigger: once ever, again after the previous run ended, or after a cool-down. */
+export const reentryFields = {
+  reentry: z
+    .enum(['once', 'after_exit', 'cooldown'])
+    .default('once')
+    .meta({
+      ...label('重复进入', 'Re-entry'),
+      'x-enum-labels': {
+        once: { zh: '仅进入一次', en: 'Once ever' },
+        after_exit: { zh: '上一次结束后可再次进入', en: 'Again after the previous run ended' },
+        cooldown: { zh: '结束后经过冷却期可再次进入', en: 'Again after a cool-down' },
+      },
+    }),
+  cooldown: duration.optional().meta({ ...label('冷却期', 'Cool-down'), 'x-widget': 'duration' }),
+};
+
+export function reentryProblems(config: { reentry: string; cooldown?: { unit: string } }) {
+  const problems: { field?: string; message: string }[] = [];
+  if (config.reentry === 'cooldown' && !config.cooldown)
+    problems.push({ field: 'cooldown', message: 'set how long the cool-down lasts' });
+  if (config.cooldown?.unit === 'months')
+    problems.push({ field: 'cooldown.unit', message: 'a cool-down is counted in days or weeks, not months' });
+  return problems;
+}
+
+export function reentryRule(config: { reentry: ReentryRule['mode']; cooldown?: Duration }): ReentryRule {
+  return {
+    mode: config.reentry,
+    cooldownMs: config.reentry === 'cooldown' && config.cooldown ? fixedDurationMs(config.cooldown) : null,
+  };
+}

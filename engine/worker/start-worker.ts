@@ -25,6 +25,7 @@ import {
 } from '../infra/metrics.js';
 import type { ChannelSender } from '../nodes/define-node.js';
 import type { NodeRegistry } from '../nodes/registry.js';
+import { createAudienceDeps } from '../segments/audience.service.js';
 import { signalMemberChanged } from '../services/runs.service.js';
 import { createSandboxChannels } from './channels.js';
 import { createDeadlineResolver, createNodeExecutor, createPlanNodes } from './execute-node.js';
@@ -104,6 +105,13 @@ export async function createJourneyWorker(opts: WorkerOptions) {
       }),
       resolveDeadline: createDeadlineResolver({ db: opts.db, registry: opts.registry }),
       planNodes: createPlanNodes(opts.db),
+      // The audience schedule and broadcasts start runs: with this worker's client and task queue.
+      audience: createAudienceDeps(opts.db, async () => ({
+        client: (await signalClient()).client,
+        taskQueue: opts.taskQueue,
+        namespace: opts.namespace,
+        uiUrl: null,
+      })),
       observe: metricsObserver,
     });
     const graceMs = opts.shutdownGraceMs ?? 10_000;

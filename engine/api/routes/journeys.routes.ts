@@ -14,6 +14,7 @@ import {
   journeyView,
   runTotals,
 } from '../../repositories/journey.repository.js';
+import { createBroadcast } from '../../segments/broadcasts.service.js';
 import { publishJourney, setJourneyStatus, validateDocument } from '../../services/journeys.service.js';
 import { SimulationMemberNotFound, simulateForMember } from '../../simulate/simulate.service.js';
 import { AppError, notFound } from '../app-error.js';
@@ -194,7 +195,7 @@ documented({
 
 export type { NodeStats };
 
-export function journeyRoutes({ db, registry }: AppDeps) {
+export function journeyRoutes({ db, registry, temporal }: AppDeps) {
   const app = new Hono<AppEnv>();
 
   app.get('/journey-templates', (c) => c.json({ templates: loadJourneyTemplates() }));
@@ -282,7 +283,16 @@ export function journeyRoutes({ db, registry }: AppDeps) {
     const ws = c.get('workspaceId');
     const id = uuidParam(c, 'id', 'journey');
     const input = await body(c, publishBody);
-    return c.json(await publishJourney(db, registry, ws, id, input.note || null));
+    const { version, entry } = await publishJourney(db, registry, ws, id, input.note || null);
+    // An audience trigger may also take in everyone already in the audience, at the journey's pace.
+    if (entry.on === 'segment' && entry.includeExisting === true) {
+      const { broadcast } = await createBroadcast(db, temporal, ws, id, {
+        segmentId: String(entry.segmentId),
+        requireManual: false,
+      });
+      return c.json({ version, broadcast });
+    }
+    return c.json({ version });
   });
 
   app.post('/journeys/:id/simulate', async (c) => {
