@@ -46,6 +46,10 @@ export interface JourneyVersionTable {
   /** denormalized from the plan so event ingestion finds journeys by index */
   trigger_event: string | null;
   published_at: ColumnType<Date, Date | string | undefined, never>;
+  /** who published it: `user:<id>` or `key:<id>` (null before accounts existed) */
+  published_by: string | null;
+  /** their email or key name at the time */
+  published_by_name: string | null;
 }
 
 export type JourneyRow = Selectable<JourneyTable>;
