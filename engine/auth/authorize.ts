@@ -124,9 +124,11 @@ export interface AuthDeps {
 /**
  * Who is asking, and may they? Runs before every route of the API:
  * 1. finds the route's `documented` entry (a route without one is refused: 500, and the tests fail);
- * 2. a request that changes something must be JSON, and same-origin unless it carries an API key;
+ * 2. a change that a browser could send by itself (with the session cookie, or to sign-in and first start)
+ *    must be same-origin (403);
  * 3. until the first administrator exists, only `public` routes answer (`setup_required`);
  * 4. the caller is the API key of `Authorization: Bearer` or the session of the cookie (401 if neither);
+ *    a change must then be JSON (415);
  * 5. the workspace is the key's or the session's — never a header — and the route's permission must be
  *    among the role's or the scopes' (403, recorded in the audit log for changes);
  * 6. ingest routes count against the key's rate (429 with Retry-After);
@@ -145,10 +147,11 @@ export function authorize({ db, config }: AuthDeps): MiddlewareHandler<AppEnv> {
     const access = doc?.permission ?? 'any';
 
     const bearer = bearerToken(c);
-    if (!SAFE_METHODS.has(c.req.method)) {
-      requireJson(c, bearer === null);
-      if (bearer === null) requireSameOrigin(c, config);
-    }
+    const changes = !SAFE_METHODS.has(c.req.method);
+    const cookie = bearer === null ? readSessionCookie(c) : undefined;
+    // Whatever a browser may send by itself (a cookie; or, for sign-in and first start, nothing) must
+    // come from our own pages. An API key is never attached by a browser on its own.
+    if (changes && bearer === null && (cookie || access === 'public')) requireSameOrigin(c, config);
 
     if (access !== 'public' && !setupDone) {
       setupDone = await anyUserExists(db);
@@ -166,15 +169,16 @@ export function authorize({ db, config }: AuthDeps): MiddlewareHandler<AppEnv> {
       // A wrong key is an error even where none is needed: the caller meant to be someone.
       if (!principal && access !== 'public')
         throw new AppError('unauthenticated', 'the API key is not valid (unknown or revoked)');
-    } else {
-      const token = readSessionCookie(c);
-      if (token) principal = await sessionPrincipal(db, config, token);
+    } else if (cookie) {
+      principal = await sessionPrincipal(db, config, cookie);
     }
     if (principal) c.set('principal', principal);
 
-    if (access !== 'public') {
-      if (!principal)
-        throw new AppError('unauthenticated', 'sign in, or send an API key as Authorization: Bearer');
+    if (access !== 'public' && !principal)
+      throw new AppError('unauthenticated', 'sign in, or send an API key as Authorization: Bearer');
+    if (changes) requireJson(c, bearer === null);
+
+    if (access !== 'public' && principal) {
       if (access === 'signed_in') {
         if (principal.kind !== 'user')
           throw new AppError('forbidden', 'this is for signed-in users, not API keys', {

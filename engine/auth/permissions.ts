@@ -100,7 +100,8 @@ const SCOPE_PERMISSIONS: Record<Scope, readonly Permission[]> = {
   read: [...READ, 'members.pii'],
   /** everything a marketer and ops can do */
   write: [...new Set([...ROLE_PERMISSIONS.marketer, ...ROLE_PERMISSIONS.ops])],
-  admin: PERMISSIONS,
+  /** a workspace is made by a person, who becomes its admin: no key creates one */
+  admin: PERMISSIONS.filter((p) => p !== 'workspaces.create'),
 };
 
 export function isRole(value: unknown): value is Role {

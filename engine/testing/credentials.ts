@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { type AuthConfig, authConfigFromEnv } from '../auth/auth-config.js';
 import { createApiKey } from '../auth/keys.repository.js';
 import { hashPassword } from '../auth/password.js';
 import type { Role, Scope } from '../auth/permissions.js';
+import { createSession } from '../auth/sessions.js';
 
 /**
  * The one way tests authenticate (auth is never turned off): a fixture administrator — an account with a
@@ -57,4 +60,36 @@ export async function fixtureKey(
 /** Headers of a JSON request signed with `key`. */
 export function keyHeaders(key: string): Record<string, string> {
   return { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+}
+
+/**
+ * A signed-in person with `role` in `workspaceId` (a new account each call), as a browser holds it: the
+ * session cookie, and the Origin our own pages send with changes.
+ */
+export async function fixtureSession(
+  db: Kysely<Database>,
+  workspaceId: string,
+  role: Role,
+  config: AuthConfig = authConfigFromEnv(),
+) {
+  const email = `${role}-${randomBytes(4).toString('hex')}@yutang.test`;
+  const user = await fixtureUser(db, workspaceId, { email, password: FIXTURE_ADMIN.password, role });
+  const session = await createSession(db, config, {
+    userId: user.id,
+    workspaceId,
+    ip: null,
+    userAgent: null,
+  });
+  return {
+    userId: user.id,
+    email,
+    sessionId: session.id,
+    token: session.token,
+    headers: sessionHeaders(session.token),
+  };
+}
+
+/** Headers of a same-origin JSON request with a session cookie (in-process requests are http://localhost). */
+export function sessionHeaders(token: string, origin = 'http://localhost'): Record<string, string> {
+  return { cookie: `yutang_session=${token}`, origin, 'content-type': 'application/json' };
 }

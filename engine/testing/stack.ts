@@ -86,6 +86,8 @@ export async function startStack(opts: { worker?: boolean; guard?: GuardOptions 
   }
 
   return {
+    /** the Hono app with the API under /api, for requests with headers of the test's own */
+    app,
     db,
     registry,
     insertRunRow,
