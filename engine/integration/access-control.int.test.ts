@@ -109,7 +109,7 @@ describe('access control, route by route', () => {
   it('answers 401 to every route but the public ones without credentials, or with a bad key', async () => {
     const refused: string[] = [];
     for (const route of guarded) {
-      for (const headers of [
+      for (const headers of <Record<string, string>[]>[
         { 'content-type': 'application/json' },
         { 'content-type': 'application/json', authorization: 'Bearer yt_not-a-key' },
         {
