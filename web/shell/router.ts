@@ -5,7 +5,10 @@ export type Route =
   | { name: 'journeys' }
   | { name: 'editor'; journeyId: string; version?: number }
   | { name: 'journeyRuns'; journeyId: string }
-  | { name: 'member'; externalId?: string };
+  | { name: 'member'; externalId?: string }
+  | { name: 'users' }
+  | { name: 'keys' }
+  | { name: 'audit' };
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -16,6 +19,7 @@ export function parseHash(hash: string): Route {
     return { name: 'editor', journeyId: parts[1] };
   }
   if (parts[0] === 'members') return { name: 'member', externalId: parts[1] };
+  if (parts[0] === 'users' || parts[0] === 'keys' || parts[0] === 'audit') return { name: parts[0] };
   return { name: 'journeys' };
 }
 
@@ -25,6 +29,9 @@ export const paths = {
   version: (id: string, v: number) => `#/journeys/${encodeURIComponent(id)}/versions/${v}`,
   journeyRuns: (id: string) => `#/journeys/${encodeURIComponent(id)}/runs`,
   member: (externalId?: string) => (externalId ? `#/members/${encodeURIComponent(externalId)}` : '#/members'),
+  users: () => '#/users',
+  keys: () => '#/keys',
+  audit: () => '#/audit',
 };
 
 export function navigate(hash: string): void {
