@@ -40,7 +40,7 @@ export interface JourneyRunInput {
   /** the member was in a holdout group of this journey before: they stay there */
   heldOut?: boolean;
   /** the interpreter state (and unprocessed signals) carried over by continue-as-new; absent on the first run */
-  resume?: { state: RunState; queue?: QueuedInput[] };
+  resume?: { state: RunState; queue?: QueuedInput[]; cancel?: string | null; retry?: boolean };
   /** continue as new once the history has this many events (default 2000): long-lived runs stay small */
   continueAsNewAfter?: number;
 }
@@ -109,8 +109,8 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
     ? upgradeState(input.resume.state)
     : initialState(input.memberId, input.journeyId, input.heldOut ?? false);
   const queue: QueuedInput[] = [...(input.resume?.queue ?? [])];
-  let cancelReason: string | null = null;
-  let retryRequested = false;
+  let cancelReason: string | null = input.resume?.cancel ?? null;
+  let retryRequested = input.resume?.retry ?? false;
   setHandler(memberEventSignal, (event) => void queue.push({ type: 'event', event }));
   setHandler(memberChangedSignal, (member) => void queue.push({ type: 'memberChanged', member }));
   setHandler(completionSignal, (completion) => void queue.push({ type: 'completion', completion }));
@@ -290,7 +290,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
           await continueAsNew<typeof journeyRun>({
             ...input,
             plan: head,
-            resume: { state, queue: [...queue] },
+            resume: { state, queue: [...queue], cancel: cancelReason, retry: retryRequested },
           });
         }
         const remaining = command.until === null ? undefined : command.until - Date.now();

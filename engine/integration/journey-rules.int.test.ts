@@ -76,6 +76,7 @@ describe('journey rules', () => {
     expect(done).toMatchObject({ exitReason: 'goal', currentNodeId: null });
     const steps = await stepsOf(done.id);
     expect(steps.at(-1)).toMatchObject({ nodeId: 'w', status: 'converted', detail: { goal: 'order_paid' } });
+    await stack.recordHistory(done.workflowId, 'v2-goal-converted');
     const { messages } = await stack.ok('GET', `/messages?memberId=g1`);
     expect(messages).toHaveLength(1); // the reminder never went out
     const stats = await stack.ok('GET', `/journeys/${j}/stats`);
@@ -110,6 +111,7 @@ describe('journey rules', () => {
     await stack.ok('PUT', '/members/e1', { tags: ['vip', 'unsubscribed'] });
     const done = await runWhere(j, 'e1', (r) => r.status === 'exited', 'e1 exited', 10_000);
     expect(done.exitReason).toBe('exit:tag:unsubscribed');
+    await stack.recordHistory(done.workflowId, 'v2-exit-tag');
     expect((await stepsOf(done.id)).at(-1)).toMatchObject({
       nodeId: 'w',
       status: 'exited',
@@ -174,6 +176,7 @@ describe('journey rules', () => {
       expect(msg.status).toBe('sent');
       expect(new Date(msg.sentAt).getTime()).toBeGreaterThanOrEqual(Math.floor(end / 1000) * 1000);
       expect(sent.exitReason).toBe('exit_node');
+      await stack.recordHistory(sent.workflowId, 'v2-quiet-hours-deferred');
       const stats = await stack.ok('GET', `/journeys/${skip}/stats`);
       expect(stats.nodes.m.skipped).toEqual({ quiet_hours: 1 });
       expect((await stack.ok('GET', `/journeys/${defer}/stats`)).nodes.m.deferred).toEqual({
@@ -243,6 +246,7 @@ describe('journey rules', () => {
       const next = new Date(r.nextAt).getTime();
       expect(wallTime(next, tz)).toMatchObject({ hour: 0, minute: 0, second: 0 });
       expect(next - Date.now()).toBeLessThanOrEqual(DAY);
+      if (m === 't1') await stack.recordHistory(r.workflowId, 'v2-time-of-day-waiting');
     }
   });
 
@@ -289,6 +293,7 @@ describe('journey rules', () => {
       detail: { holdout: true },
     });
     expect((await stack.ok('GET', `/messages?memberId=${ext}`)).messages).toEqual([]);
+    await stack.recordHistory(second.workflowId, 'v2-holdout-sticky');
   });
 
   it('keeps a run’s history small in a 200-node journey: the plan is not copied into it', async () => {
@@ -317,5 +322,6 @@ describe('journey rules', () => {
     console.log(`200-node journey: plan ${planBytes} B, one run's history ${historyBytes} B`);
     expect(plan.nodes && Object.keys(plan.nodes)).toHaveLength(200);
     expect(historyBytes).toBeLessThan(planBytes / 3);
+    await stack.recordHistory(run.workflowId, 'v2-large-plan-branch');
   });
 });

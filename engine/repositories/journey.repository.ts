@@ -90,9 +90,10 @@ export const emptyTotals = (): Totals => ({
   failed: 0,
 });
 
-export function journeyView(
+/** A journey as the API answers it, with whatever the route adds (e.g. its run counts as `stats`). */
+export function journeyView<Extra extends { stats?: Totals } = Record<never, never>>(
   row: Awaited<ReturnType<typeof findJourneyOrThrow>>,
-  extra: { stats?: Totals } = {},
+  extra: Extra = {} as Extra,
 ) {
   return {
     id: row.id,

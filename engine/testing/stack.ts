@@ -85,12 +85,25 @@ export async function startStack(opts: { worker?: boolean; guard?: GuardOptions 
     return { runId: run.id, memberId, workflowId };
   }
 
+  /**
+   * With RECORD_HISTORIES=1, write a run's history to workflows/histories/<name>.json for the replay test
+   * (workflows/replay.test.ts), which checks every later workflow change against it.
+   */
+  async function recordHistory(workflowId: string, name: string) {
+    if (!process.env.RECORD_HISTORIES) return;
+    const { writeFileSync } = await import('node:fs');
+    const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    writeFileSync(`workflows/histories/${name}.json`, historyToJSON(history));
+  }
+
   return {
     /** the Hono app with the API under /api, for requests with headers of the test's own */
     app,
     db,
     registry,
     insertRunRow,
+    recordHistory,
     workspaceId,
     /** the stack's admin API key, and the headers that send it (for an API of the test's own) */
     key,

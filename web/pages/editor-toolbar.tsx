@@ -4,17 +4,19 @@ import {
   BarChartOutlined,
   CheckOutlined,
   CloudUploadOutlined,
+  ExperimentOutlined,
   HistoryOutlined,
   LoadingOutlined,
   PauseCircleOutlined,
   PlayCircleOutlined,
   QuestionCircleOutlined,
   RedoOutlined,
+  SettingOutlined,
   TeamOutlined,
   UndoOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
-import { Button, Divider, Dropdown, Popover, Space, Tag, Tooltip, Typography } from 'antd';
+import { Badge, Button, Divider, Dropdown, Popover, Space, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { JourneyDetail } from '../api/types';
 import { useCan } from '../auth/session';
@@ -47,6 +49,10 @@ export function EditorToolbar({
   canRedo,
   showStats,
   onShowStats,
+  settingsOpen,
+  settingsProblems,
+  onOpenSettings,
+  onSimulate,
   onUndo,
   onRedo,
   onLayout,
@@ -61,6 +67,12 @@ export function EditorToolbar({
   canRedo: boolean;
   showStats: boolean;
   onShowStats(v: boolean): void;
+  settingsOpen: boolean;
+  /** problems in the journey settings: a badge on their button */
+  settingsProblems: number;
+  onOpenSettings(): void;
+  /** open the simulator (draft only) */
+  onSimulate?(): void;
   onUndo(): void;
   onRedo(): void;
   onLayout(): void;
@@ -173,6 +185,34 @@ export function EditorToolbar({
         </Space>
       )}
       <Divider orientation="vertical" />
+      <Badge count={settingsProblems} size="small" offset={[-4, 2]}>
+        <Tooltip
+          title={settingsProblems ? t('journeySettings.problems', { count: settingsProblems }) : undefined}
+        >
+          <Button
+            type={settingsOpen ? 'primary' : 'default'}
+            ghost={settingsOpen}
+            danger={settingsProblems > 0}
+            icon={<SettingOutlined />}
+            onClick={onOpenSettings}
+            aria-label={t('journeySettings.open')}
+            data-testid="open-journey-settings"
+            data-problems={settingsProblems}
+          >
+            <span className="yt-toolbar__label">{t('journeySettings.open')}</span>
+          </Button>
+        </Tooltip>
+      </Badge>
+      {onSimulate && (
+        <Button
+          icon={<ExperimentOutlined />}
+          onClick={onSimulate}
+          aria-label={t('simulate.open')}
+          data-testid="open-simulate"
+        >
+          <span className="yt-toolbar__label">{t('simulate.open')}</span>
+        </Button>
+      )}
       {journey.currentVersion !== null && (
         <Tooltip title={t('editor.stats')}>
           <Button

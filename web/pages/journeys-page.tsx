@@ -100,6 +100,12 @@ export function JourneysPage() {
             render: (_, j) => j.stats.active.toLocaleString(),
           },
           {
+            title: t('journeys.col.converted'),
+            width: 100,
+            align: 'right',
+            render: (_, j) => j.stats.converted.toLocaleString(),
+          },
+          {
             title: t('journeys.col.updated'),
             dataIndex: 'updatedAt',
             width: 160,

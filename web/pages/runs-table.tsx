@@ -5,6 +5,8 @@ import type { Run } from '../api/types';
 import { useCan } from '../auth/session';
 import { formatShortTime, formatTime, statusColor } from '../shell/format';
 import { paths } from '../shell/router';
+import { isLive, isWaiting } from '../shell/run-status';
+import { RunEnd } from './run-end';
 import { NodeLabel, useRunNodes } from './run-nodes';
 import { RunSteps } from './run-steps';
 
@@ -60,7 +62,7 @@ export function RunsTable({
           title: t('runs.status'),
           dataIndex: 'status',
           width: 100,
-          render: (s: string) => (
+          render: (s: Run['status']) => (
             <Tag color={statusColor[s]} data-testid="run-status">
               {t(`runStatus.${s}`)}
             </Tag>
@@ -77,7 +79,7 @@ export function RunsTable({
               ) : (
                 !r.error && '—'
               )}
-              {r.nextAt && ['running', 'waiting'].includes(r.status) && (
+              {r.nextAt && isWaiting(r.status) && (
                 <div className="yt-run-next" data-testid="run-next-at">
                   {t('runs.waitUntil', { at: formatShortTime(r.nextAt) })}
                 </div>
@@ -92,9 +94,7 @@ export function RunsTable({
                   {t('runs.error', { error: r.error })}
                 </Typography.Paragraph>
               )}
-              {r.exitReason && ['exited', 'cancelled'].includes(r.status) && (
-                <div className="yt-muted">{t('runs.exitReason', { reason: r.exitReason })}</div>
-              )}
+              {r.exitReason && ['converted', 'exited', 'cancelled'].includes(r.status) && <RunEnd run={r} />}
             </div>
           ),
         },
@@ -110,7 +110,7 @@ export function RunsTable({
                   {t('runs.retry')}
                 </Button>
               )}
-              {canOperate && ['running', 'waiting', 'failed'].includes(r.status) && (
+              {canOperate && isLive(r.status) && (
                 <Button
                   type="link"
                   size="small"

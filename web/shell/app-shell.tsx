@@ -13,6 +13,7 @@ import { EditorPage } from '../pages/editor-page';
 import { JourneyRunsPage } from '../pages/journey-runs-page';
 import { JourneysPage } from '../pages/journeys-page';
 import { MemberPage } from '../pages/member-page';
+import { SettingsPage } from '../pages/settings-page';
 import { CatalogProvider } from './catalog';
 import { paths, useRoute } from './router';
 
@@ -65,6 +66,14 @@ function Shell() {
           items={[
             { key: 'journeys', label: <a href={paths.journeys()}>{t('nav.journeys')}</a> },
             { key: 'members', label: <a href={paths.member()}>{t('nav.members')}</a> },
+            {
+              key: 'settings',
+              label: (
+                <a href={paths.settings()} data-testid="nav-settings">
+                  {t('nav.settings')}
+                </a>
+              ),
+            },
             // what this role may open; the API refuses the rest anyway
             ...(canUsers
               ? [
@@ -111,6 +120,7 @@ function Shell() {
         {route.name === 'journeys' && <JourneysPage />}
         {route.name === 'journeyRuns' && <JourneyRunsPage journeyId={route.journeyId} />}
         {route.name === 'member' && <MemberPage externalId={route.externalId} />}
+        {route.name === 'settings' && <SettingsPage />}
         {route.name === 'users' && (
           <RequirePermission permission="users.manage">
             <UsersPage />

@@ -9,6 +9,7 @@ import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/mem
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented, openApiDocument } from '../openapi.js';
 import { body, externalId } from '../validate.js';
+import type { NodeTypesResponse } from '../views.js';
 
 const couponTemplateBody = z
   .object({
@@ -113,10 +114,14 @@ export function catalogRoutes({ db, registry }: AppDeps) {
   const nodeTypes = registry.describe();
   // The journey settings panel is a generated form too: its schema travels with the node types.
   const journeySettings = {
-    configSchema: z.toJSONSchema(journeySettingsSchema, { io: 'input', unrepresentable: 'any' }),
+    // a plain object schema (never `true`/`false`), read like node types' config schemas
+    configSchema: z.toJSONSchema(journeySettingsSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+      string,
+      unknown
+    >,
     defaults: { exits: [], priority: 5 },
   };
-  app.get('/node-types', (c) => c.json({ nodeTypes, journeySettings }));
+  app.get('/node-types', (c) => c.json({ nodeTypes, journeySettings } satisfies NodeTypesResponse));
 
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
@@ -209,6 +214,9 @@ export function catalogRoutes({ db, registry }: AppDeps) {
 
   return app;
 }
+
+/** A coupon template as the API answers it (GET/POST /api/coupon-templates). */
+export type CouponTemplateView = ReturnType<typeof couponTemplateView>;
 
 function couponTemplateView(row: {
   id: string;

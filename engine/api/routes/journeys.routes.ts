@@ -22,6 +22,13 @@ import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
 import { body, parseOrThrow, uuidParam } from '../validate.js';
+import type {
+  JourneyDetail,
+  JourneyStats,
+  JourneyVersionView,
+  JourneyWithDocument,
+  NodeStats,
+} from '../views.js';
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '../../templates');
 
@@ -45,6 +52,9 @@ export function loadJourneyTemplates() {
     .sort()
     .map((f) => templateSchema.parse(JSON.parse(readFileSync(join(templatesDir, f), 'utf8'))));
 }
+
+/** GET /api/journey-templates: a ready journey to start from. */
+export type JourneyTemplate = z.output<typeof templateSchema>;
 
 const createBody = z.object({
   name: z.string().trim().min(1, 'give the journey a name').max(120),
@@ -103,6 +113,8 @@ const simulateBody = z.object({
   outcomes: z.record(z.string(), z.string().max(40)).optional(),
   horizonDays: z.number().int().min(1).max(3660).optional(),
 });
+/** POST /api/journeys/:id/simulate */
+export type SimulateRequest = z.input<typeof simulateBody>;
 
 documented({
   method: 'get',
@@ -211,23 +223,7 @@ documented({
   permission: 'journeys.read',
 });
 
-/** Per-node counts on the canvas. */
-export interface NodeStats {
-  /** members who passed the node (took an output, skipped included) */
-  entered: number;
-  outputs: Record<string, number>;
-  /** waiting at the node now */
-  waiting: number;
-  /** failed at the node, waiting for a retry */
-  failed: number;
-  /** effects skipped, by reason (quiet_hours, frequency_cap, no_consent, no_address, holdout) */
-  skipped: Record<string, number>;
-  /** deferrals, by reason (a member deferred twice counts twice) */
-  deferred: Record<string, number>;
-  /** members who converted / exited while at this node */
-  converted: number;
-  exited: number;
-}
+export type { NodeStats };
 
 export function journeyRoutes({ db, registry }: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -269,7 +265,7 @@ export function journeyRoutes({ db, registry }: AppDeps) {
       audit(c).target('journey', created.id).detail({ name: created.name, templateId: input.templateId });
       return created;
     });
-    return c.json({ ...journeyView(row), document, versions: [] }, 201);
+    return c.json({ ...journeyView(row), document, versions: [] } satisfies JourneyWithDocument, 201);
   });
 
   app.get('/journeys/:id', async (c) => {
@@ -286,7 +282,7 @@ export function journeyRoutes({ db, registry }: AppDeps) {
         publishedAt: v.published_at,
         publishedBy: v.published_by_name,
       })),
-    });
+    } satisfies JourneyDetail);
   });
 
   app.put('/journeys/:id', async (c) => {
@@ -309,7 +305,7 @@ export function journeyRoutes({ db, registry }: AppDeps) {
     const row = await audited(c, db, (trx) =>
       trx.updateTable('journeys').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow(),
     );
-    return c.json({ ...journeyView(row), document: row.draft });
+    return c.json({ ...journeyView(row), document: row.draft } satisfies JourneyWithDocument);
   });
 
   app.post('/journeys/:id/validate', async (c) => {
@@ -383,7 +379,7 @@ export function journeyRoutes({ db, registry }: AppDeps) {
       publishedBy: row.published_by_name,
       document: row.document,
       plan: row.plan,
-    });
+    } satisfies JourneyVersionView);
   });
 
   for (const action of ['pause', 'resume', 'archive'] as const) {
@@ -468,7 +464,7 @@ export function journeyRoutes({ db, registry }: AppDeps) {
       nodes,
       messages: Object.fromEntries(messages.map((m) => [m.status, m.n])),
       coupons: Object.fromEntries(coupons.map((m) => [m.status, m.n])),
-    });
+    } satisfies JourneyStats);
   });
 
   return app;

@@ -1,14 +1,16 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { RUN_STATUSES } from '../../../workflows/core/interpreter.js';
 import { findMemberIdByExternalId } from '../../repositories/member.repository.js';
 import { signalRun } from '../../services/runs.service.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
 import { externalId, query, uuidParam } from '../validate.js';
+import type { CouponView, MessageView, RunDetail, RunView } from '../views.js';
 
-const runStatus = z.enum(['running', 'waiting', 'completed', 'exited', 'failed', 'cancelled']);
+const runStatus = z.enum(RUN_STATUSES);
 const runsQuery = z.object({
   journeyId: z.uuid().optional(),
   memberId: externalId.optional(),
@@ -110,7 +112,7 @@ export function runRoutes({ db, temporal }: AppDeps) {
     const member = await memberFilter(ws, q.memberId);
     if (member) sel = sel.where('r.member_id', '=', member);
     if (q.status) sel = sel.where('r.status', '=', q.status);
-    return c.json({ runs: await sel.execute() });
+    return c.json({ runs: (await sel.execute()) satisfies RunView[] });
   });
 
   app.get('/runs/:id', async (c) => {
@@ -127,7 +129,7 @@ export function runRoutes({ db, temporal }: AppDeps) {
     const ui = temporal.uiUrl
       ? `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(run.workflowId)}`
       : null;
-    return c.json({ run: { ...run, temporalUrl: ui }, steps });
+    return c.json({ run: { ...run, temporalUrl: ui }, steps } satisfies RunDetail);
   });
 
   app.post('/runs/:id/cancel', async (c) => {
@@ -193,7 +195,7 @@ export function runRoutes({ db, temporal }: AppDeps) {
     const member = await memberFilter(ws, q.memberId);
     if (member) sel = sel.where('x.member_id', '=', member);
     if (q.journeyId) sel = sel.where('x.journey_id', '=', q.journeyId);
-    return c.json({ messages: await sel.execute() });
+    return c.json({ messages: (await sel.execute()) satisfies MessageView[] });
   });
 
   app.get('/coupons', async (c) => {
@@ -224,7 +226,7 @@ export function runRoutes({ db, temporal }: AppDeps) {
     const member = await memberFilter(ws, q.memberId);
     if (member) sel = sel.where('x.member_id', '=', member);
     if (q.journeyId) sel = sel.where('x.journey_id', '=', q.journeyId);
-    return c.json({ coupons: await sel.execute() });
+    return c.json({ coupons: (await sel.execute()) satisfies CouponView[] });
   });
 
   return app;
