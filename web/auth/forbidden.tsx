@@ -10,12 +10,13 @@ export function RequirePermission({ permission, children }: { permission: Permis
   const can = useCan(permission);
   if (can) return <>{children}</>;
   return (
-    <Result
-      status="403"
-      title={t('auth.forbidden.title')}
-      subTitle={t('auth.forbidden.hint')}
-      extra={<Button href="#/journeys">{t('auth.forbidden.back')}</Button>}
-      data-testid="forbidden"
-    />
+    <div data-testid="forbidden">
+      <Result
+        status="403"
+        title={t('auth.forbidden.title')}
+        subTitle={t('auth.forbidden.hint')}
+        extra={<Button href="#/journeys">{t('auth.forbidden.back')}</Button>}
+      />
+    </div>
   );
 }
