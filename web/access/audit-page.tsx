@@ -140,6 +140,9 @@ export function AuditPage() {
                   </span>
                   {typeof e.detail.name === 'string' && <span> · {e.detail.name}</span>}
                   {typeof e.detail.version === 'number' && <span> · v{e.detail.version}</span>}
+                  {typeof e.detail.edits === 'number' && (
+                    <span> · {t('audit.edits', { count: e.detail.edits })}</span>
+                  )}
                 </span>
               ) : (
                 '—'
