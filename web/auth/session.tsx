@@ -60,6 +60,12 @@ export function AuthGate({ children }: { children: ReactNode }) {
     return () => window.removeEventListener('hashchange', onHash);
   }, [reload]);
 
+  // Removed from the workspace this session was in, but still in others: go on in the first of those.
+  useEffect(() => {
+    if (session?.user && !session.workspace && session.workspaces.length > 0)
+      authApi.switchWorkspace(session.workspaces[0].id).then(setSession, () => setFailed(true));
+  }, [session]);
+
   const signedIn = (s: Session) => {
     setSession(s);
     if (inviteToken()) window.location.hash = '#/journeys';
@@ -82,6 +88,12 @@ export function AuthGate({ children }: { children: ReactNode }) {
     );
   if (session.setupRequired) return <SetupPage onDone={signedIn} />;
   if (!session.user) return <SignInPage onDone={signedIn} />;
+  if (!session.workspace && session.workspaces.length > 0)
+    return (
+      <div className="yt-center">
+        <Spin />
+      </div>
+    );
   if (!session.workspace)
     return (
       <Result
