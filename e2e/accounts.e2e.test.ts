@@ -202,7 +202,7 @@ it('first start → administrator → sign in → invite a marketer, who publish
   await v.goto(`${app.baseUrl}/#/members/vip-001`);
   const profile = v.getByTestId('member-profile');
   await profile.filter({ hasText: '138****0000' }).waitFor();
-  const shown = await profile.innerText();
+  const shown = (await profile.textContent()) ?? '';
   expect(shown).not.toContain('13800000000');
   expect(shown).toContain('x***@example.com');
   await v.screenshot({ path: `${shots}/accounts-viewer-masked.png` });
