@@ -13,6 +13,14 @@ import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './t
 import type { MemberTable, MemberTagTable } from './tables/member.table.js';
 import type { MessageTable } from './tables/message.table.js';
 import type { RunStepTable, RunTable } from './tables/run.table.js';
+import type {
+  BroadcastMemberTable,
+  BroadcastTable,
+  EntrySkipTable,
+  MemberEventStatsTable,
+  SegmentMemberTable,
+  SegmentTable,
+} from './tables/segment.table.js';
 import type { WorkspaceTable } from './tables/workspace.table.js';
 
 /** The one source of truth for table types; every table is scoped by `workspace_id`. */
@@ -32,6 +40,12 @@ export interface Database {
   journey_holdouts: JourneyHoldoutTable;
   contact_ledger: ContactLedgerTable;
   guard_intents: GuardIntentTable;
+  segments: SegmentTable;
+  segment_members: SegmentMemberTable;
+  member_event_stats: MemberEventStatsTable;
+  broadcasts: BroadcastTable;
+  broadcast_members: BroadcastMemberTable;
+  entry_skips: EntrySkipTable;
   users: UserTable;
   workspace_members: WorkspaceMemberTable;
   sessions: SessionTable;

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-run-trigger-event.js';
 import * as m0003 from './migrations/0003-journey-rules.js';
+import * as m0004 from './migrations/0004-audiences.js';
 import * as m0008 from './migrations/0008-accounts.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-run-trigger-event': m0002,
   '0003-journey-rules': m0003,
+  '0004-audiences': m0004,
   '0008-accounts': m0008,
 };
 

@@ -227,8 +227,20 @@ export async function memberFacts(db: Kysely<Database>, memberId: string): Promi
     .select(['attributes'])
     .where('id', '=', memberId)
     .executeTakeFirstOrThrow();
-  const tags = await db.selectFrom('member_tags').select('tag').where('member_id', '=', memberId).execute();
-  return { tags: tags.map((t) => t.tag), attributes: member.attributes ?? {} };
+  const [tags, segments] = await Promise.all([
+    db.selectFrom('member_tags').select('tag').where('member_id', '=', memberId).execute(),
+    db
+      .selectFrom('segment_members')
+      .select('segment_id')
+      .where('member_id', '=', memberId)
+      .where('left_at', 'is', null)
+      .execute(),
+  ]);
+  return {
+    tags: tags.map((t) => t.tag),
+    attributes: member.attributes ?? {},
+    segments: segments.map((s) => s.segment_id),
+  };
 }
 
 export type JourneyActivities = ReturnType<typeof createActivities>;

@@ -26,6 +26,8 @@ export interface PropertyFilter {
 export type Condition =
   | { kind: 'tag'; op: 'has' | 'has_not'; tag: string }
   | { kind: 'attribute'; key: string; op: Operator; value?: unknown }
+  /** membership of an audience (人群), as stored when the member's facts were read */
+  | { kind: 'segment'; op: 'in' | 'not_in'; segmentId: string }
   | { kind: 'all'; conditions: Condition[] }
   | { kind: 'any'; conditions: Condition[] };
 
@@ -111,6 +113,8 @@ export interface JourneyRules {
   exits: ExitCriterion[];
   /** 1 (lowest) … 10: decides which journey's message is held back when two compete for a cap's last slot */
   priority: number;
+  /** when members may enter (ms since epoch, either end open) and how many an hour at most; absent: no limit */
+  entry?: { startAt: number | null; endAt: number | null; maxPerHour: number | null };
 }
 
 /** How members enter: the trigger node's type turns its config into this at compile time. */

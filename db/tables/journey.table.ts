@@ -45,6 +45,9 @@ export interface JourneyVersionTable {
   note: string | null;
   /** denormalized from the plan so event ingestion finds journeys by index */
   trigger_event: string | null;
+  /** how members enter ('event', 'segment', 'date', 'manual'), and the audience a segment trigger watches */
+  trigger_kind: string | null;
+  trigger_segment_id: string | null;
   published_at: ColumnType<Date, Date | string | undefined, never>;
   /** who published it: `user:<id>` or `key:<id>` (null before accounts existed) */
   published_by: string | null;

@@ -22,6 +22,12 @@ const exitCriterion = z.discriminatedUnion('kind', [
         .meta(label('值', 'Value')),
     })
     .meta({ 'x-label': { zh: '属性满足条件', en: 'An attribute condition holds' } }),
+  z
+    .object({
+      kind: z.literal('segment'),
+      segmentId: z.uuid('choose an audience').meta({ ...label('人群', 'Audience'), 'x-widget': 'segment' }),
+    })
+    .meta({ 'x-label': { zh: '离开人群', en: 'Leaves an audience' } }),
 ]);
 
 /**
@@ -51,6 +57,24 @@ export const journeySettingsSchema = z.object({
     .max(20)
     .default([])
     .meta({ ...label('退出条件', 'Exit criteria'), 'x-widget': 'exits' }),
+  entry: z
+    .object({
+      startAt: z.iso.datetime({ offset: true }).optional().meta(label('开始进入时间', 'Entry opens')),
+      endAt: z.iso.datetime({ offset: true }).optional().meta(label('停止进入时间', 'Entry closes')),
+      maxPerHour: z
+        .number()
+        .int()
+        .min(1)
+        .max(1_000_000)
+        .optional()
+        .meta(label('每小时最多进入人数', 'At most entries per hour')),
+    })
+    .refine((e) => !e.startAt || !e.endAt || Date.parse(e.startAt) < Date.parse(e.endAt), {
+      message: 'entry closes after it opens',
+      path: ['endAt'],
+    })
+    .optional()
+    .meta(label('进入设置', 'Entry')),
   priority: z
     .number()
     .int()
@@ -67,6 +91,7 @@ export type JourneySettings = z.output<typeof journeySettingsSchema>;
 export function exitLabel(e: JourneySettings['exits'][number]): string {
   if (e.kind === 'event') return `event:${e.event}`;
   if (e.kind === 'tag') return `tag:${e.tag}`;
+  if (e.kind === 'segment') return `left_segment:${e.segmentId}`;
   return `attribute:${e.key} ${e.op}${e.value === undefined ? '' : ` ${String(e.value)}`}`;
 }
 
@@ -87,7 +112,9 @@ export function compileJourneyRules(s: JourneySettings): JourneyRules {
     const when: Condition =
       e.kind === 'tag'
         ? { kind: 'tag', op: 'has', tag: e.tag }
-        : { kind: 'attribute', key: e.key, op: e.op, value: e.value };
+        : e.kind === 'segment'
+          ? { kind: 'segment', op: 'not_in', segmentId: e.segmentId }
+          : { kind: 'attribute', key: e.key, op: e.op, value: e.value };
     return { id, label: labelText, kind: 'member', when };
   });
   return {
@@ -99,5 +126,14 @@ export function compileJourneyRules(s: JourneySettings): JourneyRules {
       : null,
     exits,
     priority: s.priority,
+    ...(s.entry
+      ? {
+          entry: {
+            startAt: s.entry.startAt ? Date.parse(s.entry.startAt) : null,
+            endAt: s.entry.endAt ? Date.parse(s.entry.endAt) : null,
+            maxPerHour: s.entry.maxPerHour ?? null,
+          },
+        }
+      : {}),
   };
 }

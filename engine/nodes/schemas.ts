@@ -80,7 +80,12 @@ const attributeCondition = z.object({
   op: operator,
   value: scalar.optional(),
 });
-export const condition = z.discriminatedUnion('kind', [tagCondition, attributeCondition]);
+const segmentCondition = z.object({
+  kind: z.literal('segment'),
+  op: z.enum(['in', 'not_in']),
+  segmentId: z.uuid('choose an audience').meta({ 'x-widget': 'segment' }),
+});
+export const condition = z.discriminatedUnion('kind', [tagCondition, attributeCondition, segmentCondition]);
 
 /** Output and condition ids end up as React Flow handle ids and plan keys: keep them simple. */
 export const outputId = z

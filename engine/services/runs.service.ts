@@ -1,6 +1,6 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { MemberFacts } from '../../workflows/core/conditions.js';
 import { LIVE_STATUSES, type MemberEvent } from '../../workflows/core/interpreter.js';
@@ -43,25 +43,58 @@ export interface StartRunRequest {
  * event, a retry after a crash between them, or two racing API processes all end with one run.
  * Re-entry follows the trigger: once ever (default), again after the previous run ended, or after a cool-down.
  */
-export async function startRun(db: Kysely<Database>, temporal: TemporalDeps, req: StartRunRequest) {
+export async function startRun(
+  db: Kysely<Database>,
+  temporal: TemporalDeps,
+  req: StartRunRequest,
+): Promise<{ runId: string | null; started: boolean; skipped?: EntrySkipReason }> {
   const entryNo = await nextEntry(db, req);
   if (entryNo === null) return { runId: null, started: false };
   const workflowId = runWorkflowId(req.journeyId, req.memberId, entryNo);
+  const entry = req.plan.journey.entry;
+  const now = Date.now();
+  if (
+    entry &&
+    ((entry.startAt !== null && now < entry.startAt) || (entry.endAt !== null && now >= entry.endAt))
+  ) {
+    await recordEntrySkip(db, req, 'outside_entry_window');
+    return { runId: null, started: false, skipped: 'outside_entry_window' };
+  }
   // Any unique conflict means the run exists: same entry (a race) or same trigger event (a redelivery).
-  const inserted = await db
-    .insertInto('runs')
-    .values({
-      workspace_id: req.workspaceId,
-      journey_id: req.journeyId,
-      version: req.version,
-      member_id: req.memberId,
-      entry_no: entryNo,
-      workflow_id: workflowId,
-      trigger_event_id: req.triggerEventId,
-    })
-    .onConflict((oc) => oc.doNothing())
-    .returning(['id', 'version', 'status', 'workflow_id'])
-    .executeTakeFirst();
+  const insert = (trx: Kysely<Database>) =>
+    trx
+      .insertInto('runs')
+      .values({
+        workspace_id: req.workspaceId,
+        journey_id: req.journeyId,
+        version: req.version,
+        member_id: req.memberId,
+        entry_no: entryNo,
+        workflow_id: workflowId,
+        trigger_event_id: req.triggerEventId,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning(['id', 'version', 'status', 'workflow_id'])
+      .executeTakeFirst();
+  const maxPerHour = entry?.maxPerHour ?? null;
+  const inserted =
+    maxPerHour === null
+      ? await insert(db)
+      : // Counted and taken in one transaction under the journey's lock: the limit holds across API processes.
+        await db.transaction().execute(async (trx) => {
+          await sql`select pg_advisory_xact_lock(hashtextextended(${req.journeyId}, 9173))`.execute(trx);
+          const { n } = await trx
+            .selectFrom('runs')
+            .select(sql<number>`count(*)`.as('n'))
+            .where('journey_id', '=', req.journeyId)
+            .where('started_at', '>', new Date(now - 3_600_000))
+            .executeTakeFirstOrThrow();
+          return n >= maxPerHour ? 'limited' : insert(trx);
+        });
+  if (inserted === 'limited') {
+    await recordEntrySkip(db, req, 'entry_rate_limited');
+    return { runId: null, started: false, skipped: 'entry_rate_limited' };
+  }
   let existing = inserted;
   if (!existing && req.triggerEventId) {
     existing = await db
@@ -98,6 +131,16 @@ export async function startRun(db: Kysely<Database>, temporal: TemporalDeps, req
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: run.id, started: false };
     throw err;
   }
+}
+
+export type EntrySkipReason = 'outside_entry_window' | 'entry_rate_limited';
+
+/** A refused entry is kept with its reason, so ops can see who did not get in and why. */
+async function recordEntrySkip(db: Kysely<Database>, req: StartRunRequest, reason: EntrySkipReason) {
+  await db
+    .insertInto('entry_skips')
+    .values({ journey_id: req.journeyId, member_id: req.memberId, workspace_id: req.workspaceId, reason })
+    .execute();
 }
 
 /**

@@ -4,6 +4,8 @@ import type { Condition, Operator, PropertyFilter } from '../plan.js';
 export interface MemberFacts {
   tags: string[];
   attributes: Record<string, unknown>;
+  /** the audiences the member is in (absent in facts recorded before audiences existed) */
+  segments?: string[];
 }
 
 export function evaluateCondition(cond: Condition, member: MemberFacts): boolean {
@@ -12,6 +14,8 @@ export function evaluateCondition(cond: Condition, member: MemberFacts): boolean
       return member.tags.includes(cond.tag) === (cond.op === 'has');
     case 'attribute':
       return compare(lookup(member.attributes, cond.key), cond.op, cond.value);
+    case 'segment':
+      return (member.segments ?? []).includes(cond.segmentId) === (cond.op === 'in');
     case 'all':
       return cond.conditions.every((c) => evaluateCondition(c, member));
     case 'any':
