@@ -253,6 +253,50 @@ describe('access control, route by route', () => {
     expect(session).toMatchObject({ user: { id: marketer.userId }, workspace: null, permissions: [] });
   });
 
+  it('answers hostile input on every route with a 4xx, never a 5xx', async () => {
+    const someone = await fixtureSession(stack.db, stack.workspaceId, 'viewer');
+    const bodies = [
+      'null',
+      '[]',
+      '"text"',
+      '{"email":{},"password":[],"token":1,"name":{"$gt":""},"role":"root","scopes":["root"]}',
+      `{"email":"${'a'.repeat(10_000)}@x.cn","password":"${'p'.repeat(100_000)}"}`,
+      '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}',
+      `${'['.repeat(5000)}${']'.repeat(5000)}`,
+      '{"workspaceId":"../../etc","id":"DROP TABLE users;--","name":"\u0000"}',
+    ];
+    const wrong: string[] = [];
+    for (const route of routes) {
+      if (route.method === 'get') continue;
+      // people's routes with a throwaway session; the rest as a system, or with nothing (public)
+      const headers =
+        route.permission === 'signed_in'
+          ? someone.headers
+          : route.permission === 'public'
+            ? { 'content-type': 'application/json', origin: 'http://localhost' }
+            : stack.headers;
+      for (const body of bodies) {
+        const res = await stack.app.request(`/api${pathOf(route, true)}`, {
+          method: route.method.toUpperCase(),
+          headers,
+          body,
+        });
+        if (res.status >= 500)
+          wrong.push(`${route.method} ${route.path} ${body.slice(0, 40)} → ${res.status}`);
+      }
+    }
+    for (const query of [
+      '?limit=-1',
+      '?cursor=%00',
+      '?from=275760-01-01',
+      '?action=journey.publish.x',
+      '?actorId[]=1',
+    ])
+      if ((await stack.app.request(`/api/audit${query}`, { headers: stack.headers })).status >= 500)
+        wrong.push(`GET /api/audit${query}`);
+    expect(wrong).toEqual([]);
+  });
+
   it('never takes the workspace from a header', async () => {
     const other = `ws-c-${randomUUID().slice(0, 8)}`;
     await stack.db.insertInto('workspaces').values({ id: other, name: other }).execute();

@@ -190,6 +190,8 @@ describe('the audit log', () => {
 
     expect((await asAdmin('GET', '/audit?cursor=bm9wZQ')).status).toBe(400);
     expect((await asAdmin('GET', '/audit?limit=0')).status).toBe(400);
+    expect((await asAdmin('GET', '/audit?from=275760-09-13')).body.error.field).toBe('from');
+    expect((await asAdmin('GET', '/audit?to=not-a-date')).body.error.field).toBe('to');
     const ops = await fixtureSession(stack.db, stack.workspaceId, 'ops');
     expect((await stack.app.request('/api/audit', { headers: ops.headers })).status).toBe(403);
     // another workspace's log is not this one's

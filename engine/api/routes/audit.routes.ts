@@ -6,6 +6,9 @@ import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
 import { query } from '../validate.js';
 
+/** A moment Postgres can hold (a date far outside is a bad field, not a database error). */
+const when = z.coerce.date().min(new Date('2000-01-01')).max(new Date('2200-01-01'));
+
 const auditQuery = z.object({
   /** an action (`journey.publish`) or a kind of target's actions (`journey`) */
   action: z
@@ -18,8 +21,8 @@ const auditQuery = z.object({
   targetType: z.string().max(40).optional(),
   targetId: z.string().max(200).optional(),
   outcome: z.enum(['ok', 'denied', 'failed']).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: when.optional(),
+  to: when.optional(),
   /** `nextCursor` of the previous page */
   cursor: z.string().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
