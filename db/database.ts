@@ -1,3 +1,11 @@
+import type {
+  ApiKeyTable,
+  InvitationTable,
+  SessionTable,
+  UserTable,
+  WorkspaceMemberTable,
+} from './tables/account.table.js';
+import type { AuditLogTable, RateLimitTable } from './tables/audit.table.js';
 import type { CouponTable, CouponTemplateTable, NodeEffectTable } from './tables/coupon.table.js';
 import type { EventTable } from './tables/event.table.js';
 import type { ContactLedgerTable, GuardIntentTable } from './tables/guard.table.js';
@@ -38,6 +46,13 @@ export interface Database {
   broadcasts: BroadcastTable;
   broadcast_members: BroadcastMemberTable;
   entry_skips: EntrySkipTable;
+  users: UserTable;
+  workspace_members: WorkspaceMemberTable;
+  sessions: SessionTable;
+  invitations: InvitationTable;
+  api_keys: ApiKeyTable;
+  audit_log: AuditLogTable;
+  rate_limits: RateLimitTable;
 }
 
 export const DEFAULT_WORKSPACE = 'default';

@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-run-trigger-event.js';
 import * as m0003 from './migrations/0003-journey-rules.js';
 import * as m0004 from './migrations/0004-audiences.js';
+import * as m0008 from './migrations/0008-accounts.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-run-trigger-event': m0002,
   '0003-journey-rules': m0003,
   '0004-audiences': m0004,
+  '0008-accounts': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

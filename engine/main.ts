@@ -10,6 +10,8 @@ import { ensureDatabase } from '../db/embedded-postgres.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { migrateToLatestOrThrow } from '../db/migrate.js';
 import { createApi } from './api/app.js';
+import { authConfigFromEnv } from './auth/auth-config.js';
+import { bootstrapAdminFromEnv } from './auth/setup.js';
 import { preferredPort } from './infra/free-port.js';
 import { errorFields, logger } from './infra/logger.js';
 import { metricsResponse, observeEventBacklog, observePool, restarts } from './infra/metrics.js';
@@ -42,6 +44,10 @@ async function main() {
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
   const taskQueue = process.env.TEMPORAL_TASK_QUEUE ?? 'yutang';
   const graceMs = envInt('YUTANG_SHUTDOWN_GRACE_MS', 10_000);
+  // Loopback unless told otherwise: the first visitor creates the administrator (README: Run it).
+  const host = process.env.HOST || '127.0.0.1';
+  // Read now: a bad setting stops the start, not the first sign-in.
+  const auth = authConfigFromEnv();
   // Filled as things start; each list runs in order at shutdown: first stop taking work, then drain, then close.
   const intake: Stop[] = [];
   const drain: Stop[] = [];
@@ -119,7 +125,7 @@ async function main() {
       const app = new Hono();
       app.get('/metrics', () => metricsResponse());
       app.get('/health', (c) => c.json({ ok: true, worker: worker.isRunning() }));
-      const server = serve({ fetch: app.fetch, port: metricsPort, hostname: process.env.HOST ?? '0.0.0.0' });
+      const server = serve({ fetch: app.fetch, port: metricsPort, hostname: host });
       // A taken port costs the metrics, not the worker.
       server.on('error', (err) =>
         log.error({ port: metricsPort, ...errorFields(err) }, 'metrics server could not listen'),
@@ -149,7 +155,7 @@ async function main() {
     };
     const app = new Hono();
     app.get('/metrics', () => metricsResponse());
-    app.route('/api', createApi({ db, registry, temporal: temporalDeps }));
+    app.route('/api', createApi({ db, registry, temporal: temporalDeps, auth }));
     const webRoot = resolve('dist/web');
     if (existsSync(webRoot)) {
       app.use('/*', serveStatic({ root: 'dist/web' }));
@@ -164,11 +170,11 @@ async function main() {
       log: (line) => logger.warn({ component: 'sweeper' }, line),
     });
     intake.push({ what: 'event sweeper', run: stopSweeper });
-    const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }) as Server;
+    const server = serve({ fetch: app.fetch, port, hostname: host }) as Server;
     intake.unshift({ what: 'HTTP server', run: () => closeServer(server, graceMs) });
   }
 
-  const url = `http://localhost:${port}`;
+  const url = `http://${displayHost(host)}:${port}`;
   log.info(
     {
       mode,
@@ -186,12 +192,16 @@ async function main() {
   );
 }
 
-/** Migrations, on their own connection without a statement timeout; waits while the database is away. */
+/**
+ * Migrations, on their own connection without a statement timeout; waits while the database is away.
+ * Then the administrator of YUTANG_ADMIN_EMAIL, if nobody has an account yet.
+ */
 async function migrateWhenReachable(url: string): Promise<void> {
   for (let delay = 1000; ; delay = Math.min(delay * 2, 30_000)) {
     const db = createDb(url, { name: 'migrate', max: 1, statementTimeoutMs: 0, onError: () => {} });
     try {
       await migrateToLatestOrThrow(db);
+      await bootstrapAdminFromEnv(db, log);
       return;
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
@@ -201,6 +211,12 @@ async function migrateWhenReachable(url: string): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, delay));
   }
+}
+
+/** How to write the bound address in a URL someone opens on this machine. */
+function displayHost(host: string): string {
+  if (['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host)) return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Stop accepting connections, let requests in flight finish (up to `graceMs`), then cut what is left. */

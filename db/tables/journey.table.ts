@@ -49,6 +49,10 @@ export interface JourneyVersionTable {
   trigger_kind: string | null;
   trigger_segment_id: string | null;
   published_at: ColumnType<Date, Date | string | undefined, never>;
+  /** who published it: `user:<id>` or `key:<id>` (null before accounts existed) */
+  published_by: string | null;
+  /** their email or key name at the time */
+  published_by_name: string | null;
 }
 
 export type JourneyRow = Selectable<JourneyTable>;

@@ -8,9 +8,14 @@ export type ErrorCode =
   | 'invalid_journey'
   | 'invalid_settings'
   | 'unavailable'
-  | 'internal';
+  | 'internal'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'setup_required'
+  | 'rate_limited'
+  | 'unsupported_media_type';
 
-const STATUS: Record<ErrorCode, 400 | 404 | 409 | 422 | 500 | 503> = {
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 415 | 422 | 429 | 500 | 503> = {
   invalid_input: 400,
   invalid_json: 400,
   not_found: 404,
@@ -19,6 +24,11 @@ const STATUS: Record<ErrorCode, 400 | 404 | 409 | 422 | 500 | 503> = {
   invalid_settings: 422,
   unavailable: 503,
   internal: 500,
+  unauthenticated: 401,
+  forbidden: 403,
+  setup_required: 403,
+  rate_limited: 429,
+  unsupported_media_type: 415,
 };
 
 /** Thrown anywhere in the API; turned into a response in one place (the app's onError). */
@@ -30,6 +40,10 @@ export class AppError extends Error {
       field?: string;
       issues?: { field: string; message: string }[];
       errors?: Problem[];
+      /** the permission a 403 lacked */
+      permission?: string;
+      /** seconds, for 429 and 503: also sent as `Retry-After` */
+      retryAfter?: number;
     } = {},
   ) {
     super(message);

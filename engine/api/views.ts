@@ -73,6 +73,8 @@ export interface JourneyVersionInfo {
   version: number;
   note: string | null;
   publishedAt: Date;
+  /** who published it: their email, or the API key's name (null before accounts existed) */
+  publishedBy: string | null;
 }
 
 /** GET /api/journeys/:id: the journey with its draft document, versions and counts. */

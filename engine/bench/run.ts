@@ -18,9 +18,11 @@ import { startEmbeddedPostgres } from '../../db/embedded-postgres.js';
 import { migrateToLatestOrThrow } from '../../db/migrate.js';
 import { buildWorkflowBundle } from '../../workflows/build-bundle.js';
 import { createApi } from '../api/app.js';
+import { authConfigFromEnv } from '../auth/auth-config.js';
 import { logger } from '../infra/logger.js';
 import { ensureTemporal } from '../infra/temporal-server.js';
 import { loadNodeRegistry } from '../nodes/registry.js';
+import { fixtureKey, keyHeaders } from '../testing/credentials.js';
 import { createJourneyWorker } from '../worker/start-worker.js';
 
 const N = Number(process.env.BENCH_N ?? 300);
@@ -93,9 +95,18 @@ async function main() {
   const connection = await Connection.connect({ address: temporal.address });
   stops.unshift(() => connection.close());
   const client = new Client({ connection });
+  // Authenticated like a brand's backend; the ingest limit must not be what is measured.
+  const headers = keyHeaders(await fixtureKey(db, 'default'));
+  const auth = { ...authConfigFromEnv(), ingest: { max: 1_000_000_000, windowMs: 60_000 } };
   const app = new Hono().route(
     '/api',
-    createApi({ db, registry, temporal: { client, taskQueue, namespace: 'default', uiUrl: null } }),
+    createApi({
+      db,
+      registry,
+      temporal: { client, taskQueue, namespace: 'default', uiUrl: null },
+      auth,
+      log: logger.child({ component: 'api' }, { level: 'warn' }),
+    }),
   );
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
@@ -104,7 +115,7 @@ async function main() {
   const post = async (path: string, body: unknown) => {
     const res = await fetch(base + path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`${path} → ${res.status} ${await res.text()}`);

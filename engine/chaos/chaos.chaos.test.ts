@@ -7,6 +7,7 @@ import type { Database } from '../../db/database.js';
 import { freePort } from '../infra/free-port.js';
 import type { TemporalServer } from '../infra/temporal-server.js';
 import { type AppProcess, startAppProcess } from '../testing/app-process.js';
+import { fixtureKey } from '../testing/credentials.js';
 import {
   type ChaosPostgres,
   exactlyOnceReport,
@@ -141,8 +142,9 @@ describe('chaos', () => {
     await scenario('worker_kill', async ({ db, spawn }) => {
       const api = await spawn('api');
       let worker = await spawn('worker');
-      const { templateId } = await publishChaosJourney(api.baseUrl);
-      const load = sendEvents(api.baseUrl, MEMBERS, PER_SECOND, 150_000);
+      const key = await fixtureKey(db, 'default');
+      const { templateId } = await publishChaosJourney(api.baseUrl, key);
+      const load = sendEvents(api.baseUrl, key, MEMBERS, PER_SECOND, 150_000);
       await midJourney(db);
       await worker.kill();
       await sleep(1000);
@@ -165,8 +167,9 @@ describe('chaos', () => {
       });
       const pid = app.lines().find((l) => l.temporalPid)?.temporalPid as number;
       expect(pid).toBeGreaterThan(0);
-      const { templateId } = await publishChaosJourney(app.baseUrl);
-      const load = sendEvents(app.baseUrl, MEMBERS, PER_SECOND, 150_000);
+      const key = await fixtureKey(db, 'default');
+      const { templateId } = await publishChaosJourney(app.baseUrl, key);
+      const load = sendEvents(app.baseUrl, key, MEMBERS, PER_SECOND, 150_000);
       await midJourney(db);
       process.kill(pid, 'SIGKILL');
       const restarted = await until(
@@ -183,8 +186,9 @@ describe('chaos', () => {
     await scenario('postgres_restart', async ({ db, spawn }) => {
       const api = await spawn('api');
       const worker = await spawn('worker');
-      const { templateId } = await publishChaosJourney(api.baseUrl);
-      const load = sendEvents(api.baseUrl, MEMBERS, PER_SECOND, 180_000);
+      const key = await fixtureKey(db, 'default');
+      const { templateId } = await publishChaosJourney(api.baseUrl, key);
+      const load = sendEvents(api.baseUrl, key, MEMBERS, PER_SECOND, 180_000);
       await midJourney(db);
       await postgres.restart(PG_DOWN_MS);
       await expectEveryRunOnce(db, load, templateId, () => `${api.output()}\n${worker.output()}`);

@@ -7,6 +7,7 @@ import type { createDb } from '../../db/connection.js';
 import { type DatabaseHandle, startEmbeddedPostgres } from '../../db/embedded-postgres.js';
 import { freePort } from '../infra/free-port.js';
 import { startTemporalDevServer, type TemporalServer } from '../infra/temporal-server.js';
+import { keyHeaders } from '../testing/credentials.js';
 import { edge, node } from '../testing/documents.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,12 +82,12 @@ export async function startChaosTemporal(): Promise<TemporalServer & { dir: stri
   };
 }
 
-/** The API of one app process, as a client would use it. */
-export function apiClient(baseUrl: string) {
+/** The API of one app process, as a client would use it (with an API key, see engine/testing/credentials.ts). */
+export function apiClient(baseUrl: string, key: string) {
   return async function call<T = any>(method: string, p: string, body?: unknown): Promise<T> {
     const res = await fetch(`${baseUrl}/api${p}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: keyHeaders(key),
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });
@@ -100,8 +101,8 @@ export function apiClient(baseUrl: string) {
  * The journey every scenario runs: registered → coupon → welcome message with the code → wait a few
  * seconds → reminder → exit. Each member makes one coupon and two messages, each of which must exist once.
  */
-export async function publishChaosJourney(baseUrl: string, waitSeconds = 3) {
-  const call = apiClient(baseUrl);
+export async function publishChaosJourney(baseUrl: string, key: string, waitSeconds = 3) {
+  const call = apiClient(baseUrl, key);
   const { couponTemplate } = await call('POST', '/coupon-templates', {
     name: '新人券',
     kind: 'amount',
@@ -147,7 +148,13 @@ export interface Load {
  * Sends `n` member_registered events, `perSecond` a second, the way a well-behaved sender does: each is
  * sent again (same id) after a 503 or a failed connection, until it is accepted.
  */
-export function sendEvents(baseUrl: string, n: number, perSecond: number, deadlineMs: number): Load {
+export function sendEvents(
+  baseUrl: string,
+  key: string,
+  n: number,
+  perSecond: number,
+  deadlineMs: number,
+): Load {
   const accepted = new Set<string>();
   const refused = new Map<string, number>();
   const deadline = Date.now() + deadlineMs;
@@ -160,7 +167,7 @@ export function sendEvents(baseUrl: string, n: number, perSecond: number, deadli
       try {
         const res = await fetch(`${baseUrl}/api/events`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: keyHeaders(key),
           body: JSON.stringify({ memberId: `m${i}`, name: 'member_registered', id }),
           signal: AbortSignal.timeout(10_000),
         });

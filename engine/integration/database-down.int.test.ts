@@ -47,7 +47,7 @@ describe('the API while Postgres is away', () => {
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await api.request(`/api${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-workspace-id': stack.workspaceId },
+      headers: stack.headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: await res.json(), headers: res.headers };

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb } from '../../db/connection.js';
 import { type AppProcess, startAppProcess } from '../testing/app-process.js';
+import { fixtureKey, keyHeaders } from '../testing/credentials.js';
 import { edge, node } from '../testing/documents.js';
 import { eventually } from '../testing/stack.js';
 
@@ -37,10 +38,11 @@ describe('SIGTERM', () => {
         YUTANG_SANDBOX_SEND_DELAY_MS: '3000',
       },
     });
+    const headers = keyHeaders(await fixtureKey(db, workspaceId));
     const post = async (path: string, body: unknown) => {
       const res = await fetch(`${app!.baseUrl}/api${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-workspace-id': workspaceId },
+        headers,
         body: JSON.stringify(body),
       });
       if (res.status >= 300) throw new Error(`${path} → ${res.status} ${await res.text()}`);

@@ -36,7 +36,7 @@ export async function findJourneyOrThrow(db: Kysely<Database>, workspaceId: stri
 export async function journeyVersions(db: Kysely<Database>, journeyId: string) {
   return db
     .selectFrom('journey_versions')
-    .select(['version', 'note', 'published_at'])
+    .select(['version', 'note', 'published_at', 'published_by_name'])
     .where('journey_id', '=', journeyId)
     .orderBy('version', 'desc')
     .execute();

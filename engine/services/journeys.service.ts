@@ -8,6 +8,14 @@ import type { Problem } from '../compiler/problem.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { findJourneyOrThrow } from '../repositories/journey.repository.js';
 
+/** Who publishes (`user:<id>` / `key:<id>`, and their name) and what else commits with the version. */
+export interface PublishBy {
+  actor: string;
+  name: string | null;
+  /** runs in the publish's transaction, e.g. the audit record */
+  inTransaction?: (trx: Kysely<Database>, result: { version: number }) => Promise<void>;
+}
+
 /**
  * Publish the draft as a new immutable version. New members enter it; running members keep theirs.
  * All or nothing: a document with problems is refused with every problem (422), and nothing is written.
@@ -18,6 +26,7 @@ export async function publishJourney(
   workspaceId: string,
   journeyId: string,
   note: string | null,
+  by?: PublishBy,
 ) {
   return db.transaction().execute(async (trx) => {
     // Lock the journey row: two publishes in a race get consecutive numbers, never the same.
@@ -70,6 +79,8 @@ export async function publishJourney(
         trigger_event: isEventEntry(trigger.entry) ? trigger.entry.match.event : null,
         trigger_kind: trigger.entry.on,
         trigger_segment_id: trigger.entry.on === 'segment' ? String(trigger.entry.segmentId) : null,
+        published_by: by?.actor ?? null,
+        published_by_name: by?.name ?? null,
       })
       .execute();
     await trx
@@ -82,6 +93,7 @@ export async function publishJourney(
       })
       .where('id', '=', journeyId)
       .execute();
+    await by?.inTransaction?.(trx, { version });
     return { version, entry: trigger.entry };
   });
 }

@@ -10,6 +10,7 @@ import { ensureMember } from '../repositories/member.repository.js';
 import type { TemporalDeps } from '../services/runs.service.js';
 import { runWorkflowId } from '../services/runs.service.js';
 import { createJourneyWorker } from '../worker/start-worker.js';
+import { fixtureKey, keyHeaders } from './credentials.js';
 
 /**
  * The real stack for an integration test file: the shared test database and Temporal server (from the global
@@ -23,6 +24,9 @@ export async function startStack(opts: { worker?: boolean; guard?: GuardOptions 
   const registry: NodeRegistry = await loadNodeRegistry();
   const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
   await db.insertInto('workspaces').values({ id: workspaceId, name: workspaceId }).execute();
+  // Every call is authenticated like a real system's: an admin-scoped API key of this workspace.
+  const key = await fixtureKey(db, workspaceId);
+  const headers = keyHeaders(key);
   const taskQueue = `it-${workspaceId}`;
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
@@ -55,7 +59,7 @@ export async function startStack(opts: { worker?: boolean; guard?: GuardOptions 
   ): Promise<{ status: number; body: T }> {
     const res = await app.request(`/api${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-workspace-id': workspaceId },
+      headers,
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -94,11 +98,16 @@ export async function startStack(opts: { worker?: boolean; guard?: GuardOptions 
   }
 
   return {
+    /** the Hono app with the API under /api, for requests with headers of the test's own */
+    app,
     db,
     registry,
     insertRunRow,
     recordHistory,
     workspaceId,
+    /** the stack's admin API key, and the headers that send it (for an API of the test's own) */
+    key,
+    headers,
     taskQueue,
     databaseUrl,
     temporalAddress,

@@ -44,7 +44,18 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown, init?: RequestInit): Promise<T> {
+let signedOut: (() => void) | null = null;
+/** Called when the API says the session is over (a 401 outside sign-in): the app shows sign-in again. */
+export function onSignedOut(listener: () => void): void {
+  signedOut = listener;
+}
+
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  init?: RequestInit,
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`/api${path}`, {
@@ -58,6 +69,7 @@ async function request<T>(method: string, path: string, body?: unknown, init?: R
   }
   const text = await res.text();
   const json = text ? safeJson(text) : undefined;
+  if (res.status === 401 && !path.startsWith('/auth/')) signedOut?.();
   if (!res.ok) {
     const err = (json as Partial<ErrorBody> | undefined)?.error;
     throw new ApiError(

@@ -20,6 +20,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
 import type { JourneyDetail, JourneyDocument, JourneyStats, SimulationResult } from '../api/types';
+import { useCan } from '../auth/session';
 import { ConfigPanel } from '../canvas/config-panel';
 import { nearestEdge } from '../canvas/edit-ops';
 import { EditorViewContext } from '../canvas/editor-context';
@@ -60,7 +61,9 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
   const { message } = App.useApp();
   const catalog = useCatalog();
   const flow = useReactFlow();
-  const readOnly = version !== undefined;
+  // a published version, or a role that may not edit: the canvas is for reading
+  const canEdit = useCan('journeys.edit');
+  const readOnly = version !== undefined || !canEdit;
   const [journey, setJourney] = useState<JourneyDetail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [panelId, setPanelId] = useState<string | null>(null);

@@ -19,6 +19,7 @@ import {
 import { Badge, Button, Divider, Dropdown, Popover, Space, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { JourneyDetail } from '../api/types';
+import { useCan } from '../auth/session';
 import type { SaveStatus } from '../canvas/use-autosave';
 import { LangSwitch } from '../shell/app-shell';
 import { formatTime, statusColor } from '../shell/format';
@@ -80,7 +81,11 @@ export function EditorToolbar({
   onLifecycle(action: 'pause' | 'resume'): Promise<void>;
 }) {
   const { t } = useTranslation();
-  const readOnly = version !== undefined;
+  const canEdit = useCan('journeys.edit');
+  const canPublish = useCan('journeys.publish');
+  const canPause = useCan('journeys.pause');
+  const viewingVersion = version !== undefined;
+  const readOnly = viewingVersion || !canEdit;
   const saveText = {
     saved: (
       <>
@@ -121,10 +126,12 @@ export function EditorToolbar({
         {t(`status.${journey.status}`)}
       </Tag>
       {journey.currentVersion !== null && <Tag>v{journey.currentVersion}</Tag>}
-      {readOnly ? (
+      {viewingVersion ? (
         <Tag color="purple" data-testid="readonly-banner">
           {t('editor.viewingVersion', { version })}
         </Tag>
+      ) : !canEdit ? (
+        <Tag data-testid="readonly-banner">{t('editor.readOnlyRole')}</Tag>
       ) : (
         journey.currentVersion !== null &&
         journey.hasUnpublishedChanges && <Tag color="gold">{t('journeys.unpublished')}</Tag>
@@ -224,7 +231,7 @@ export function EditorToolbar({
         trigger={['click']}
         menu={{
           items: [
-            ...(readOnly
+            ...(viewingVersion
               ? [{ key: 'draft', label: t('editor.backToDraft') }, { type: 'divider' as const }]
               : []),
             ...(journey.versions.length === 0
@@ -250,24 +257,27 @@ export function EditorToolbar({
           {t('editor.versions')}
         </Button>
       </Dropdown>
-      {journey.status === 'active' && (
+      {canPause && journey.status === 'active' && (
         <Button icon={<PauseCircleOutlined />} onClick={() => void onLifecycle('pause')}>
           {t('journeys.pause')}
         </Button>
       )}
-      {journey.status === 'paused' && (
+      {canPause && journey.status === 'paused' && (
         <Button icon={<PlayCircleOutlined />} onClick={() => void onLifecycle('resume')}>
           {t('journeys.resume')}
         </Button>
       )}
-      {readOnly ? (
+      {viewingVersion ? (
         <Button type="primary" onClick={() => navigate(paths.editor(journey.id))}>
           {t('editor.backToDraft')}
         </Button>
       ) : (
-        <Button type="primary" icon={<CloudUploadOutlined />} onClick={onPublish} data-testid="publish">
-          {t('editor.publish')}
-        </Button>
+        canPublish &&
+        canEdit && (
+          <Button type="primary" icon={<CloudUploadOutlined />} onClick={onPublish} data-testid="publish">
+            {t('editor.publish')}
+          </Button>
+        )
       )}
       <LangSwitch />
     </header>

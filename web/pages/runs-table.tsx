@@ -2,6 +2,7 @@ import { App, Button, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { Run } from '../api/types';
+import { useCan } from '../auth/session';
 import { formatShortTime, formatTime, statusColor } from '../shell/format';
 import { paths } from '../shell/router';
 import { isLive, isWaiting } from '../shell/run-status';
@@ -24,6 +25,7 @@ export function RunsTable({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const words = useRunNodes(runs);
+  const canOperate = useCan('runs.operate');
   const act = async (id: string, action: 'cancel' | 'retry') => {
     try {
       await api.runAction(id, action);
@@ -103,12 +105,12 @@ export function RunsTable({
           width: 130,
           render: (_, r) => (
             <Space size={0}>
-              {r.status === 'failed' && (
+              {canOperate && r.status === 'failed' && (
                 <Button type="link" size="small" onClick={() => act(r.id, 'retry')} data-testid="run-retry">
                   {t('runs.retry')}
                 </Button>
               )}
-              {isLive(r.status) && (
+              {canOperate && isLive(r.status) && (
                 <Button
                   type="link"
                   size="small"

@@ -1,9 +1,23 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, InputNumber, Select, Space, Spin, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  ConfigProvider,
+  InputNumber,
+  Select,
+  Space,
+  Spin,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
 import type { WorkspaceSettings } from '../api/types';
+import { useCan } from '../auth/session';
 import { TimeInput } from '../forms/widgets/time-input';
 import { TimezoneSelect } from '../forms/widgets/timezone-select';
 import { useLang } from '../i18n';
@@ -39,6 +53,8 @@ export function SettingsPage() {
   const [draft, setDraft] = useState<WorkspaceSettings | null>(null);
   const [errors, setErrors] = useState<Map<string, string>>(new Map());
   const [saving, setSaving] = useState(false);
+  // only admins change the workspace's rules; everyone else reads them
+  const canEdit = useCan('settings.edit');
 
   useEffect(() => {
     if (loaded.data && !saved) {
@@ -91,99 +107,104 @@ export function SettingsPage() {
           <Typography.Title level={3}>{t('settings.title')}</Typography.Title>
           <Typography.Text type="secondary">{t('settings.subtitle')}</Typography.Text>
         </div>
-        <Space>
-          {dirty && <Tag color="gold">{t('settings.unsaved')}</Tag>}
-          <Button
-            type="primary"
-            onClick={save}
-            loading={saving}
-            disabled={!dirty}
-            data-testid="settings-save"
-          >
-            {t('settings.save')}
-          </Button>
-        </Space>
-      </div>
-
-      <Card size="small" title={t('settings.timezone')} className="yt-settings__card">
-        <Typography.Paragraph type="secondary">{t('settings.timezoneHelp')}</Typography.Paragraph>
-        <div className="yt-settings__field" style={{ maxWidth: 420 }}>
-          <TimezoneSelect
-            value={draft.timezone}
-            onChange={(tz) => edit({ ...draft, timezone: tz ?? '' }, 'timezone')}
-            status={errors.has('timezone') ? 'error' : undefined}
-            testId="settings-timezone"
-          />
-          <FieldError text={errors.get('timezone')} testId="settings-error-timezone" />
-        </div>
-      </Card>
-
-      <Card size="small" title={t('settings.quietHours')} className="yt-settings__card">
-        <Typography.Paragraph type="secondary">{t('settings.quietHoursHelp')}</Typography.Paragraph>
-        {draft.quietHours ? (
-          <div className="yt-settings__field">
-            <Space align="center" wrap>
-              <span>{t('settings.start')}</span>
-              <TimeInput
-                value={draft.quietHours.start}
-                onChange={(start) =>
-                  edit(
-                    { ...draft, quietHours: { ...draft.quietHours!, start } },
-                    'quietHours.start',
-                    'quietHours.end',
-                  )
-                }
-                status={errors.has('quietHours.start') ? 'error' : undefined}
-                testId="settings-quiet-start"
-              />
-              <span>{t('settings.end')}</span>
-              <TimeInput
-                value={draft.quietHours.end}
-                onChange={(end) =>
-                  edit(
-                    { ...draft, quietHours: { ...draft.quietHours!, end } },
-                    'quietHours.start',
-                    'quietHours.end',
-                  )
-                }
-                status={errors.has('quietHours.end') ? 'error' : undefined}
-                testId="settings-quiet-end"
-              />
-              <Button
-                type="link"
-                onClick={() => edit({ ...draft, quietHours: null }, 'quietHours.start', 'quietHours.end')}
-                data-testid="settings-quiet-clear"
-              >
-                {t('settings.clearQuietHours')}
-              </Button>
-            </Space>
-            <FieldError
-              text={errors.get('quietHours.start') ?? errors.get('quietHours.end')}
-              testId="settings-error-quietHours"
-            />
-          </div>
-        ) : (
+        {canEdit ? (
           <Space>
-            <Tag data-testid="settings-quiet-unset">{t('settings.notSet')}</Tag>
+            {dirty && <Tag color="gold">{t('settings.unsaved')}</Tag>}
             <Button
-              onClick={() => edit({ ...draft, quietHours: { ...RECOMMENDED_QUIET } })}
-              data-testid="settings-quiet-recommended"
+              type="primary"
+              onClick={save}
+              loading={saving}
+              disabled={!dirty}
+              data-testid="settings-save"
             >
-              {t('settings.useRecommended')}
+              {t('settings.save')}
             </Button>
           </Space>
+        ) : (
+          <Tag data-testid="settings-readonly">{t('settings.readOnly')}</Tag>
         )}
-      </Card>
+      </div>
+      <ConfigProvider componentDisabled={!canEdit}>
+        <Card size="small" title={t('settings.timezone')} className="yt-settings__card">
+          <Typography.Paragraph type="secondary">{t('settings.timezoneHelp')}</Typography.Paragraph>
+          <div className="yt-settings__field" style={{ maxWidth: 420 }}>
+            <TimezoneSelect
+              value={draft.timezone}
+              onChange={(tz) => edit({ ...draft, timezone: tz ?? '' }, 'timezone')}
+              status={errors.has('timezone') ? 'error' : undefined}
+              testId="settings-timezone"
+            />
+            <FieldError text={errors.get('timezone')} testId="settings-error-timezone" />
+          </div>
+        </Card>
 
-      <Card size="small" title={t('settings.caps')} className="yt-settings__card">
-        <Typography.Paragraph type="secondary">{t('settings.capsHelp')}</Typography.Paragraph>
-        <CapsTable
-          caps={draft.frequencyCaps}
-          errors={errors}
-          onChange={(frequencyCaps, ...fields) => edit({ ...draft, frequencyCaps }, ...fields)}
-        />
-        <FieldError text={errors.get('frequencyCaps')} testId="settings-error-frequencyCaps" />
-      </Card>
+        <Card size="small" title={t('settings.quietHours')} className="yt-settings__card">
+          <Typography.Paragraph type="secondary">{t('settings.quietHoursHelp')}</Typography.Paragraph>
+          {draft.quietHours ? (
+            <div className="yt-settings__field">
+              <Space align="center" wrap>
+                <span>{t('settings.start')}</span>
+                <TimeInput
+                  value={draft.quietHours.start}
+                  onChange={(start) =>
+                    edit(
+                      { ...draft, quietHours: { ...draft.quietHours!, start } },
+                      'quietHours.start',
+                      'quietHours.end',
+                    )
+                  }
+                  status={errors.has('quietHours.start') ? 'error' : undefined}
+                  testId="settings-quiet-start"
+                />
+                <span>{t('settings.end')}</span>
+                <TimeInput
+                  value={draft.quietHours.end}
+                  onChange={(end) =>
+                    edit(
+                      { ...draft, quietHours: { ...draft.quietHours!, end } },
+                      'quietHours.start',
+                      'quietHours.end',
+                    )
+                  }
+                  status={errors.has('quietHours.end') ? 'error' : undefined}
+                  testId="settings-quiet-end"
+                />
+                <Button
+                  type="link"
+                  onClick={() => edit({ ...draft, quietHours: null }, 'quietHours.start', 'quietHours.end')}
+                  data-testid="settings-quiet-clear"
+                >
+                  {t('settings.clearQuietHours')}
+                </Button>
+              </Space>
+              <FieldError
+                text={errors.get('quietHours.start') ?? errors.get('quietHours.end')}
+                testId="settings-error-quietHours"
+              />
+            </div>
+          ) : (
+            <Space>
+              <Tag data-testid="settings-quiet-unset">{t('settings.notSet')}</Tag>
+              <Button
+                onClick={() => edit({ ...draft, quietHours: { ...RECOMMENDED_QUIET } })}
+                data-testid="settings-quiet-recommended"
+              >
+                {t('settings.useRecommended')}
+              </Button>
+            </Space>
+          )}
+        </Card>
+
+        <Card size="small" title={t('settings.caps')} className="yt-settings__card">
+          <Typography.Paragraph type="secondary">{t('settings.capsHelp')}</Typography.Paragraph>
+          <CapsTable
+            caps={draft.frequencyCaps}
+            errors={errors}
+            onChange={(frequencyCaps, ...fields) => edit({ ...draft, frequencyCaps }, ...fields)}
+          />
+          <FieldError text={errors.get('frequencyCaps')} testId="settings-error-frequencyCaps" />
+        </Card>
+      </ConfigProvider>
     </div>
   );
 }

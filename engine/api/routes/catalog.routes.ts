@@ -1,5 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { audit, audited } from '../../auth/audit.js';
+import { maskContacts } from '../../auth/mask.js';
+import { can } from '../../auth/principal.js';
 import { journeySettingsSchema } from '../../compiler/journey-settings.js';
 import { renderTemplate } from '../../render/template.js';
 import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/member.repository.js';
@@ -29,15 +32,24 @@ const renderBody = z.object({
 
 documented({
   method: 'get',
+  path: '/api/openapi.json',
+  summary: 'This document',
+  tag: 'meta',
+  permission: 'public',
+});
+documented({
+  method: 'get',
   path: '/api/node-types',
   summary: 'The node registry, config schemas as JSON Schema',
   tag: 'meta',
+  permission: 'journeys.read',
 });
 documented({
   method: 'get',
   path: '/api/coupon-templates',
   summary: 'Coupon templates with issued counts',
   tag: 'catalog',
+  permission: 'journeys.read',
 });
 documented({
   method: 'post',
@@ -46,13 +58,22 @@ documented({
   tag: 'catalog',
   body: couponTemplateBody,
   status: 201,
+  permission: 'coupons.edit',
+  audit: 'coupon_template.create',
 });
-documented({ method: 'get', path: '/api/tags', summary: 'Tags in use, for suggestions', tag: 'catalog' });
+documented({
+  method: 'get',
+  path: '/api/tags',
+  summary: 'Tags in use, for suggestions',
+  tag: 'catalog',
+  permission: 'journeys.read',
+});
 documented({
   method: 'get',
   path: '/api/event-names',
   summary: 'Event names seen or used, for suggestions',
   tag: 'catalog',
+  permission: 'journeys.read',
 });
 documented({
   method: 'post',
@@ -60,6 +81,9 @@ documented({
   summary: 'Render a message template for a member or a sample member',
   tag: 'catalog',
   body: renderBody,
+  permission: 'journeys.read',
+  // a preview: nothing is written
+  audit: false,
 });
 
 /** Events every brand sends; offered before the workspace has seen any. */
@@ -113,18 +137,24 @@ export function catalogRoutes({ db, registry }: AppDeps) {
 
   app.post('/coupon-templates', async (c) => {
     const input = await body(c, couponTemplateBody);
-    const row = await db
-      .insertInto('coupon_templates')
-      .values({
-        workspace_id: c.get('workspaceId'),
-        name: input.name,
-        kind: input.kind,
-        value: input.value,
-        valid_days: input.validDays,
-        stock: input.stock ?? null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await audited(c, db, (trx) =>
+      trx
+        .insertInto('coupon_templates')
+        .values({
+          workspace_id: c.get('workspaceId'),
+          name: input.name,
+          kind: input.kind,
+          value: input.value,
+          valid_days: input.validDays,
+          stock: input.stock ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+        .then((created) => {
+          audit(c).target('coupon_template', created.id).detail({ name: created.name });
+          return created;
+        }),
+    );
     return c.json({ couponTemplate: couponTemplateView(row) }, 201);
   });
 
@@ -168,7 +198,12 @@ export function catalogRoutes({ db, registry }: AppDeps) {
     const id = input.memberId
       ? await findMemberIdByExternalId(db, c.get('workspaceId'), input.memberId)
       : null;
-    const member = (id && (await memberSnapshot(db, id))) || SAMPLE_MEMBER;
+    const found = id && (await memberSnapshot(db, id));
+    // a viewer's preview shows contact details as masked as everywhere else
+    const member =
+      found && !can(c.get('principal'), 'members.pii')
+        ? (maskContacts(found) as typeof found)
+        : found || SAMPLE_MEMBER;
     const scope = { member, coupon: { code: 'YTSAMPLE8K2Q', kind: 'amount', value: 20 } };
     return c.json({
       body: renderTemplate(input.body, scope),

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { audit, audited } from '../../auth/audit.js';
+import { actorOf } from '../../auth/principal.js';
 import { compileJourney } from '../../compiler/compile.js';
 import { emptyDocument, journeyDocumentSchema } from '../../compiler/document.schema.js';
 import { timeZone } from '../../nodes/schemas.js';
@@ -120,6 +122,7 @@ documented({
   path: '/api/journeys',
   summary: 'List journeys with status, version and counts',
   tag: 'journeys',
+  permission: 'journeys.read',
 });
 documented({
   method: 'post',
@@ -128,12 +131,15 @@ documented({
   tag: 'journeys',
   body: createBody,
   status: 201,
+  permission: 'journeys.edit',
+  audit: 'journey.create',
 });
 documented({
   method: 'get',
   path: '/api/journeys/:id',
   summary: 'A journey with its draft document and versions',
   tag: 'journeys',
+  permission: 'journeys.read',
 });
 documented({
   method: 'put',
@@ -141,6 +147,8 @@ documented({
   summary: 'Save the draft (name, description, document)',
   tag: 'journeys',
   body: updateBody,
+  permission: 'journeys.edit',
+  audit: 'journey.update',
 });
 documented({
   method: 'post',
@@ -148,6 +156,8 @@ documented({
   summary: 'Validate the draft or a given document',
   tag: 'journeys',
   body: validateBody,
+  permission: 'journeys.read',
+  audit: false,
 });
 documented({
   method: 'post',
@@ -155,42 +165,63 @@ documented({
   summary: 'Publish the draft as a new version (422 with problems)',
   tag: 'journeys',
   body: publishBody,
+  permission: 'journeys.publish',
+  audit: 'journey.publish',
+});
+documented({
+  method: 'post',
+  path: '/api/journeys/:id/simulate',
+  summary: 'What would happen to a member (real or made up), on a virtual clock',
+  tag: 'journeys',
+  body: simulateBody,
+  permission: 'journeys.read',
+  // a preview: nothing is written
+  audit: false,
 });
 documented({
   method: 'get',
   path: '/api/journeys/:id/versions/:version',
   summary: 'One published version, read-only',
   tag: 'journeys',
+  permission: 'journeys.read',
 });
 documented({
   method: 'post',
   path: '/api/journeys/:id/pause',
   summary: 'Stop admitting members',
   tag: 'journeys',
+  permission: 'journeys.pause',
+  audit: 'journey.pause',
 });
 documented({
   method: 'post',
   path: '/api/journeys/:id/resume',
   summary: 'Admit members again',
   tag: 'journeys',
+  permission: 'journeys.pause',
+  audit: 'journey.resume',
 });
 documented({
   method: 'post',
   path: '/api/journeys/:id/archive',
   summary: 'Archive a journey',
   tag: 'journeys',
+  permission: 'journeys.archive',
+  audit: 'journey.archive',
 });
 documented({
   method: 'get',
   path: '/api/journeys/:id/stats',
   summary: 'Per-node counts and totals',
   tag: 'journeys',
+  permission: 'journeys.read',
 });
 documented({
   method: 'get',
   path: '/api/journey-templates',
   summary: 'Ready lifecycle templates',
   tag: 'journeys',
+  permission: 'journeys.read',
 });
 
 export type { NodeStats };
@@ -226,11 +257,15 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
       document = template.document;
       description ||= template.description.zh;
     }
-    const row = await db
-      .insertInto('journeys')
-      .values({ workspace_id: ws, name: input.name, description, draft: JSON.stringify(document) })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await audited(c, db, async (trx) => {
+      const created = await trx
+        .insertInto('journeys')
+        .values({ workspace_id: ws, name: input.name, description, draft: JSON.stringify(document) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      audit(c).target('journey', created.id).detail({ name: created.name, templateId: input.templateId });
+      return created;
+    });
     return c.json({ ...journeyView(row), document, versions: [] } satisfies JourneyWithDocument, 201);
   });
 
@@ -242,7 +277,12 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
     return c.json({
       ...journeyView(row, { stats: totals.get(row.id) ?? emptyTotals() }),
       document: row.draft,
-      versions: versions.map((v) => ({ version: v.version, note: v.note, publishedAt: v.published_at })),
+      versions: versions.map((v) => ({
+        version: v.version,
+        note: v.note,
+        publishedAt: v.published_at,
+        publishedBy: v.published_by_name,
+      })),
     } satisfies JourneyDetail);
   });
 
@@ -263,12 +303,9 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
         select v.document from journey_versions v where v.journey_id = journeys.id and v.version = journeys.current_version
       ), 'null'::jsonb)`;
     }
-    const row = await db
-      .updateTable('journeys')
-      .set(set)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await audited(c, db, (trx) =>
+      trx.updateTable('journeys').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow(),
+    );
     return c.json({ ...journeyView(row), document: row.draft } satisfies JourneyWithDocument);
   });
 
@@ -283,7 +320,12 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
     const ws = c.get('workspaceId');
     const id = uuidParam(c, 'id', 'journey');
     const input = await body(c, publishBody);
-    const { version, entry } = await publishJourney(db, registry, ws, id, input.note || null);
+    const actor = actorOf(c.get('principal'));
+    const { version, entry } = await publishJourney(db, registry, ws, id, input.note || null, {
+      actor: `${actor.type}:${actor.id}`,
+      name: actor.name,
+      inTransaction: (trx, { version }) => audit(c).detail({ version }).commit(trx),
+    });
     // An audience trigger may also take in everyone already in the audience, at the journey's pace.
     if (entry.on === 'segment' && entry.includeExisting === true) {
       const { broadcast } = await createBroadcast(db, temporal, ws, id, {
@@ -342,6 +384,7 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
       version: row.version,
       note: row.note,
       publishedAt: row.published_at,
+      publishedBy: row.published_by_name,
       document: row.document,
       plan: row.plan,
     } satisfies JourneyVersionView);
@@ -349,7 +392,8 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
 
   for (const action of ['pause', 'resume', 'archive'] as const) {
     app.post(`/journeys/:id/${action}`, async (c) => {
-      const row = await setJourneyStatus(db, c.get('workspaceId'), uuidParam(c, 'id', 'journey'), action);
+      const id = uuidParam(c, 'id', 'journey');
+      const row = await audited(c, db, (trx) => setJourneyStatus(trx, c.get('workspaceId'), id, action));
       return c.json(journeyView(row));
     });
   }

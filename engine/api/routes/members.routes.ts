@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { audited } from '../../auth/audit.js';
 import {
   findMemberIdByExternalId,
   memberSnapshot,
@@ -51,12 +52,16 @@ documented({
   summary: 'Create or update a member',
   tag: 'members',
   body: memberBody,
+  permission: 'members.edit',
+  audit: 'member.upsert',
+  rateLimit: 'ingest',
 });
 documented({
   method: 'get',
   path: '/api/members/:externalId',
   summary: 'A member with tags',
   tag: 'members',
+  permission: 'members.read',
 });
 documented({
   method: 'post',
@@ -65,6 +70,10 @@ documented({
   tag: 'events',
   body: eventBody,
   status: 202,
+  permission: 'events.ingest',
+  // member activity, not a change of configuration: the events table is its record
+  audit: false,
+  rateLimit: 'ingest',
 });
 documented({
   method: 'post',
@@ -73,6 +82,9 @@ documented({
   tag: 'events',
   body: batchBody,
   status: 202,
+  permission: 'events.ingest',
+  audit: false,
+  rateLimit: 'ingest',
 });
 
 export function memberRoutes({ db, temporal }: AppDeps) {
@@ -82,7 +94,7 @@ export function memberRoutes({ db, temporal }: AppDeps) {
     const ws = c.get('workspaceId');
     const ext = parseOrThrow(externalId, c.req.param('externalId'), 'externalId');
     const input = await body(c, memberBody);
-    const id = await upsertMember(db, ws, ext, input);
+    const id = await audited(c, db, (trx) => upsertMember(trx, ws, ext, input));
     const member = await memberSnapshot(db, id);
     // Exit criteria on tags and attributes act when the member changes: tell their live runs.
     if (member && (input.tags || input.attributes))

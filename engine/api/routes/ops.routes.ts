@@ -9,12 +9,14 @@ documented({
   path: '/api/health',
   summary: 'Liveness: the process answers (no dependency is asked)',
   tag: 'meta',
+  permission: 'public',
 });
 documented({
   method: 'get',
   path: '/api/ready',
   summary: 'Readiness: 200 when Postgres and Temporal answer, else 503 naming the one that is down',
   tag: 'meta',
+  permission: 'public',
 });
 
 type Up = 'up' | 'down';

@@ -25,24 +25,30 @@ documented({
   summary: 'Runs, filtered by journey, member (external id) and status',
   tag: 'runs',
   query: runsQuery,
+  permission: 'runs.read',
 });
 documented({
   method: 'get',
   path: '/api/runs/:id',
   summary: 'A run with the path it took, node by node',
   tag: 'runs',
+  permission: 'runs.read',
 });
 documented({
   method: 'post',
   path: '/api/runs/:id/cancel',
   summary: 'Cancel a run wherever it is',
   tag: 'runs',
+  permission: 'runs.operate',
+  audit: 'run.cancel',
 });
 documented({
   method: 'post',
   path: '/api/runs/:id/retry',
   summary: 'Retry the failed step of a run',
   tag: 'runs',
+  permission: 'runs.operate',
+  audit: 'run.retry',
 });
 documented({
   method: 'get',
@@ -50,6 +56,7 @@ documented({
   summary: 'Messages (the outbox) by member and journey',
   tag: 'runs',
   query: memberQuery,
+  permission: 'runs.read',
 });
 documented({
   method: 'get',
@@ -57,6 +64,7 @@ documented({
   summary: 'Issued coupons by member',
   tag: 'runs',
   query: memberQuery,
+  permission: 'runs.read',
 });
 
 export function runRoutes({ db, temporal }: AppDeps) {

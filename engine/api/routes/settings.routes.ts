@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { audit, audited } from '../../auth/audit.js';
 import {
   loadWorkspaceSettings,
   saveWorkspaceSettings,
@@ -14,6 +15,7 @@ documented({
   path: '/api/settings',
   summary: 'Workspace settings: time zone, quiet hours, frequency caps',
   tag: 'settings',
+  permission: 'settings.read',
 });
 documented({
   method: 'put',
@@ -21,6 +23,8 @@ documented({
   summary: 'Replace the workspace settings (422 naming the field when a rule cannot hold)',
   tag: 'settings',
   body: workspaceSettingsSchema,
+  permission: 'settings.edit',
+  audit: 'settings.update',
 });
 
 export function settingsRoutes({ db }: AppDeps) {
@@ -39,7 +43,11 @@ export function settingsRoutes({ db }: AppDeps) {
       }
       throw err;
     });
-    return c.json({ settings: await saveWorkspaceSettings(db, c.get('workspaceId'), input) });
+    const settings = await audited(c, db, (trx) => {
+      audit(c).target('workspace', c.get('workspaceId')).detail({ settings: input });
+      return saveWorkspaceSettings(trx, c.get('workspaceId'), input);
+    });
+    return c.json({ settings });
   });
 
   return app;
