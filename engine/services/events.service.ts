@@ -6,6 +6,8 @@ import { isEventEntry } from '../../workflows/plan.js';
 import { eventsIngested, eventsProcessed, failureReason } from '../infra/metrics.js'; // yutang:infra
 import { versionPlan } from '../repositories/journey.repository.js';
 import { ensureMember } from '../repositories/member.repository.js';
+import { recordEventStats } from '../segments/event-stats.js';
+import { evaluateMemberSegments } from '../segments/segments.service.js';
 import { signalMemberRuns, startRun, type TemporalDeps } from './runs.service.js';
 
 export interface IncomingEvent {
@@ -43,14 +45,19 @@ export async function ingestEvent(
     properties: JSON.stringify(input.properties ?? {}),
     occurred_at: input.occurredAt ?? new Date(),
   };
-  const inserted = input.id
-    ? await db
-        .insertInto('events')
-        .values(values)
-        .onConflict((oc) => oc.columns(['workspace_id', 'client_id']).doNothing())
-        .returningAll()
-        .executeTakeFirst()
-    : await db.insertInto('events').values(values).returningAll().executeTakeFirstOrThrow();
+  // The event and the member's aggregates (count, first and last time per name) are stored together.
+  const inserted = await db.transaction().execute(async (trx) => {
+    const row = input.id
+      ? await trx
+          .insertInto('events')
+          .values(values)
+          .onConflict((oc) => oc.columns(['workspace_id', 'client_id']).doNothing())
+          .returningAll()
+          .executeTakeFirst()
+      : await trx.insertInto('events').values(values).returningAll().executeTakeFirstOrThrow();
+    if (row) await recordEventStats(trx, [row]);
+    return row;
+  });
   const event =
     inserted ??
     (await db
@@ -108,6 +115,9 @@ export async function processEvent(db: Kysely<Database>, temporal: TemporalDeps,
       },
       started,
     );
+    // Audiences that count this event are re-evaluated for this member now (the real-time path): a member
+    // who qualifies through it enters segment-triggered journeys within the same request.
+    await evaluateMemberSegments(db, temporal, event.workspace_id, event.member_id, { events: [event.name] });
     await db
       .updateTable('events')
       .set({ processed_at: sql`now()`, process_error: null })
