@@ -39,6 +39,7 @@ describe('access control, route by route', () => {
       invitations: ids.invitation,
       users: ids.user,
       auth: ids.session,
+      segments: ids.segment,
     };
     return route.path
       .replace(/^\/api/, '')
@@ -52,6 +53,8 @@ describe('access control, route by route', () => {
     'PUT /api/users/:id': { role: 'viewer' },
     'PUT /api/journeys/:id': { name: 'taken over' },
     'PUT /api/members/:externalId': { phone: '13900000000' },
+    'PUT /api/segments/:id': { name: 'taken over', rule: { kind: 'tag', op: 'has', tag: 'x' } },
+    'POST /api/journeys/:id/enter': { memberIds: ['acl-member'] },
   };
 
   async function request(route: RouteDoc, headers: Record<string, string>, fresh = false) {
@@ -82,6 +85,12 @@ describe('access control, route by route', () => {
     ids.member = 'acl-member';
     await stack.ok('PUT', `/members/${ids.member}`, { phone: '13800000000' });
     ids.run = (await stack.insertRunRow(journey.id, ids.member)).runId;
+    ids.segment = (
+      await stack.ok('POST', '/segments', {
+        name: 'A’s audience',
+        rule: { kind: 'tag', op: 'has', tag: 'acl' },
+      })
+    ).segment.id;
     ids.key = (await stack.ok('POST', '/keys', { name: 'A’s key', scopes: ['read'] })).key.id;
     ids.invitation = (
       await stack.ok('POST', '/invitations', { email: 'acl-invitee@yutang.test', role: 'viewer' })
