@@ -1,18 +1,20 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { renderTemplate } from '../../render/template.js';
+import { rendersHtml, renderTemplate } from '../../render/template.js';
 import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/member.repository.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented, openApiDocument } from '../openapi.js';
-import { body, externalId } from '../validate.js';
+import { body, externalId, int32, safeText } from '../validate.js';
 
 const couponTemplateBody = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: safeText(100, { min: 1, trim: true, line: true }),
     kind: z.enum(['amount', 'percent']),
-    value: z.number().positive(),
+    /** yuan off for `amount`, percent off for `percent` */
+    value: z.number().positive().max(1_000_000),
     validDays: z.number().int().min(1).max(3650),
-    stock: z.number().int().min(0).nullable().optional(),
+    /** how many may be issued; null or absent: unlimited */
+    stock: int32.min(0).nullable().optional(),
   })
   .refine((t) => t.kind !== 'percent' || t.value < 100, {
     message: 'a percent discount is below 100',
@@ -20,12 +22,15 @@ const couponTemplateBody = z
   });
 
 const renderBody = z.object({
-  body: z.string().max(4000),
-  title: z.string().max(200).optional(),
+  body: safeText(20_000),
+  title: safeText(200).optional(),
   memberId: externalId.optional(),
+  /** the channel the message goes to: variables are HTML-escaped for channels that render HTML (email) */
+  channel: safeText(40, { line: true }).optional(),
 });
 
 documented({ method: 'get', path: '/api/health', summary: 'Liveness and dependencies', tag: 'meta' });
+documented({ method: 'get', path: '/api/openapi.json', summary: 'This document', tag: 'meta' });
 documented({
   method: 'get',
   path: '/api/node-types',
@@ -165,9 +170,10 @@ export function catalogRoutes({ db, registry }: AppDeps) {
       : null;
     const member = (id && (await memberSnapshot(db, id))) || SAMPLE_MEMBER;
     const scope = { member, coupon: { code: 'YTSAMPLE8K2Q', kind: 'amount', value: 20 } };
+    const options = { html: rendersHtml(input.channel) };
     return c.json({
-      body: renderTemplate(input.body, scope),
-      title: input.title ? renderTemplate(input.title, scope) : null,
+      body: renderTemplate(input.body, scope, options),
+      title: input.title ? renderTemplate(input.title, scope, options) : null,
       sample: member === SAMPLE_MEMBER,
     });
   });

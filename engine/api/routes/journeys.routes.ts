@@ -19,7 +19,17 @@ import { simulateJourney } from '../../simulate/simulate.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
-import { body, parseOrThrow, uuidParam } from '../validate.js';
+import { pageQuery, paginate } from '../pagination.js';
+import {
+  body,
+  externalId,
+  jsonPayload,
+  parseOrThrow,
+  positiveIntText,
+  query,
+  safeText,
+  uuidParam,
+} from '../validate.js';
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '../../templates');
 
@@ -44,48 +54,64 @@ export function loadJourneyTemplates() {
     .map((f) => templateSchema.parse(JSON.parse(readFileSync(join(templatesDir, f), 'utf8'))));
 }
 
+const journeyName = safeText(120, { min: 1, minMessage: 'give the journey a name', trim: true, line: true });
 const createBody = z.object({
-  name: z.string().trim().min(1, 'give the journey a name').max(120),
-  description: z.string().max(2000).optional(),
-  templateId: z.string().optional(),
+  name: journeyName,
+  description: safeText(2000).optional(),
+  templateId: safeText(100, { line: true }).optional(),
   document: journeyDocumentSchema.optional(),
 });
 const updateBody = z.object({
-  name: z.string().trim().min(1).max(120).optional(),
-  description: z.string().max(2000).optional(),
+  name: journeyName.optional(),
+  description: safeText(2000).optional(),
   document: journeyDocumentSchema.optional(),
 });
 const validateBody = z.object({ document: journeyDocumentSchema.optional() });
-const publishBody = z.object({ note: z.string().trim().max(500).optional() });
+const publishBody = z.object({ note: safeText(500, { trim: true }).optional() });
 const unitMs = { seconds: 1_000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
+const TEN_YEARS_MS = 3650 * unitMs.days;
 const simulateBody = z.object({
   document: journeyDocumentSchema.optional(),
   /** a real member's tags and attributes, or a made-up member */
-  memberId: z.string().trim().min(1).max(128).optional(),
+  memberId: externalId.optional(),
   member: z
     .object({
-      tags: z.array(z.string()).default([]),
-      attributes: z.record(z.string(), z.unknown()).default({}),
+      tags: z
+        .array(safeText(64, { min: 1, trim: true, line: true }))
+        .max(500)
+        .default([]),
+      attributes: jsonPayload().default({}),
     })
     .optional(),
   events: z
     .array(
       z.object({
-        name: z.string().trim().min(1),
-        properties: z.record(z.string(), z.unknown()).optional(),
-        after: z.object({ amount: z.number().min(0), unit: z.enum(['seconds', 'minutes', 'hours', 'days']) }),
+        name: safeText(100, { min: 1, trim: true, line: true }),
+        properties: jsonPayload().optional(),
+        after: z
+          .object({ amount: z.number().min(0), unit: z.enum(['seconds', 'minutes', 'hours', 'days']) })
+          .refine((a) => a.amount * unitMs[a.unit] <= TEN_YEARS_MS, {
+            message: 'at most 10 years',
+            path: ['amount'],
+          }),
       }),
     )
     .max(200)
     .default([]),
-  outcomes: z.record(z.string(), z.string()).optional(),
+  /** the output to take at nodes that need an outside answer, by node id */
+  outcomes: z
+    .record(safeText(64, { line: true }), safeText(64, { line: true }))
+    .refine((o) => Object.keys(o).length <= 2000, 'at most 2000 outcomes')
+    .optional(),
 });
+const journeysQuery = z.object({ ...pageQuery });
 
 documented({
   method: 'get',
   path: '/api/journeys',
-  summary: 'List journeys with status, version and counts',
+  summary: 'Journeys with status, version and counts, recently updated first; cursor pages',
   tag: 'journeys',
+  query: journeysQuery,
 });
 documented({
   method: 'post',
@@ -121,6 +147,13 @@ documented({
   summary: 'Publish the draft as a new version (422 with problems)',
   tag: 'journeys',
   body: publishBody,
+});
+documented({
+  method: 'post',
+  path: '/api/journeys/:id/simulate',
+  summary: 'What would happen to a member, on a virtual clock (nothing is written)',
+  tag: 'journeys',
+  body: simulateBody,
 });
 documented({
   method: 'get',
@@ -166,15 +199,20 @@ export function journeyRoutes({ db, registry }: AppDeps) {
 
   app.get('/journeys', async (c) => {
     const ws = c.get('workspaceId');
-    const rows = await db
-      .selectFrom('journeys')
-      .selectAll()
-      .where('workspace_id', '=', ws)
-      .orderBy('updated_at', 'desc')
-      .execute();
-    const totals = await runTotals(db, ws);
+    const q = query(c, journeysQuery);
+    const page = await paginate(
+      db.selectFrom('journeys').selectAll().where('workspace_id', '=', ws),
+      { at: 'journeys.updated_at', id: 'journeys.id' },
+      q,
+    );
+    const totals = await runTotals(
+      db,
+      ws,
+      page.items.map((r) => r.id),
+    );
     return c.json({
-      journeys: rows.map((r) => journeyView(r, { stats: totals.get(r.id) ?? emptyTotals() })),
+      journeys: page.items.map((r) => journeyView(r, { stats: totals.get(r.id) ?? emptyTotals() })),
+      nextCursor: page.nextCursor,
     });
   });
 
@@ -283,7 +321,7 @@ export function journeyRoutes({ db, registry }: AppDeps) {
   app.get('/journeys/:id/versions/:version', async (c) => {
     const ws = c.get('workspaceId');
     const id = uuidParam(c, 'id', 'journey');
-    const version = parseOrThrow(z.coerce.number().int().positive(), c.req.param('version'), 'version');
+    const version = parseOrThrow(positiveIntText, c.req.param('version'), 'version');
     const row = await db
       .selectFrom('journey_versions')
       .selectAll()
