@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-run-trigger-event.js';
+import * as m0006 from './migrations/0006-event-delivery.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-run-trigger-event': m0002,
+  '0006-event-delivery': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'invalid_journey'
+  | 'event_failed'
   | 'unavailable'
   | 'internal';
 
@@ -15,6 +16,7 @@ const STATUS: Record<ErrorCode, 400 | 404 | 409 | 422 | 500 | 503> = {
   not_found: 404,
   conflict: 409,
   invalid_journey: 422,
+  event_failed: 422,
   unavailable: 503,
   internal: 500,
 };
@@ -28,6 +30,8 @@ export class AppError extends Error {
       field?: string;
       issues?: { field: string; message: string }[];
       errors?: Problem[];
+      /** the stored event an error is about (it was kept, or dead-lettered) */
+      eventId?: string;
     } = {},
   ) {
     super(message);
