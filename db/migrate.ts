@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-run-trigger-event.js';
 import * as m0006 from './migrations/0006-event-delivery.js';
+import * as m0007 from './migrations/0007-list-indexes.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-run-trigger-event': m0002,
   '0006-event-delivery': m0006,
+  '0007-list-indexes': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
