@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-interface RouteDoc {
+export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   summary: string;
@@ -15,6 +15,14 @@ const routes: RouteDoc[] = [];
 /** Routes describe themselves with the same zod schemas they validate with: the OpenAPI document cannot drift. */
 export function documented(doc: RouteDoc): void {
   routes.push(doc);
+}
+
+/**
+ * Every documented route, with the schemas it validates with. The hostile-input suite generates its requests
+ * from these, and a test holds the app's routes and this list to each other, so neither can fall behind.
+ */
+export function documentedRoutes(): readonly RouteDoc[] {
+  return routes;
 }
 
 export function openApiDocument() {
