@@ -6,7 +6,8 @@ import { jsonPayload, safeText } from '../api/validate.js';
  * workflow steps and appear in URLs — and never a name JavaScript objects already have.
  */
 export const NODE_ID = /^[A-Za-z0-9_-]+$/;
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf']);
+// every name a plain object already answers to (`toString`, `isPrototypeOf`, `__proto__`…), and `prototype`
+const RESERVED = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 function documentId(max: number) {
   return z
