@@ -13,6 +13,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('next_attempt_at', 'timestamptz')
     .addColumn('last_attempt_at', 'timestamptz')
     .addColumn('dead_at', 'timestamptz')
+    // arrival order, exact even within a batch (which shares one received_at): the sweeper keeps a member's
+    // events in the order they were sent
+    .addColumn('seq', 'bigint', (c) => c.generatedAlwaysAsIdentity())
     .execute();
   await sql`update events set status = 'processed' where processed_at is not null`.execute(db);
   await sql`update events set next_attempt_at = received_at where processed_at is null`.execute(db);
@@ -40,5 +43,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     .dropColumn('next_attempt_at')
     .dropColumn('last_attempt_at')
     .dropColumn('dead_at')
+    .dropColumn('seq')
     .execute();
 }

@@ -10,6 +10,8 @@ export type ErrorKind = 'unavailable' | 'retryable' | 'permanent';
 // gRPC status codes (Temporal)
 const GRPC_UNAVAILABLE = new Set([14 /* UNAVAILABLE */, 4 /* DEADLINE_EXCEEDED */]);
 const GRPC_RETRYABLE = new Set([8 /* RESOURCE_EXHAUSTED */, 10 /* ABORTED */, 1 /* CANCELLED */]);
+// the request itself is wrong: asking again gets the same answer
+const GRPC_PERMANENT = new Set([3, 5, 6, 7, 9, 11, 12, 16]);
 // SQLSTATE (Postgres): class 08 is "connection exception"
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300', '53400']);
 const PG_RETRYABLE = new Set(['40001', '40P01', '55P03', '57014']);
@@ -34,6 +36,7 @@ export function errorKind(err: unknown): ErrorKind {
     if (typeof e.code === 'number') {
       if (GRPC_UNAVAILABLE.has(e.code)) return 'unavailable';
       if (GRPC_RETRYABLE.has(e.code)) return 'retryable';
+      if (GRPC_PERMANENT.has(e.code)) return 'permanent';
     }
     if (typeof e.code === 'string') {
       if (e.code.startsWith('08') || PG_UNAVAILABLE.has(e.code) || SOCKET.has(e.code)) return 'unavailable';

@@ -381,8 +381,8 @@ export function startEventSweeper(
   const tick = async () => {
     // Batch after batch while there is a backlog; stop at the first sign that a server is away.
     for (;;) {
-      // oldest first, so a member's events reach its runs in the order they arrived
-      const events = (await claim()).sort((a, b) => +a.received_at - +b.received_at);
+      // in arrival order, so a member's events reach its runs in the order they were sent
+      const events = (await claim()).sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
       for (const [i, event] of events.entries()) {
         const r = await attemptEvent(db, temporal, event, policy);
         if (r.status === 'dead') log(`event ${event.id} dead-lettered: ${r.error?.message}`);
