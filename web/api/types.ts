@@ -229,3 +229,44 @@ export interface Coupon {
   expiresAt: string | null;
   [key: string]: unknown;
 }
+
+/** One page of a list: the API's lists are newest first, paged by an opaque cursor. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface PageParams {
+  cursor?: string;
+  limit?: number;
+}
+
+/** pending: not acted on yet (retried with back-off) · processed · dead: given up on, ops may replay it */
+export type EventStatus = 'pending' | 'processed' | 'dead';
+
+export interface EventRecord {
+  id: string;
+  clientId: string | null;
+  memberId: string;
+  name: string;
+  properties: Record<string, unknown>;
+  status: EventStatus;
+  attempts: number;
+  error: string | null;
+  occurredAt: string;
+  receivedAt: string;
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  processedAt: string | null;
+  deadAt: string | null;
+}
+
+export interface EventOutcome {
+  eventId: string;
+  id: string | null;
+  duplicate: boolean;
+  status: 'processed' | 'kept' | 'dead';
+  runsStarted: number;
+  runsSignalled: number;
+  error?: { kind: 'unavailable' | 'retryable' | 'permanent'; message: string; retryAt?: string };
+}

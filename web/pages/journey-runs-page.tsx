@@ -3,8 +3,10 @@ import { Button, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import { LoadMore } from '../shell/load-more';
 import { paths } from '../shell/router';
 import { useAsync } from '../shell/use-async';
+import { usePaged } from '../shell/use-paged';
 import { RunsTable } from './runs-table';
 
 const STATUSES = ['running', 'waiting', 'completed', 'exited', 'failed', 'cancelled'];
@@ -13,7 +15,7 @@ export function JourneyRunsPage({ journeyId }: { journeyId: string }) {
   const { t } = useTranslation();
   const [status, setStatus] = useState<string | undefined>();
   const journey = useAsync(() => api.journey(journeyId), [journeyId]);
-  const runs = useAsync(() => api.runs({ journeyId, status }), [journeyId, status]);
+  const runs = usePaged((page) => api.runs({ journeyId, status, ...page }), [journeyId, status]);
   return (
     <div className="yt-page">
       <div className="yt-page__head">
@@ -33,7 +35,8 @@ export function JourneyRunsPage({ journeyId }: { journeyId: string }) {
           <Button onClick={runs.reload}>{t('common.refresh')}</Button>
         </Space>
       </div>
-      <RunsTable runs={runs.data ?? []} loading={runs.loading} onChanged={runs.reload} show="journey" />
+      <RunsTable runs={runs.items} loading={runs.loading} onChanged={runs.reload} show="journey" />
+      <LoadMore list={runs} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useTranslation } from 'react-i18next';
 import { setLang, useLang } from '../i18n';
+import { DeliveryPage } from '../pages/delivery-page';
 import { EditorPage } from '../pages/editor-page';
 import { JourneyRunsPage } from '../pages/journey-runs-page';
 import { JourneysPage } from '../pages/journeys-page';
@@ -40,7 +41,7 @@ function Shell() {
   const route = useRoute();
   if (route.name === 'editor')
     return <EditorPage key={`${route.journeyId}:${route.version ?? ''}`} {...route} />;
-  const selected = route.name === 'member' ? 'members' : 'journeys';
+  const selected = route.name === 'member' ? 'members' : route.name === 'delivery' ? 'delivery' : 'journeys';
   return (
     <Layout className="yt-shell">
       <Layout.Header className="yt-header">
@@ -55,6 +56,7 @@ function Shell() {
           items={[
             { key: 'journeys', label: <a href={paths.journeys()}>{t('nav.journeys')}</a> },
             { key: 'members', label: <a href={paths.member()}>{t('nav.members')}</a> },
+            { key: 'delivery', label: <a href={paths.delivery()}>{t('nav.delivery')}</a> },
           ]}
         />
         <LangSwitch />
@@ -63,6 +65,7 @@ function Shell() {
         {route.name === 'journeys' && <JourneysPage />}
         {route.name === 'journeyRuns' && <JourneyRunsPage journeyId={route.journeyId} />}
         {route.name === 'member' && <MemberPage externalId={route.externalId} />}
+        {route.name === 'delivery' && <DeliveryPage />}
       </Layout.Content>
     </Layout>
   );

@@ -5,7 +5,8 @@ export type Route =
   | { name: 'journeys' }
   | { name: 'editor'; journeyId: string; version?: number }
   | { name: 'journeyRuns'; journeyId: string }
-  | { name: 'member'; externalId?: string };
+  | { name: 'member'; externalId?: string }
+  | { name: 'delivery' };
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -16,6 +17,7 @@ export function parseHash(hash: string): Route {
     return { name: 'editor', journeyId: parts[1] };
   }
   if (parts[0] === 'members') return { name: 'member', externalId: parts[1] };
+  if (parts[0] === 'events') return { name: 'delivery' };
   return { name: 'journeys' };
 }
 
@@ -25,6 +27,7 @@ export const paths = {
   version: (id: string, v: number) => `#/journeys/${encodeURIComponent(id)}/versions/${v}`,
   journeyRuns: (id: string) => `#/journeys/${encodeURIComponent(id)}/runs`,
   member: (externalId?: string) => (externalId ? `#/members/${encodeURIComponent(externalId)}` : '#/members'),
+  delivery: () => '#/events',
 };
 
 export function navigate(hash: string): void {
