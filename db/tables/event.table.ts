@@ -25,8 +25,8 @@ export interface EventTable {
   /** set when its runs were started and signals delivered */
   processed_at: Timestamp;
   dead_at: Timestamp;
-  /** arrival order, exact within a batch */
-  seq: ColumnType<string, never, never>;
+  /** arrival order, exact within a batch (bigint, read as a number: see db/connection.ts) */
+  seq: ColumnType<number, never, never>;
   /** the last processing error */
   process_error: string | null;
 }

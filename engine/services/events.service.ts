@@ -382,7 +382,7 @@ export function startEventSweeper(
     // Batch after batch while there is a backlog; stop at the first sign that a server is away.
     for (;;) {
       // in arrival order, so a member's events reach its runs in the order they were sent
-      const events = (await claim()).sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
+      const events = (await claim()).sort((a, b) => a.seq - b.seq);
       for (const [i, event] of events.entries()) {
         const r = await attemptEvent(db, temporal, event, policy);
         if (r.status === 'dead') log(`event ${event.id} dead-lettered: ${r.error?.message}`);
