@@ -11,8 +11,10 @@ RUN npm run build
 
 FROM node:20-bookworm-slim
 WORKDIR /app
+# HOST: all of the container's interfaces (the app defaults to loopback outside a container)
 ENV NODE_ENV=production \
     PORT=3000 \
+    HOST=0.0.0.0 \
     YUTANG_DATA_DIR=/app/data
 COPY --from=build /app /app
 EXPOSE 3000

@@ -1,9 +1,26 @@
+import type {
+  ApiKeyTable,
+  InvitationTable,
+  SessionTable,
+  UserTable,
+  WorkspaceMemberTable,
+} from './tables/account.table.js';
+import type { AuditLogTable, RateLimitTable } from './tables/audit.table.js';
 import type { CouponTable, CouponTemplateTable, NodeEffectTable } from './tables/coupon.table.js';
 import type { EventTable } from './tables/event.table.js';
-import type { JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
+import type { ContactLedgerTable, GuardIntentTable } from './tables/guard.table.js';
+import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
 import type { MemberTable, MemberTagTable } from './tables/member.table.js';
 import type { MessageTable } from './tables/message.table.js';
 import type { RunStepTable, RunTable } from './tables/run.table.js';
+import type {
+  BroadcastMemberTable,
+  BroadcastTable,
+  EntrySkipTable,
+  MemberEventStatsTable,
+  SegmentMemberTable,
+  SegmentTable,
+} from './tables/segment.table.js';
 import type { WorkspaceTable } from './tables/workspace.table.js';
 
 /** The one source of truth for table types; every table is scoped by `workspace_id`. */
@@ -20,6 +37,22 @@ export interface Database {
   coupon_templates: CouponTemplateTable;
   coupons: CouponTable;
   node_effects: NodeEffectTable;
+  journey_holdouts: JourneyHoldoutTable;
+  contact_ledger: ContactLedgerTable;
+  guard_intents: GuardIntentTable;
+  segments: SegmentTable;
+  segment_members: SegmentMemberTable;
+  member_event_stats: MemberEventStatsTable;
+  broadcasts: BroadcastTable;
+  broadcast_members: BroadcastMemberTable;
+  entry_skips: EntrySkipTable;
+  users: UserTable;
+  workspace_members: WorkspaceMemberTable;
+  sessions: SessionTable;
+  invitations: InvitationTable;
+  api_keys: ApiKeyTable;
+  audit_log: AuditLogTable;
+  rate_limits: RateLimitTable;
 }
 
 export const DEFAULT_WORKSPACE = 'default';

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createDb } from '../db/connection.js';
-import { launchBrowser, type RunningApp, startApp } from './harness.js';
+import { keyHeaders } from '../engine/testing/credentials.js';
+import { launchBrowser, type RunningApp, signIn, startApp } from './harness.js';
 
 // Ops find events that failed for good on 事件投递, page through them, and replay them once the cause is fixed.
 
@@ -24,7 +25,7 @@ afterAll(async () => {
 async function api(method: string, path: string, body?: unknown) {
   const res = await fetch(`${app.baseUrl}/api${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: keyHeaders(app.apiKey),
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as any };
@@ -68,6 +69,7 @@ it('lists dead events, loads more, and replays them once the cause is fixed', as
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
+  await signIn(page, app.baseUrl);
   await page.goto(`${app.baseUrl}/#/events`);
   const rows = page.locator('[data-testid="delivery-table"] tbody tr.ant-table-row');
   await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(50);

@@ -3,10 +3,13 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type LaunchOptions } from 'playwright-core';
+import { type Browser, chromium, type LaunchOptions, type Page } from 'playwright-core';
+import { createDb } from '../db/connection.js';
 import { freePort } from '../engine/infra/free-port.js';
 import { collectOutput, hasExited, spawnOwned, stopOwned } from '../engine/infra/owned-process.js';
 import { findOnPath } from '../engine/infra/temporal-cli.js';
+import { FIXTURE_ADMIN, fixtureKey, fixtureUser, keyHeaders } from '../engine/testing/credentials.js';
+import { freshDatabase } from '../engine/testing/fresh-database.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,6 +20,11 @@ export interface StartAppOptions {
   env?: Record<string, string>;
   /** How long to wait for GET /api/health to answer 200. Defaults to 120 s. */
   timeoutMs?: number;
+  /**
+   * A first start: a database of its own with no accounts, and no YUTANG_ADMIN_EMAIL, so the app asks
+   * for its administrator. Otherwise the fixture administrator exists and `apiKey` is an admin key.
+   */
+  firstStart?: boolean;
 }
 
 export interface RunningApp {
@@ -26,6 +34,10 @@ export interface RunningApp {
   stop(): Promise<void>;
   /** Everything the app printed so far (the last 200 kB). */
   logs(): string;
+  /** An admin API key of the `default` workspace (empty on a first start) — what a CRM would use. */
+  apiKey: string;
+  /** The API as a system calls it, with `apiKey`; throws on a non-2xx answer. */
+  call<T = any>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
 /**
@@ -41,6 +53,8 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
   const taskQueue = `e2e-${randomBytes(4).toString('hex')}`;
   // Its own data folder: nothing of a developer's ./data is touched by a test run.
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'yutang-e2e-app-'));
+  const fresh = opts.firstStart ? await freshDatabase(opts.databaseUrl, { migrate: false }) : null;
+  const databaseUrl = fresh?.url ?? opts.databaseUrl;
   const child = await spawnOwned(
     path.join(projectRoot, 'node_modules', '.bin', 'tsx'),
     ['engine/main.ts', 'all'],
@@ -49,7 +63,11 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
       env: {
         ...process.env,
         PORT: String(port),
-        DATABASE_URL: opts.databaseUrl,
+        DATABASE_URL: databaseUrl,
+        // the one fixture (engine/testing/credentials.ts): the app starts with its administrator
+        ...(opts.firstStart
+          ? { YUTANG_ADMIN_EMAIL: '', YUTANG_ADMIN_PASSWORD: '' }
+          : { YUTANG_ADMIN_EMAIL: FIXTURE_ADMIN.email, YUTANG_ADMIN_PASSWORD: FIXTURE_ADMIN.password }),
         TEMPORAL_ADDRESS: opts.temporalAddress,
         TEMPORAL_TASK_QUEUE: taskQueue,
         YUTANG_DATA_DIR: dataDir,
@@ -62,6 +80,7 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
   const stop = async () => {
     await stopOwned(child, 15_000);
     await fs.rm(dataDir, { recursive: true, force: true });
+    await fresh?.drop();
   };
 
   const timeoutMs = opts.timeoutMs ?? 120_000;
@@ -76,7 +95,19 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
     }
     try {
       const response = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return { baseUrl, taskQueue, stop, logs };
+      if (response.status === 200) {
+        const apiKey = opts.firstStart ? '' : await adminKey(databaseUrl);
+        const call = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
+          const res = await fetch(`${baseUrl}/api${p}`, {
+            method,
+            headers: keyHeaders(apiKey),
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+          if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${await res.text()}`);
+          return (await res.json()) as T;
+        };
+        return { baseUrl, taskQueue, stop, logs, apiKey, call };
+      }
       lastProblem = `GET /api/health answered ${response.status}`;
     } catch (err) {
       lastProblem = (err as Error).message;
@@ -87,6 +118,33 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
   throw new Error(
     `The app was not healthy within ${timeoutMs / 1000}s (${lastProblem}). Its output:\n${logs()}`,
   );
+}
+
+/** The fixture administrator (made at start from YUTANG_ADMIN_EMAIL) is admin of `default`, with a new key. */
+async function adminKey(databaseUrl: string): Promise<string> {
+  const db = createDb(databaseUrl, { max: 1 });
+  try {
+    await fixtureUser(db, 'default');
+    return await fixtureKey(db, 'default');
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * Signs the page's browser context in (the session cookie), as the fixture administrator unless told,
+ * through the same API the sign-in page uses — with the Origin our own pages send.
+ */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  who: { email: string; password: string } = FIXTURE_ADMIN,
+): Promise<void> {
+  const res = await page.request.post(`${baseUrl}/api/auth/sign-in`, {
+    data: { email: who.email, password: who.password },
+    headers: { origin: baseUrl },
+  });
+  if (!res.ok()) throw new Error(`sign-in as ${who.email} → ${res.status()} ${await res.text()}`);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { launchBrowser, type RunningApp, startApp } from './harness.js';
+import { keyHeaders } from '../engine/testing/credentials.js';
+import { launchBrowser, type RunningApp, signIn, startApp } from './harness.js';
 
 // A marketer builds journeys in the real app with mouse and keyboard only; the API is used just for
 // what a CRM would do (coupon stock, member data, events).
@@ -9,14 +10,19 @@ import { launchBrowser, type RunningApp, startApp } from './harness.js';
 let app: RunningApp | undefined;
 let browser: Browser;
 let base: string;
+/** an admin API key: the app's, or E2E_API_KEY with E2E_BASE_URL */
+let key: string;
 const shots = 'test-results';
 
 beforeAll(async () => {
-  // E2E_BASE_URL runs the same test against an app you already started (handy while developing).
+  // E2E_BASE_URL runs it against an app you started (with YUTANG_ADMIN_EMAIL=admin@yutang.test,
+  // YUTANG_ADMIN_PASSWORD=fixture-admin-password) and E2E_API_KEY, an admin key of its default workspace.
   base = process.env.E2E_BASE_URL ?? '';
+  key = process.env.E2E_API_KEY ?? '';
   if (!base) {
     app = await startApp({ databaseUrl: inject('databaseUrl'), temporalAddress: inject('temporalAddress') });
     base = app.baseUrl;
+    key = app.apiKey;
   }
   browser = await launchBrowser();
   await fs.mkdir(shots, { recursive: true });
@@ -30,7 +36,7 @@ afterAll(async () => {
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base}/api${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: keyHeaders(key),
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
@@ -52,6 +58,7 @@ async function newPage(): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page, base);
   return { page, errors };
 }
 

@@ -1,22 +1,39 @@
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { Client, Connection } from '@temporalio/client';
 import { Hono } from 'hono';
-import { createDb } from '../db/connection.js';
+import { createDb, envInt, poolOf } from '../db/connection.js';
 import { ensureDatabase } from '../db/embedded-postgres.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { migrateToLatestOrThrow } from '../db/migrate.js';
 import { createApi } from './api/app.js';
+import { authConfigFromEnv } from './auth/auth-config.js';
+import { bootstrapAdminFromEnv } from './auth/setup.js';
 import { preferredPort } from './infra/free-port.js';
-import { connectTemporalClient } from './infra/temporal-client.js';
+import { errorFields, logger } from './infra/logger.js';
+import { metricsResponse, observeEventBacklog, observePool, restarts } from './infra/metrics.js';
+import { apiConnectionOptions } from './infra/temporal-client.js';
 import { ensureTemporal } from './infra/temporal-server.js';
 import { loadNodeRegistry } from './nodes/registry.js';
 import { startEventSweeper } from './services/events.service.js';
-import { createJourneyWorker } from './worker/start-worker.js';
+import { superviseJourneyWorker } from './worker/start-worker.js';
+
+const log = logger.child({ component: 'main' });
+
+/** A step of the orderly shutdown; they run in the order they are listed. */
+type Stop = { what: string; run: () => Promise<unknown> | unknown };
 
 /**
  * One process entry: `all` (API + worker + web, the default), `api` (API + web) or `worker`.
  * With nothing configured it brings its own Postgres (embedded) and Temporal (local dev server) under ./data.
+ *
+ * It rides out its servers: a Postgres restart gives 503s until it is back, a Temporal restart is
+ * waited out (the worker is made again, the API's client reconnects), the local dev server is
+ * started again if it dies. SIGTERM drains: the HTTP server stops taking requests and finishes
+ * those in flight, the worker finishes its activities, then the pools close and the process exits 0.
  */
 async function main() {
   const mode = (process.argv[2] ?? 'all') as 'all' | 'api' | 'worker';
@@ -26,13 +43,47 @@ async function main() {
   const port = Number(process.env.PORT ?? 3000);
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
   const taskQueue = process.env.TEMPORAL_TASK_QUEUE ?? 'yutang';
-  const stops: (() => Promise<unknown> | unknown)[] = [];
+  const graceMs = envInt('YUTANG_SHUTDOWN_GRACE_MS', 10_000);
+  // Loopback unless told otherwise: the first visitor creates the administrator (README: Run it).
+  const host = process.env.HOST || '127.0.0.1';
+  // Read now: a bad setting stops the start, not the first sign-in.
+  const auth = authConfigFromEnv();
+  // Filled as things start; each list runs in order at shutdown: first stop taking work, then drain, then close.
+  const intake: Stop[] = [];
+  const drain: Stop[] = [];
+  const close: Stop[] = [];
+  const servers: Stop[] = [];
 
-  const database = await ensureDatabase({ dataDir, log: (l) => console.log(`[postgres] ${l}`) });
-  stops.push(() => database.stop());
-  const db = createDb(database.url);
-  stops.unshift(() => db.destroy());
-  await migrateToLatestOrThrow(db);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal while draining: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, `${signal}: draining (grace ${graceMs / 1000}s)`);
+    let failed = 0;
+    for (const stop of [...intake, ...drain, ...close, ...servers]) {
+      try {
+        await stop.run();
+        log.debug({ step: stop.what }, 'stopped');
+      } catch (err) {
+        failed++;
+        log.error({ step: stop.what, ...errorFields(err) }, 'shutdown step failed');
+      }
+    }
+    log.info({ failed }, failed ? 'stopped, with failures' : 'stopped');
+    process.exit(failed ? 1 : 0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const database = await ensureDatabase({
+    dataDir,
+    log: (line) => logger.info({ component: 'postgres' }, line),
+  });
+  servers.push({ what: 'embedded Postgres', run: () => database.stop() });
+  await migrateWhenReachable(database.url);
 
   // The local dev server gets Temporal's usual ports when they are free, so its UI link stays the same.
   const local = !process.env.TEMPORAL_ADDRESS;
@@ -41,37 +92,70 @@ async function main() {
     namespace,
     port: local ? await preferredPort(Number(process.env.TEMPORAL_PORT ?? 7233)) : undefined,
     uiPort: local ? await preferredPort(Number(process.env.TEMPORAL_UI_PORT ?? 8233)) : undefined,
-    log: (l) => console.log(l),
+    log: (line) => logger.info({ component: 'temporal-server' }, line),
+    onRestart: (pid) => {
+      restarts.inc({ what: 'temporal_server' });
+      log.warn({ temporalPid: pid }, 'local Temporal server started again');
+    },
   });
-  stops.push(() => temporal.stop());
+  servers.unshift({ what: 'local Temporal server', run: () => temporal.stop() });
   const registry = await loadNodeRegistry();
+  const onPoolError = (err: Error, pool: string) =>
+    log.warn({ pool, ...errorFields(err) }, 'Postgres connection lost; the pool reconnects on demand');
 
   if (mode === 'all' || mode === 'worker') {
-    const { worker, close } = await createJourneyWorker({
+    const db = createDb(database.url, {
+      name: 'worker',
+      max: envInt('YUTANG_PG_POOL_WORKER', 20),
+      onError: onPoolError,
+    });
+    observePool('worker', poolOf(db)!.pool);
+    close.push({ what: 'worker pool', run: () => db.destroy() });
+    const worker = superviseJourneyWorker({
       db,
       registry,
       address: temporal.address,
       namespace,
       taskQueue,
+      shutdownGraceMs: graceMs,
     });
-    const running = worker.run();
-    stops.unshift(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(() => {});
-      await close();
-    });
-    running.catch((err) => {
-      console.error('worker stopped:', err);
-      process.exit(1);
-    });
+    drain.push({ what: 'worker', run: () => worker.stop() });
+    if (mode === 'worker') {
+      const metricsPort = envInt('YUTANG_METRICS_PORT', 9464);
+      const app = new Hono();
+      app.get('/metrics', () => metricsResponse());
+      app.get('/health', (c) => c.json({ ok: true, worker: worker.isRunning() }));
+      const server = serve({ fetch: app.fetch, port: metricsPort, hostname: host });
+      // A taken port costs the metrics, not the worker.
+      server.on('error', (err) =>
+        log.error({ port: metricsPort, ...errorFields(err) }, 'metrics server could not listen'),
+      );
+      close.push({ what: 'metrics server', run: () => closeServer(server as Server, 1000) });
+      log.info({ metricsPort }, `worker metrics on http://localhost:${metricsPort}/metrics`);
+    }
   }
 
   if (mode === 'all' || mode === 'api') {
-    const { connection, client } = await connectTemporalClient(temporal.address, namespace);
-    stops.unshift(() => connection.close());
-    const temporalDeps = { client, taskQueue, namespace, uiUrl: temporal.uiUrl };
+    const db = createDb(database.url, {
+      name: 'api',
+      max: envInt('YUTANG_PG_POOL_API', 10),
+      onError: onPoolError,
+    });
+    observePool('api', poolOf(db)!.pool);
+    observeEventBacklog(db);
+    close.push({ what: 'API pool', run: () => db.destroy() });
+    // Lazy: the API starts (and answers 503 for what needs Temporal) while Temporal is away; gRPC reconnects.
+    const connection = Connection.lazy(apiConnectionOptions(temporal.address));
+    close.unshift({ what: 'Temporal client', run: () => connection.close() });
+    const temporalDeps = {
+      client: new Client({ connection, namespace }),
+      taskQueue,
+      namespace,
+      uiUrl: temporal.uiUrl,
+    };
     const app = new Hono();
-    app.route('/api', createApi({ db, registry, temporal: temporalDeps }));
+    app.get('/metrics', () => metricsResponse());
+    app.route('/api', createApi({ db, registry, temporal: temporalDeps, auth }));
     const webRoot = resolve('dist/web');
     if (existsSync(webRoot)) {
       app.use('/*', serveStatic({ root: 'dist/web' }));
@@ -82,28 +166,78 @@ async function main() {
         c.text('The web UI is not built: run `npm run build:web` (npm start does it for you).'),
       );
     }
-    stops.unshift(startEventSweeper(db, temporalDeps));
-    const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' });
-    stops.unshift(() => new Promise((r) => server.close(() => r(undefined))));
-    console.log(`Yutang listening on http://localhost:${port}`);
+    const stopSweeper = startEventSweeper(db, temporalDeps, {
+      log: (line) => logger.warn({ component: 'sweeper' }, line),
+    });
+    intake.push({ what: 'event sweeper', run: stopSweeper });
+    const server = serve({ fetch: app.fetch, port, hostname: host }) as Server;
+    intake.unshift({ what: 'HTTP server', run: () => closeServer(server, graceMs) });
   }
-  console.log(
-    `Yutang ${mode} ready · Postgres: ${database.source} · Temporal: ${temporal.address} (${temporal.source})${temporal.uiUrl ? ` · Temporal UI: ${temporal.uiUrl}` : ''}`,
-  );
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: shutting down`);
-    for (const stop of stops) await Promise.resolve(stop()).catch((err) => console.error(err));
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const url = `http://${displayHost(host)}:${port}`;
+  log.info(
+    {
+      mode,
+      url: mode === 'worker' ? undefined : url,
+      postgres: database.source,
+      temporal: temporal.address,
+      temporalSource: temporal.source,
+      temporalUi: temporal.uiUrl ?? undefined,
+      temporalPid: temporal.pid(),
+      taskQueue,
+    },
+    `Yutang ${mode} ready${mode === 'worker' ? '' : ` on ${url}`} · Postgres: ${database.source} · ` +
+      `Temporal: ${temporal.address} (${temporal.source})` +
+      `${temporal.uiUrl ? ` · Temporal UI: ${temporal.uiUrl}` : ''}`,
+  );
 }
 
+/**
+ * Migrations, on their own connection without a statement timeout; waits while the database is away.
+ * Then the administrator of YUTANG_ADMIN_EMAIL, if nobody has an account yet.
+ */
+async function migrateWhenReachable(url: string): Promise<void> {
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 30_000)) {
+    const db = createDb(url, { name: 'migrate', max: 1, statementTimeoutMs: 0, onError: () => {} });
+    try {
+      await migrateToLatestOrThrow(db);
+      await bootstrapAdminFromEnv(db, log);
+      return;
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      log.warn(errorFields(err), `Postgres is not reachable; trying again in ${delay / 1000}s`);
+    } finally {
+      await db.destroy();
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+/** How to write the bound address in a URL someone opens on this machine. */
+function displayHost(host: string): string {
+  if (['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host)) return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Stop accepting connections, let requests in flight finish (up to `graceMs`), then cut what is left. */
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((done) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(timer);
+      done();
+    });
+    // Keep-alive connections with no request in flight would hold close() open.
+    server.closeIdleConnections();
+  });
+}
+
+process.on('uncaughtException', (err) => {
+  logger.fatal({ ...errorFields(err), stack: err.stack }, 'uncaught exception');
+  process.exit(1);
+});
+
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  log.fatal({ ...errorFields(err), stack: err instanceof Error ? err.stack : undefined }, String(err));
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -13,7 +13,10 @@ export async function buildWorkflowBundle(outFile = defaultBundlePath): Promise<
     logger: quietLogger,
   });
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, code);
+  // Written whole, then moved into place: a worker starting meanwhile (another test project) never reads half.
+  const partial = `${outFile}.${process.pid}.tmp`;
+  writeFileSync(partial, code);
+  renameSync(partial, outFile);
   return outFile;
 }
 

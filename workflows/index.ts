@@ -1,3 +1,5 @@
 // The workflow bundle's entry: every workflow type the worker serves.
+
+export { audiencePass, broadcastRun } from './audience.workflow.js';
 export { baselineRun } from './baseline.workflow.js';
 export { journeyRun } from './journey.workflow.js';

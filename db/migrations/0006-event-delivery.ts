@@ -10,7 +10,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       c.notNull().defaultTo('pending').check(sql`status in ('pending','processed','dead')`),
     )
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('next_attempt_at', 'timestamptz')
+    // due at once unless the writer says otherwise (the API leaves a fresh event to its request for a moment)
+    .addColumn('next_attempt_at', 'timestamptz', (c) => c.defaultTo(sql`now()`))
     .addColumn('last_attempt_at', 'timestamptz')
     .addColumn('dead_at', 'timestamptz')
     // arrival order, exact even within a batch (which shares one received_at): the sweeper keeps a member's

@@ -1,5 +1,4 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { Plan } from '../../workflows/plan.js';
 import type { CreatedAt, Json, UpdatedAt } from './workspace.table.js';
 
 export type JourneyStatus = 'draft' | 'active' | 'paused' | 'archived';
@@ -8,6 +7,17 @@ export type JourneyStatus = 'draft' | 'active' | 'paused' | 'archived';
 export interface JourneyDocument {
   nodes: { id: string; type: string; position: { x: number; y: number }; data: Record<string, unknown> }[];
   edges: { id: string; source: string; sourceHandle?: string | null; target: string }[];
+  /** journey-wide settings (goal, exit criteria, priority); may be incomplete in a draft */
+  settings?: Record<string, unknown>;
+}
+
+/**
+ * A compiled plan as stored. Its shape is the workflows' contract (workflows/plan.ts), which db/ does not
+ * import: readers go through engine/repositories/journey.repository.ts (`versionPlan`), which upgrades and types it.
+ */
+export interface StoredPlan {
+  planVersion: number;
+  [key: string]: unknown;
 }
 
 export interface JourneyTable {
@@ -31,12 +41,28 @@ export interface JourneyVersionTable {
   version: number;
   workspace_id: string;
   document: Json<JourneyDocument>;
-  plan: Json<Plan>;
+  plan: Json<StoredPlan>;
   note: string | null;
   /** denormalized from the plan so event ingestion finds journeys by index */
   trigger_event: string | null;
+  /** how members enter ('event', 'segment', 'date', 'manual'), and the audience a segment trigger watches */
+  trigger_kind: string | null;
+  trigger_segment_id: string | null;
   published_at: ColumnType<Date, Date | string | undefined, never>;
+  /** who published it: `user:<id>` or `key:<id>` (null before accounts existed) */
+  published_by: string | null;
+  /** their email or key name at the time */
+  published_by_name: string | null;
 }
 
 export type JourneyRow = Selectable<JourneyTable>;
 export type JourneyVersionRow = Selectable<JourneyVersionTable>;
+
+/** A member once placed in a journey's holdout group stays there on re-entry. */
+export interface JourneyHoldoutTable {
+  journey_id: string;
+  member_id: string;
+  workspace_id: string;
+  run_id: string | null;
+  created_at: CreatedAt;
+}

@@ -1,7 +1,11 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { CreatedAt } from './workspace.table.js';
 
-export type MessageStatus = 'queued' | 'sent' | 'skipped' | 'failed';
+/**
+ * queued → sending → sent | failed | unknown. `sending` is written before the provider is called; a send
+ * still `sending` after a crash has an unknown outcome and is not blindly sent again (see message.node.ts).
+ */
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'skipped' | 'failed' | 'unknown';
 
 /** The outbox: one row per (run, node, visit), enforced by the unique idempotency key. */
 export interface MessageTable {

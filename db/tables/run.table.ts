@@ -1,7 +1,12 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { CreatedAt, Json, UpdatedAt } from './workspace.table.js';
 
-export type RunStatus = 'running' | 'waiting' | 'completed' | 'exited' | 'failed' | 'cancelled';
+/**
+ * Stored run statuses. The interpreter (workflows/core/interpreter.ts) produces them; db/ imports nothing
+ * above it, so this is its own copy and a type test (engine/contracts.test.ts) keeps the two equal.
+ */
+export type RunStatus = 'running' | 'waiting' | 'completed' | 'converted' | 'exited' | 'failed' | 'cancelled';
+export type StepStatus = 'ok' | 'waiting' | 'failed' | 'skipped' | 'deferred' | 'converted' | 'exited';
 
 export interface RunTable {
   id: Generated<string>;
@@ -33,7 +38,11 @@ export interface RunStepTable {
   node_type: string;
   /** the output taken; null while waiting or when the step failed */
   output: string | null;
-  status: 'ok' | 'waiting' | 'failed' | 'skipped';
+  status: StepStatus;
+  /** why a step was skipped, deferred or ended the run (quiet_hours, frequency_cap, no_consent, goal…) */
+  reason: string | null;
+  /** the run's journey, so per-node counts of a journey are read without joining every run */
+  journey_id: string | null;
   detail: Json<Record<string, unknown>>;
   at: ColumnType<Date, Date | string, never>;
 }

@@ -9,5 +9,7 @@ export interface WorkspaceTable {
   id: string;
   name: string;
   timezone: Generated<string>;
+  /** quiet hours, frequency caps… (validated by engine/settings; stored as given) */
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: CreatedAt;
 }

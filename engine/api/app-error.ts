@@ -7,18 +7,30 @@ export type ErrorCode =
   | 'conflict'
   | 'invalid_journey'
   | 'event_failed'
+  | 'invalid_settings'
   | 'unavailable'
-  | 'internal';
+  | 'internal'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'setup_required'
+  | 'rate_limited'
+  | 'unsupported_media_type';
 
-const STATUS: Record<ErrorCode, 400 | 404 | 409 | 422 | 500 | 503> = {
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 415 | 422 | 429 | 500 | 503> = {
   invalid_input: 400,
   invalid_json: 400,
   not_found: 404,
   conflict: 409,
   invalid_journey: 422,
   event_failed: 422,
+  invalid_settings: 422,
   unavailable: 503,
   internal: 500,
+  unauthenticated: 401,
+  forbidden: 403,
+  setup_required: 403,
+  rate_limited: 429,
+  unsupported_media_type: 415,
 };
 
 /** Thrown anywhere in the API; turned into a response in one place (the app's onError). */
@@ -32,6 +44,10 @@ export class AppError extends Error {
       errors?: Problem[];
       /** the stored event an error is about (it was kept, or dead-lettered) */
       eventId?: string;
+      /** the permission a 403 lacked */
+      permission?: string;
+      /** seconds, for 429 and 503: also sent as `Retry-After` */
+      retryAfter?: number;
     } = {},
   ) {
     super(message);

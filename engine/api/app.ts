@@ -1,19 +1,61 @@
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
+import { isDatabaseUnavailable } from '../../db/errors.js';
+import { authConfigFromEnv } from '../auth/auth-config.js';
+import { assertEveryRouteDeclared, authorize } from '../auth/authorize.js';
+import { errorFields, logger } from '../infra/logger.js';
+import { httpDuration, httpRequests } from '../infra/metrics.js';
+import { isTemporalUnavailable } from '../infra/temporal-client.js';
 import { AppError } from './app-error.js';
 import type { AppDeps, AppEnv } from './deps.js';
+import { accessRoutes } from './routes/access.routes.js';
+import { auditRoutes } from './routes/audit.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
 import { journeyRoutes } from './routes/journeys.routes.js';
 import { memberRoutes } from './routes/members.routes.js';
+import { opsRoutes } from './routes/ops.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
+import { settingsRoutes } from './routes/settings.routes.js';
 
-const WORKSPACE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** A caller's x-request-id is kept when it looks like an id (it ends up in our logs). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** The HTTP API under /api. Errors are thrown anywhere as AppError and turned into responses here, once. */
 export function createApi(deps: AppDeps) {
   const api = new Hono<AppEnv>();
-  const knownWorkspaces = new Set<string>();
+  const auth = deps.auth ?? authConfigFromEnv();
+  const log = deps.log ?? logger.child({ component: 'api' });
+
+  // Every request gets an id (the caller's x-request-id, or a new one), echoed back and on its log lines.
+  api.use('*', async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const reqId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    c.set('reqId', reqId);
+    c.set('log', log.child({ reqId }));
+    const started = performance.now();
+    await next();
+    c.header('x-request-id', reqId);
+    const seconds = (performance.now() - started) / 1000;
+    const route = routePath(c);
+    const { status } = c.res;
+    httpRequests.inc({ method: c.req.method, route, status: String(status) });
+    httpDuration.observe({ method: c.req.method, route }, seconds);
+    const line = { reqId, method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 1000) };
+    // 503s (a dependency away) are logged once, as the cause, by onError.
+    if (status >= 500 && status !== 503) log.warn(line, 'request failed');
+    else log.info(line, 'request');
+  });
+
+  // Health and readiness: no workspace, and liveness touches nothing.
+  api.route('/', opsRoutes(deps));
+
+  // Who is asking and may they: every route's permission comes from its documented() entry, the
+  // workspace from the session or the API key (engine/auth/authorize.ts).
+  api.use('*', authorize({ db: deps.db, config: auth }));
 
   // A journey of 2000 nodes is well under this; anything larger is a mistake, not a journey.
   api.use(
@@ -25,34 +67,40 @@ export function createApi(deps: AppDeps) {
     }),
   );
 
-  api.use('*', async (c, next) => {
-    const ws = c.req.header('x-workspace-id') ?? 'default';
-    if (!WORKSPACE_ID.test(ws))
-      throw new AppError('invalid_input', 'bad workspace id', { field: 'x-workspace-id' });
-    if (!knownWorkspaces.has(ws)) {
-      const row = await deps.db.selectFrom('workspaces').select('id').where('id', '=', ws).executeTakeFirst();
-      if (!row) throw new AppError('not_found', `workspace ${ws} not found`);
-      knownWorkspaces.add(ws);
-    }
-    c.set('workspaceId', ws);
-    await next();
-  });
-
+  api.route('/', authRoutes(deps, auth));
+  api.route('/', accessRoutes(deps, auth));
+  api.route('/', auditRoutes(deps));
   api.route('/', catalogRoutes(deps));
   api.route('/', journeyRoutes(deps));
   api.route('/', memberRoutes(deps));
   api.route('/', runRoutes(deps));
+  api.route('/', settingsRoutes(deps));
 
   // A catch-all route rather than notFound(): a sub-app's notFound is not used once it is mounted.
   api.all('*', (c) => {
     throw new AppError('not_found', `no route ${c.req.method} ${c.req.path}`);
   });
   api.onError((err, c) => {
-    if (err instanceof AppError) return c.json(err.toJSON(), err.status);
+    const reqLog = c.get('log') ?? log;
+    if (err instanceof AppError) {
+      c.set('errorCode', err.code);
+      if (err.extra.retryAfter) c.header('retry-after', String(err.extra.retryAfter));
+      return c.json(err.toJSON(), err.status);
+    }
     if (err instanceof HTTPException)
       return c.json({ error: { code: 'invalid_input', message: err.message } }, err.status);
+    // The database is away (restart, fail-over, no free connection in time): the caller may retry.
+    if (isDatabaseUnavailable(err)) {
+      reqLog.warn(errorFields(err), 'database unreachable');
+      c.header('retry-after', '5');
+      return c.json(
+        new AppError('unavailable', 'the database is not reachable right now; try again shortly').toJSON(),
+        503,
+      );
+    }
     if (isTemporalUnavailable(err)) {
-      console.error(err);
+      reqLog.warn(errorFields(err), 'Temporal unreachable');
+      c.header('retry-after', '5');
       return c.json(
         new AppError(
           'unavailable',
@@ -61,15 +109,11 @@ export function createApi(deps: AppDeps) {
         503,
       );
     }
-    console.error(err);
+    reqLog.error({ ...errorFields(err), stack: (err as Error).stack }, 'unexpected error');
     return c.json(new AppError('internal', 'something went wrong on our side').toJSON(), 500);
   });
+  assertEveryRouteDeclared(api.routes);
   return api;
-}
-
-function isTemporalUnavailable(err: unknown): boolean {
-  const e = err as { name?: string; code?: number };
-  return e?.name === 'ServiceError' || e?.name === 'ConnectionError' || e?.code === 14;
 }
 
 export type Api = ReturnType<typeof createApi>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RouteAccess } from '../auth/permissions.js';
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -8,21 +9,47 @@ export interface RouteDoc {
   body?: z.ZodType;
   query?: z.ZodObject;
   status?: number;
+  /**
+   * What the caller needs: a permission of engine/auth/permissions.ts, `signed_in` (a user's session, no
+   * workspace permission) or `public` (no credentials). The API enforces it for the route; a route with
+   * no entry here is refused (engine/auth/authorize.ts) and fails the route-table test.
+   */
+  permission: RouteAccess;
+  /**
+   * The audit action of a route that changes something (`journey.publish`); every such call is written to
+   * the audit log with its outcome. `false` for a POST/PUT/DELETE that changes no configuration (a
+   * validation, a preview, member events).
+   */
+  audit?: string | false;
+  /** `ingest`: each call counts against the API key's ingest rate (YUTANG_INGEST_RATE). */
+  rateLimit?: 'ingest';
 }
 
 const routes: RouteDoc[] = [];
+const byRoute = new Map<string, RouteDoc>();
+const routeKey = (method: string, path: string) =>
+  `${method.toUpperCase()} ${path.replace(/^\/api(?=\/)/, '')}`;
 
-/** Routes describe themselves with the same zod schemas they validate with: the OpenAPI document cannot drift. */
+/**
+ * Routes describe themselves with the same zod schemas they validate with (the OpenAPI document cannot
+ * drift) and declare the permission they need and the audit action they record.
+ */
 export function documented(doc: RouteDoc): void {
   routes.push(doc);
+  byRoute.set(routeKey(doc.method, doc.path), doc);
 }
 
 /**
- * Every documented route, with the schemas it validates with. The hostile-input suite generates its requests
- * from these, and a test holds the app's routes and this list to each other, so neither can fall behind.
+ * Every documented route, with the schemas it validates with: the route-table tests walk them, the
+ * hostile-input suite generates its requests from them, and a test holds the app's routes to this list.
  */
 export function documentedRoutes(): readonly RouteDoc[] {
   return routes;
+}
+
+/** The entry of a route pattern as Hono matched it (`/api/journeys/:id` or, unmounted, `/journeys/:id`). */
+export function findRouteDoc(method: string, pattern: string): RouteDoc | undefined {
+  return byRoute.get(routeKey(method === 'HEAD' ? 'GET' : method, pattern));
 }
 
 export function openApiDocument() {
@@ -47,6 +74,8 @@ export function openApiDocument() {
     paths[path][r.method] = {
       summary: r.summary,
       tags: [r.tag],
+      'x-permission': r.permission,
+      ...(r.permission === 'public' ? { security: [] } : {}),
       parameters: [...params, ...queryParams],
       ...(r.body
         ? {
@@ -63,6 +92,12 @@ export function openApiDocument() {
       responses: {
         [String(r.status ?? 200)]: { description: 'OK' },
         '4XX': { description: 'Bad input: `{ error: { code, message, field?, issues?, errors? } }`' },
+        ...(r.permission === 'public'
+          ? {}
+          : {
+              '401': { description: 'No valid session or API key' },
+              '403': { description: `Lacks the permission \`${r.permission}\`` },
+            }),
       },
     };
   }
@@ -73,6 +108,13 @@ export function openApiDocument() {
       version: '1',
       description: 'Journey automation for private-domain member operations.',
     },
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key of the workspace: `yt_…`' },
+        session: { type: 'apiKey', in: 'cookie', name: 'yutang_session' },
+      },
+    },
+    security: [{ apiKey: [] }, { session: [] }],
     paths,
   };
 }

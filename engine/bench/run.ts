@@ -18,8 +18,11 @@ import { startEmbeddedPostgres } from '../../db/embedded-postgres.js';
 import { migrateToLatestOrThrow } from '../../db/migrate.js';
 import { buildWorkflowBundle } from '../../workflows/build-bundle.js';
 import { createApi } from '../api/app.js';
+import { authConfigFromEnv } from '../auth/auth-config.js';
+import { logger } from '../infra/logger.js';
 import { ensureTemporal } from '../infra/temporal-server.js';
 import { loadNodeRegistry } from '../nodes/registry.js';
+import { fixtureKey, keyHeaders } from '../testing/credentials.js';
 import { createJourneyWorker } from '../worker/start-worker.js';
 
 const N = Number(process.env.BENCH_N ?? 300);
@@ -39,6 +42,8 @@ const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function main() {
+  // Request lines would bury the figures: warnings only, unless LOG_LEVEL asks for more.
+  logger.level = process.env.LOG_LEVEL?.toLowerCase() ?? 'warn';
   const stops: (() => Promise<unknown>)[] = [];
   const dbName = `yutang_bench_${randomBytes(3).toString('hex')}`;
   let adminUrl = process.env.DATABASE_URL;
@@ -59,7 +64,12 @@ async function main() {
   });
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
-  const db = createDb(url.toString(), { max: 20 });
+  // At teardown the bench database is dropped under its pool: those disconnects are expected, not news.
+  let tearingDown = false;
+  const db = createDb(url.toString(), {
+    max: 20,
+    onError: (err) => tearingDown || console.error(`[postgres] ${err.message}`),
+  });
   stops.unshift(() => db.destroy());
   await migrateToLatestOrThrow(db);
 
@@ -85,9 +95,18 @@ async function main() {
   const connection = await Connection.connect({ address: temporal.address });
   stops.unshift(() => connection.close());
   const client = new Client({ connection });
+  // Authenticated like a brand's backend; the ingest limit must not be what is measured.
+  const headers = keyHeaders(await fixtureKey(db, 'default'));
+  const auth = { ...authConfigFromEnv(), ingest: { max: 1_000_000_000, windowMs: 60_000 } };
   const app = new Hono().route(
     '/api',
-    createApi({ db, registry, temporal: { client, taskQueue, namespace: 'default', uiUrl: null } }),
+    createApi({
+      db,
+      registry,
+      temporal: { client, taskQueue, namespace: 'default', uiUrl: null },
+      auth,
+      log: logger.child({ component: 'api' }, { level: 'warn' }),
+    }),
   );
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
@@ -96,7 +115,7 @@ async function main() {
   const post = async (path: string, body: unknown) => {
     const res = await fetch(base + path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`${path} → ${res.status} ${await res.text()}`);
@@ -237,6 +256,117 @@ async function main() {
   signalLat.sort((a, b) => a - b);
   entryLat.sort((a, b) => a - b);
 
+  // 4. Goal: members waiting in a 30-day wait perform the goal event; time until their run ended as converted.
+  const goalJourney = await publish('bench goal', {
+    nodes: [
+      n('t', 'trigger.event', { event: 'goal_enter' }),
+      n('w', 'wait.duration', { amount: 30, unit: 'days' }),
+      n('x', 'exit'),
+    ],
+    edges: [e('t', 'w'), e('w', 'x')],
+    settings: { goal: { event: 'goal_buy' } },
+  });
+  await pool(
+    Array.from({ length: LATENCY_N }, (_, i) => i),
+    CONCURRENCY,
+    (i) => post('/events', { memberId: `g${i}`, name: 'goal_enter', id: `goal-enter-${i}` }),
+  );
+  for (;;) {
+    const row = await db
+      .selectFrom('runs')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('journey_id', '=', goalJourney)
+      .where('status', '=', 'waiting')
+      .executeTakeFirstOrThrow();
+    if (row.n >= LATENCY_N) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const goalLat: number[] = [];
+  for (let i = 0; i < LATENCY_N; i++) {
+    const at = Date.now();
+    await post('/events', { memberId: `g${i}`, name: 'goal_buy', id: `goal-buy-${i}` });
+    for (;;) {
+      const row = await db
+        .selectFrom('runs as r')
+        .innerJoin('members as m', 'm.id', 'r.member_id')
+        .select('r.ended_at')
+        .where('r.journey_id', '=', goalJourney)
+        .where('m.external_id', '=', `g${i}`)
+        .where('r.status', '=', 'converted')
+        .executeTakeFirst();
+      if (row?.ended_at) {
+        goalLat.push(Date.now() - at);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  goalLat.sort((a, b) => a - b);
+
+  // 5. The simulator: a repurchase journey with a month's wait, a 14-day wait for an order and a weekly
+  // time-of-day reminder loop for a year, simulated for a made-up member.
+  const simJourney = await post('/journeys', {
+    name: 'bench simulate',
+    document: {
+      nodes: [
+        n('t', 'trigger.event', { event: 'order_paid' }),
+        n('w', 'wait.duration', { amount: 1, unit: 'months' }),
+        n('m', 'message', { channel: 'sms', body: '该补货了' }),
+        n('at', 'wait.time', { at: '10:00', weekdays: [1] }),
+      ],
+      edges: [e('t', 'w'), e('w', 'm'), e('m', 'at'), e('at', 'm')],
+      settings: { goal: { event: 'order_paid' } },
+    },
+  });
+  const simMs: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const at = performance.now();
+    await post(`/journeys/${simJourney.id}/simulate`, { member: { tags: [], attributes: {} }, events: [] });
+    simMs.push(performance.now() - at);
+  }
+  simMs.sort((a, b) => a - b);
+
+  // 6. History size: a 200-node journey whose member takes a short path through it.
+  const bigNodes = [
+    n('t', 'trigger.event', { event: 'big_enter' }),
+    n('b', 'branch', {
+      conditions: [{ id: 'vip', label: 'VIP', when: { kind: 'tag', op: 'has', tag: 'vip' } }],
+    }),
+    n('short', 'message', { channel: 'push', body: 'short path' }),
+    n('x', 'exit'),
+  ];
+  const bigEdges = [
+    e('t', 'b'),
+    { id: 'b-else', source: 'b', sourceHandle: 'else', target: 'short' },
+    e('short', 'x'),
+  ];
+  for (let i = 0; i < 196; i++) {
+    bigNodes.push(n(`n${i}`, 'tag', { add: [`step_${i}`] }));
+    bigEdges.push(
+      i === 0 ? { id: 'b-vip', source: 'b', sourceHandle: 'vip', target: 'n0' } : e(`n${i - 1}`, `n${i}`),
+    );
+  }
+  bigEdges.push(e('n195', 'x'));
+  const bigJourney = await publish('bench big', { nodes: bigNodes, edges: bigEdges });
+  await post('/events', { memberId: 'big-1', name: 'big_enter', id: 'big-1' });
+  let bigRun: { workflow_id: string; plan: unknown } | undefined;
+  for (;;) {
+    bigRun = await db
+      .selectFrom('runs as r')
+      .innerJoin('journey_versions as v', (j) =>
+        j.onRef('v.journey_id', '=', 'r.journey_id').onRef('v.version', '=', 'r.version'),
+      )
+      .select(['r.workflow_id', 'v.plan'])
+      .where('r.journey_id', '=', bigJourney)
+      .where('r.status', '=', 'completed')
+      .executeTakeFirst();
+    if (bigRun) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const bigHistory = await client.workflow.getHandle(bigRun.workflow_id).fetchHistory();
+  const historyKB = JSON.stringify(bigHistory).length / 1024;
+  const planKB = JSON.stringify(bigRun.plan).length / 1024;
+
   const baseRate = N / baseSeconds;
   const journeyRate = N / journeySeconds;
   console.log('');
@@ -259,8 +389,18 @@ async function main() {
   console.log(
     `event → message delivered, event starts the run         p50 ${pct(entryLat, 50)} ms · p99 ${pct(entryLat, 99)} ms (n=${LATENCY_N})`,
   );
+  console.log(
+    `goal event → run ended as converted (30-day wait)       p50 ${pct(goalLat, 50)} ms · p99 ${pct(goalLat, 99)} ms (n=${LATENCY_N})`,
+  );
+  console.log(
+    `simulate a year (month wait + weekly time-of-day loop)  p50 ${pct(simMs, 50).toFixed(0)} ms · p99 ${pct(simMs, 99).toFixed(0)} ms per request (n=50)`,
+  );
+  console.log(
+    `200-node journey: plan ${planKB.toFixed(1)} KB; one run's history (short path) ${historyKB.toFixed(1)} KB`,
+  );
   console.log('');
 
+  tearingDown = true;
   for (const stop of stops) await stop().catch((err) => console.error(err));
   process.exit(0);
 }

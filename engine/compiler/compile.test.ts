@@ -19,18 +19,38 @@ describe('compileJourney', () => {
     expect(result.errors).toEqual([]);
     expect(result.ok).toBe(true);
     const plan = result.plan!;
+    expect(plan.planVersion).toBe(2);
     expect(plan.trigger).toEqual({
       nodeId: 'trigger',
       type: 'trigger.event',
       config: { event: 'member_registered', reentry: 'once' },
+      entry: { on: 'event', match: { event: 'member_registered', where: undefined } },
+      reentry: { mode: 'once', cooldownMs: null },
     });
+    expect(plan.journey).toEqual({ goal: null, exits: [], priority: 5 });
     expect(plan.nodes.tag.config).toEqual({ add: ['new_member'], remove: [] });
     expect(plan.nodes.coupon.next).toEqual({ issued: 'welcome', unavailable: 'no-stock' });
+    expect(plan.nodes.coupon.behavior).toEqual({
+      kind: 'action',
+      skipOutput: 'unavailable',
+      reachesMember: true,
+    });
     expect(plan.nodes.wait).toMatchObject({
-      kind: 'wait.event',
+      behavior: {
+        kind: 'wait',
+        timer: { spec: { kind: 'after', ms: 3 * 86_400_000 }, output: 'timeout' },
+        events: [{ match: { event: 'order_paid' }, output: 'matched' }],
+      },
       next: { matched: 'thanks', timeout: 'reminder' },
     });
-    expect(plan.nodes.welcome).toMatchObject({ kind: 'action', typeVersion: 1 });
+    expect(plan.nodes.welcome).toMatchObject({
+      typeVersion: 1,
+      behavior: {
+        kind: 'action',
+        reachesMember: true,
+        guard: { channel: 'sms', quietHours: 'defer', overCap: 'skip' },
+      },
+    });
   });
 
   it('reports an unknown node type', () => {
@@ -44,7 +64,7 @@ describe('compileJourney', () => {
     const doc = welcomeDocument(TEMPLATE);
     doc.nodes.find((n) => n.id === 'wait')!.data = {
       event: 'order_paid',
-      timeout: { amount: -1, unit: 'weeks' },
+      timeout: { amount: -1, unit: 'fortnights' },
     };
     const errors = compileJourney(doc, registry).errors.filter((e) => e.nodeId === 'wait');
     expect(errors.map((e) => [e.code, e.field])).toEqual([

@@ -1,24 +1,53 @@
 import type { z } from 'zod';
-import type { Plan, PlanNode } from '../../workflows/plan.js';
-import type { NodeDefinition } from '../nodes/define-node.js';
+import type { Behavior, JsonObject, Plan, PlanNode } from '../../workflows/plan.js';
+import { pauses } from '../../workflows/plan.js';
+import { behaviorOf, type NodeDefinition } from '../nodes/define-node.js';
 import type { NodeRegistry } from '../nodes/registry.js';
+import { RESERVED_IDS } from '../nodes/schemas.js';
 import type { JourneyDocument } from './document.schema.js';
+import { compileJourneyRules, journeySettingsSchema, settingsChecks } from './journey-settings.js';
 import type { Problem } from './problem.js';
 
 export type CompileResult =
   | { ok: true; plan: Plan; errors: [] }
   | { ok: false; plan: null; errors: Problem[] };
 
-const WAIT_KINDS = new Set(['wait.duration', 'wait.event']);
+/** The most nodes a published journey may have: beyond this it is a mistake, not a journey. */
+export const MAX_JOURNEY_NODES = 500;
+/** Node ids become plan keys, React Flow ids and parts of idempotency keys: keep them plain. */
+const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 
 /**
  * Validate a journey document against the node registry and compile it into a plan.
- * Reports every problem it can find in one pass, each tied to a node (and field/output where it applies).
+ * Reports every problem it can find in one pass, each tied to a node (and field/output where it applies);
+ * journey-level problems (settings, size, the trigger count) have the node id ''.
  */
 export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): CompileResult {
   const errors: Problem[] = [];
+  if (doc.nodes.length > MAX_JOURNEY_NODES) {
+    errors.push({
+      nodeId: '',
+      code: 'too_large',
+      message: `a journey has at most ${MAX_JOURNEY_NODES} nodes; this one has ${doc.nodes.length}`,
+    });
+  }
+  const settings = journeySettingsSchema.safeParse(doc.settings ?? {});
+  if (!settings.success) {
+    for (const issue of settings.error.issues) errors.push(settingsProblem(issue));
+  } else {
+    for (const p of settingsChecks(settings.data))
+      errors.push({ nodeId: '', field: `settings.${p.field}`, code: 'invalid_settings', message: p.message });
+  }
   const byId = new Map<string, JourneyDocument['nodes'][number]>();
   for (const node of doc.nodes) {
+    if (!NODE_ID.test(node.id) || RESERVED_IDS.has(node.id)) {
+      errors.push({
+        nodeId: node.id,
+        code: 'invalid_id',
+        message: 'a node id is letters, digits and _ . : - (max 100), and not a reserved name',
+      });
+      continue;
+    }
     if (byId.has(node.id)) {
       errors.push({ nodeId: node.id, code: 'duplicate_id', message: `two nodes share the id ${node.id}` });
       continue;
@@ -38,10 +67,10 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
     edgeIds.add(edge.id);
   }
 
-  // Per node: type, config, node-specific rules, outputs.
+  // Per node: type, config, node-specific rules, outputs, and the behaviour its type gives it.
   const compiled = new Map<
     string,
-    { def: NodeDefinition; config: Record<string, unknown>; outputs: string[] }
+    { def: NodeDefinition; config: JsonObject; outputs: string[]; behavior: Behavior | null }
   >();
   for (const node of byId.values()) {
     const def = registry.get(node.type);
@@ -56,14 +85,22 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
         def,
         config: node.data ?? {},
         outputs: outputIds(registry, def, node.data ?? {}),
+        behavior: null,
       });
       continue;
     }
-    const config = parsed.data as Record<string, unknown>;
-    for (const p of def.check?.(config) ?? []) {
+    const config = parsed.data as JsonObject;
+    const checks = def.check?.(config) ?? [];
+    for (const p of checks) {
       errors.push({ nodeId: node.id, field: p.field, code: 'check', message: p.message });
     }
-    compiled.set(node.id, { def, config, outputs: outputIds(registry, def, config) });
+    const outputs = outputIds(registry, def, config);
+    compiled.set(node.id, {
+      def,
+      config,
+      outputs,
+      behavior: checks.length ? null : behaviorOf(def, config, outputs),
+    });
   }
 
   const triggers = [...compiled.entries()].filter(([, c]) => c.def.category === 'trigger').map(([id]) => id);
@@ -169,10 +206,13 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
     }
   }
 
+  for (const p of holdoutProblems(start, next, compiled)) errors.push(p);
+
   // A cycle must pass a wait, or a member would loop without pause: look for cycles once waits are removed.
-  for (const id of cyclesWithoutWait(next, (nodeId) =>
-    WAIT_KINDS.has(compiled.get(nodeId)?.def.kind ?? ''),
-  )) {
+  for (const id of cyclesWithoutWait(next, (nodeId) => {
+    const b = compiled.get(nodeId)?.behavior;
+    return b ? pauses(b) : false;
+  })) {
     errors.push({
       nodeId: id,
       code: 'cycle_without_wait',
@@ -180,30 +220,94 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
     });
   }
 
-  if (errors.length > 0 || !start) return { ok: false, plan: null, errors };
+  if (errors.length > 0 || !start || !settings.success) return { ok: false, plan: null, errors };
 
-  const nodes: Record<string, PlanNode> = {};
+  // Built on a null prototype: node ids are data, never object internals.
+  const nodes: Record<string, PlanNode> = Object.create(null);
   for (const id of reachable) {
     const c = compiled.get(id)!;
     nodes[id] = {
       id,
       type: c.def.type,
       typeVersion: c.def.version,
-      kind: c.def.kind,
+      behavior: c.behavior!,
       config: c.config,
       next: next.get(id) ?? {},
     };
   }
   const trigger = compiled.get(start)!;
+  const entry = trigger.def.trigger!;
   return {
     ok: true,
     errors: [],
     plan: {
-      planVersion: 1,
-      trigger: { nodeId: start, type: trigger.def.type, config: trigger.config },
-      nodes,
+      planVersion: 2,
+      trigger: {
+        nodeId: start,
+        type: trigger.def.type,
+        config: trigger.config,
+        entry: entry.entry(trigger.config),
+        reentry: entry.reentry?.(trigger.config) ?? { mode: 'once', cooldownMs: null },
+      },
+      journey: compileJourneyRules(settings.data),
+      nodes: { ...nodes },
     },
   };
+}
+
+/**
+ * A holdout group gets no message or coupon: an action that reaches the member and can be reached only
+ * through a holdout output is refused (one shared with other groups is skipped at run time for held-out members).
+ */
+function holdoutProblems(
+  start: string | undefined,
+  next: Map<string, Record<string, string>>,
+  compiled: Map<string, { behavior: Behavior | null }>,
+): Problem[] {
+  if (!start) return [];
+  const holdoutEdges = new Set<string>();
+  const holdoutTargets: string[] = [];
+  for (const [id, c] of compiled) {
+    const b = c.behavior;
+    if (b?.kind !== 'route' || b.by !== 'bucket') continue;
+    for (const v of b.variants) {
+      const target = next.get(id)?.[v.output];
+      if (v.holdout && target) {
+        holdoutEdges.add(`${id}>${v.output}`);
+        holdoutTargets.push(target);
+      }
+    }
+  }
+  if (!holdoutTargets.length) return [];
+  const walk = (roots: string[], skipHoldout: boolean) => {
+    const seen = new Set<string>();
+    const stack = [...roots];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const [output, target] of Object.entries(next.get(id) ?? {}))
+        if (!skipHoldout || !holdoutEdges.has(`${id}>${output}`)) stack.push(target);
+    }
+    return seen;
+  };
+  const others = walk([start], true);
+  return [...walk(holdoutTargets, false)]
+    .filter((id) => !others.has(id))
+    .filter((id) => {
+      const b = compiled.get(id)?.behavior;
+      return b?.kind === 'action' && b.reachesMember === true;
+    })
+    .map((nodeId) => ({
+      nodeId,
+      code: 'holdout_contact' as const,
+      message: 'only the holdout group reaches this node: a holdout gets no messages or coupons',
+    }));
+}
+
+function settingsProblem(issue: z.core.$ZodIssue): Problem {
+  const field = ['settings', ...issue.path.map(String)].join('.');
+  return { nodeId: '', field, code: 'invalid_settings', message: issue.message };
 }
 
 function outputIds(registry: NodeRegistry, def: NodeDefinition, config: Record<string, unknown>): string[] {

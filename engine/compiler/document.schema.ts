@@ -48,6 +48,8 @@ export const journeyDocumentSchema = z.object({
       }),
     )
     .max(5000),
+  /** journey-wide settings: goal, exit criteria, priority (see journey-settings.ts); checked when compiled */
+  settings: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type JourneyDocumentInput = z.input<typeof journeyDocumentSchema>;

@@ -10,7 +10,11 @@ export type ProblemCode =
   | 'edge_dangling'
   | 'edge_to_trigger'
   | 'duplicate_id'
-  | 'cycle_without_wait';
+  | 'cycle_without_wait'
+  | 'invalid_id'
+  | 'too_large'
+  | 'invalid_settings'
+  | 'holdout_contact';
 
 export interface Problem {
   /** the node the problem belongs to; '' for journey-level problems (e.g. no trigger) */

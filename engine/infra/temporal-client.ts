@@ -21,3 +21,9 @@ export async function connectTemporalClient(address: string, namespace: string) 
   const connection = await Connection.connect(apiConnectionOptions(address));
   return { connection, client: new Client({ connection, namespace }) };
 }
+
+/** Whether a Temporal client call failed because the server could not be reached (gRPC UNAVAILABLE, a connection error). */
+export function isTemporalUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; code?: number };
+  return e?.name === 'ServiceError' || e?.name === 'ConnectionError' || e?.code === 14;
+}

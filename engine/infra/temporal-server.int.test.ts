@@ -63,3 +63,39 @@ it('serves the Web UI when asked', async () => {
   const response = await fetch(server.uiUrl!);
   expect(response.status).toBe(200);
 });
+
+it('is started again on the same port and SQLite file when it dies (supervised)', async () => {
+  const dbFile = path.join(dir, 'supervised', 'temporal.db');
+  const lines: string[] = [];
+  let restartedAs: number | undefined;
+  const server = await startTemporalDevServer({
+    dbFile,
+    ui: false,
+    log: (line) => lines.push(line),
+    onRestart: (pid) => {
+      restartedAs = pid;
+    },
+  });
+  servers.push(server);
+  await withClient(server.address, (client) =>
+    client.workflow.start('neverRuns', { taskQueue: 'supervision-test', workflowId: 'survivor-1' }),
+  );
+  const firstPid = server.pid()!;
+  process.kill(firstPid, 'SIGKILL');
+
+  const deadline = Date.now() + 60_000;
+  while (!restartedAs && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  expect(restartedAs, lines.join('\n')).toBeTruthy();
+  expect(restartedAs).not.toBe(firstPid);
+  expect(server.pid()).toBe(restartedAs);
+  const description = await withClient(server.address, (client) =>
+    client.workflow.getHandle('survivor-1').describe(),
+  );
+  expect(description.status.name).toBe('RUNNING');
+  expect(lines.some((l) => l.includes('killed by SIGKILL'))).toBe(true);
+
+  // A deliberate stop is not "died": it stays down.
+  await server.stop();
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(await acceptsConnections(server.address)).toBe(false);
+});

@@ -23,6 +23,8 @@ export interface TemporalDevServerOptions {
   startTimeoutMs?: number;
   /** Passed to {@link resolveTemporalCli} (e.g. a different env in tests). */
   cli?: ResolveTemporalCliOptions;
+  /** Called with the new pid each time supervision started the server again after it died. */
+  onRestart?: (pid: number | undefined) => void;
 }
 
 export interface TemporalServer {
@@ -32,6 +34,8 @@ export interface TemporalServer {
   uiUrl: string | null;
   /** Where the server came from: a CLI source, `sdk-download`, or `TEMPORAL_ADDRESS`. */
   source: string;
+  /** The pid of the server process we run, while it runs (undefined for servers we do not own). */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -40,7 +44,8 @@ const IP = '127.0.0.1';
 /**
  * Starts a local Temporal dev server: the Temporal CLI when one can be found or built
  * (see {@link resolveTemporalCli}), else the server the Temporal SDK downloads itself.
- * The server dies with this process.
+ * The server dies with this process. A CLI server that dies on its own is started again on the same
+ * port and SQLite file (supervised, with back-off).
  *
  * @example
  * const temporal = await startTemporalDevServer({ dbFile: 'data/temporal.db' });
@@ -92,6 +97,7 @@ export async function ensureTemporal(
       namespace: env.TEMPORAL_NAMESPACE || opts.namespace || 'default',
       uiUrl: env.TEMPORAL_UI_URL || null,
       source: 'TEMPORAL_ADDRESS',
+      pid: () => undefined,
       stop: async () => {},
     };
   }
@@ -122,24 +128,82 @@ async function startWithCli(
     args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   }
 
-  const child = await spawnOwned(cliPath, args);
+  const address = `${IP}:${port}`;
+  const timeoutMs = opts.startTimeoutMs ?? 60_000;
   let stopping = false;
   // Once we stop it, the server's complaints about closed connections are noise.
-  const output = collectOutput(child, (line) => stopping || log(`[temporal] ${line}`), 10_000);
-  const address = `${IP}:${port}`;
-  try {
-    await waitUntilServing(address, namespace, opts.startTimeoutMs ?? 60_000, child, output);
-  } catch (err) {
-    await stopOwned(child);
-    throw err;
-  }
+  const launch = async () => {
+    const child = await spawnOwned(cliPath, args);
+    const output = collectOutput(child, (line) => stopping || log(`[temporal] ${line}`), 10_000);
+    try {
+      await waitUntilServing(address, namespace, timeoutMs, child, output);
+    } catch (err) {
+      await stopOwned(child);
+      throw err;
+    }
+    return child;
+  };
+
+  let child = await launch();
+  let upSince = Date.now();
+  let restarting: Promise<void> | null = null;
+  const onRestart = opts.onRestart;
+
+  /**
+   * Supervision: the server died without being asked to (a crash, an OOM kill, someone's kill -9).
+   * Start it again on the same port and the same SQLite file, with back-off while it keeps failing;
+   * clients and workers reconnect to the same address, and runs carry on from their histories.
+   */
+  const superviseChild = (current: ChildProcess) => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (stopping || current !== child) return;
+      restarting = (async () => {
+        let delay = Date.now() - upSince > 60_000 ? 500 : 2000;
+        const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+        for (let attempt = 1; !stopping; attempt++) {
+          log(
+            `[temporal] the local Temporal server (pid ${current.pid}) stopped (${why}); ` +
+              `starting it again on ${address}${opts.dbFile ? ` with ${path.resolve(opts.dbFile)}` : ' (in memory: its state is lost)'} in ${delay / 1000}s`,
+          );
+          await new Promise((r) => setTimeout(r, delay));
+          if (stopping) return;
+          try {
+            const next = await launch();
+            if (stopping) {
+              await stopOwned(next);
+              return;
+            }
+            child = next;
+            upSince = Date.now();
+            onRestart?.(next.pid);
+            log(
+              `[temporal] the local Temporal server is serving again (pid ${next.pid}, attempt ${attempt})`,
+            );
+            superviseChild(next);
+            return;
+          } catch (err) {
+            log(`[temporal] starting the local Temporal server again failed: ${oneLine(err)}`);
+            delay = Math.min(delay * 2, 30_000);
+          }
+        }
+      })().finally(() => {
+        restarting = null;
+      });
+    };
+    if (hasExited(current)) onExit(current.exitCode, current.signalCode);
+    else current.once('exit', onExit);
+  };
+  superviseChild(child);
+
   return {
     address,
     namespace,
     uiUrl: uiPort ? `http://${IP}:${uiPort}` : null,
     source,
-    stop: () => {
+    pid: () => (hasExited(child) ? undefined : child.pid),
+    stop: async () => {
       stopping = true;
+      await restarting;
       return stopOwned(child);
     },
   };
@@ -174,6 +238,8 @@ async function startWithSdkDownload(opts: TemporalDevServerOptions): Promise<Tem
     namespace,
     uiUrl: uiPort ? `http://${IP}:${uiPort}` : null,
     source: 'sdk-download',
+    // The SDK runs this server itself: not supervised here.
+    pid: () => undefined,
     stop: () => env.teardown(),
   };
 }

@@ -187,7 +187,7 @@ describe('API input', () => {
     expect((await stack.ok('GET', '/members/sim1')).member.tags).toEqual(['vip']);
     expect((await stack.ok('GET', '/coupons?memberId=sim1')).coupons).toEqual([]);
     const bad = await stack.call('POST', `/journeys/${j.id}/simulate`, {
-      events: [{ name: 'x', after: { amount: 1, unit: 'weeks' } }],
+      events: [{ name: 'x', after: { amount: 1, unit: 'fortnights' } }],
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('events.0.after.unit');
@@ -202,5 +202,65 @@ describe('API input', () => {
     expect(mine).toEqual({ body: '李雷@北京 YTSAMPLE8K2Q', title: null, sample: false });
     const sample = await stack.ok('POST', '/render', { body: '{{member.name}}' });
     expect(sample.sample).toBe(true);
+  });
+
+  it('refuses workspace settings that cannot hold with 422 naming the field, and keeps the old ones', async () => {
+    const good = {
+      timezone: 'Asia/Shanghai',
+      quietHours: { start: '21:00', end: '09:00' },
+      frequencyCaps: [],
+    };
+    await stack.ok('PUT', '/settings', good);
+    for (const [bad, field] of [
+      [{ ...good, quietHours: { start: '21:00', end: '21:00' } }, 'quietHours.end'],
+      [{ ...good, frequencyCaps: [{ channel: 'sms', max: 0, perDays: 1 }] }, 'frequencyCaps.0.max'],
+      [{ ...good, timezone: 'Mars/Olympus' }, 'timezone'],
+      [{ ...good, quietHours: { start: '25:00', end: '09:00' } }, 'quietHours.start'],
+      [{ ...good, frequencyCaps: [{ channel: 'fax', max: 1, perDays: 1 }] }, 'frequencyCaps.0.channel'],
+    ] as const) {
+      const res = await stack.call('PUT', '/settings', bad);
+      expect(res.status, field).toBe(422);
+      expect(res.body.error).toMatchObject({ code: 'invalid_settings', field });
+    }
+    expect((await stack.ok('GET', '/settings')).settings).toEqual(good);
+    await stack.ok('PUT', '/settings', { ...good, quietHours: null });
+  });
+
+  it('refuses to publish bad journey settings and a holdout above 50% (422 with the field)', async () => {
+    const doc = {
+      nodes: [
+        { id: 't', type: 'trigger.event', position: { x: 0, y: 0 }, data: { event: 'x' } },
+        {
+          id: 's',
+          type: 'split',
+          position: { x: 0, y: 0 },
+          data: {
+            variants: [
+              { id: 'a', label: 'A', percent: 40 },
+              { id: 'h', label: '对照', percent: 60, holdout: true },
+            ],
+          },
+        },
+        { id: 'x', type: 'exit', position: { x: 0, y: 0 }, data: {} },
+      ],
+      edges: [
+        { id: 'e1', source: 't', sourceHandle: 'next', target: 's' },
+        { id: 'e2', source: 's', sourceHandle: 'a', target: 'x' },
+        { id: 'e3', source: 's', sourceHandle: 'h', target: 'x' },
+      ],
+      settings: { goal: { windowDays: 7 }, priority: 0 },
+    };
+    const j = await stack.ok('POST', '/journeys', { name: 'bad settings', document: doc });
+    const res = await stack.call('POST', `/journeys/${j.id}/publish`, {});
+    expect(res.status).toBe(422);
+    const problems = res.body.error.errors.map((e: any) => [e.nodeId, e.field, e.code]);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        ['', 'settings.goal.event', 'invalid_settings'],
+        ['', 'settings.priority', 'invalid_settings'],
+        ['s', 'variants.1.percent', 'check'],
+      ]),
+    );
+    expect((await stack.ok('GET', `/journeys/${j.id}`)).currentVersion).toBeNull();
   });
 });

@@ -28,7 +28,7 @@ describe('event delivery', () => {
   async function call(method: string, path: string, body?: unknown) {
     const res = await api.request(`/api${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-workspace-id': stack.workspaceId },
+      headers: stack.headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as any };

@@ -21,6 +21,7 @@ describe('exactly-once effects', () => {
       db: stack.db,
       registry: stack.registry,
       channels: {
+        deduplicatesByKey: true,
         send: (m) => {
           sends++;
           return channels.send(m);
@@ -117,13 +118,21 @@ describe('exactly-once effects', () => {
     expect(t.issued).toBe(1);
   });
 
-  it('skips a message the member opted out of, and records why', async () => {
+  it('skips a message the member opted out of (the guard stage), and records why', async () => {
     await stack.ok('PUT', '/members/eo1', { consent: { sms: false } });
-    const r = await execute(req('m-optout', 'message', { channel: 'sms', body: 'promo' }));
-    expect(r.detail).toMatchObject({ status: 'skipped', skipReason: 'no_consent' });
+    const guarded = {
+      ...req('m-optout', 'message', { channel: 'sms', body: 'promo' }),
+      guard: { channel: 'sms', quietHours: 'defer', overCap: 'skip', priority: 5 } as const,
+    };
+    const r = await execute(guarded);
+    expect(r.guard).toEqual({ kind: 'skip', reason: 'no_consent' });
     const before = sends;
-    await execute(req('m-optout', 'message', { channel: 'sms', body: 'promo' }));
+    await execute(guarded);
     expect(sends).toBe(before);
+    const { messages } = await stack.ok('GET', '/messages?memberId=eo1');
+    expect(messages.filter((m: any) => m.nodeId === 'm-optout')).toEqual([
+      expect.objectContaining({ status: 'skipped', skipReason: 'no_consent' }),
+    ]);
     await stack.ok('PUT', '/members/eo1', { consent: { sms: true } });
   });
 

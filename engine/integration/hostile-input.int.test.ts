@@ -1,9 +1,7 @@
 import fc from 'fast-check';
-import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createApi } from '../api/app.js';
 import { documentedRoutes, type RouteDoc } from '../api/openapi.js';
 import { edge, node } from '../testing/documents.js';
 import {
@@ -42,7 +40,7 @@ interface HostileRequest {
 
 describe('hostile input to every route', () => {
   let stack: Stack;
-  let app: Hono;
+  let app: Stack['app'];
   let snapshot: () => Promise<Record<string, unknown>>;
   let ctx: GenContext;
   let pool: string[];
@@ -51,14 +49,7 @@ describe('hostile input to every route', () => {
   beforeAll(async () => {
     console.log(`hostile-input: seed ${SEED}, ${RUNS} runs a route (repeat with FUZZ_SEED=${SEED})`);
     stack = await startStack({ worker: false });
-    app = new Hono().route(
-      '/api',
-      createApi({
-        db: stack.db,
-        registry: stack.registry,
-        temporal: { client: stack.client, taskQueue: stack.taskQueue, namespace: 'default', uiUrl: null },
-      }),
-    );
+    app = stack.app;
 
     // Things that exist, so generated requests reach past "not found": an active journey whose trigger
     // filters on a property (events are matched against hostile properties), a draft to edit and publish,
@@ -185,6 +176,8 @@ describe('hostile input to every route', () => {
       await sql<{ table_name: string }>`
         select table_name from information_schema.tables
         where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely%'
+          -- the records of requests themselves: a refused call is audited and counted, by design
+          and table_name not in ('audit_log', 'rate_limits')
         order by table_name`.execute(stack.db)
     ).rows.map((r) => r.table_name);
     const updated = (
@@ -315,28 +308,20 @@ describe('hostile input to every route', () => {
         )
       : fc.constant(undefined);
 
+    // the stack's API key, mostly; now and then content that is not JSON, or credentials that are not a key
     const headers = fc.oneof(
+      { weight: 10, arbitrary: fc.constant(stack.headers) },
       {
-        weight: 10,
-        arbitrary: fc.constant({ 'content-type': 'application/json', 'x-workspace-id': stack.workspaceId }),
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1')
+          .map((type) => ({ ...stack.headers, 'content-type': type })),
       },
       {
         weight: 1,
-        arbitrary: fc.record({
-          'content-type': fc.constantFrom(
-            'text/plain',
-            'application/x-www-form-urlencoded',
-            'application/json; charset=latin1',
-          ),
-          'x-workspace-id': fc.constantFrom(
-            stack.workspaceId,
-            'default',
-            'nope',
-            '__proto__',
-            '../x',
-            'A'.repeat(100),
-          ),
-        }),
+        arbitrary: fc
+          .constantFrom('Bearer nope', `Bearer yt_${'x'.repeat(300)}`, 'Basic Og==', 'Bearer ', '__proto__')
+          .map((authorization) => ({ 'content-type': 'application/json', authorization })),
       },
     );
 

@@ -53,7 +53,7 @@ describe('cursor pagination', () => {
           run_id: r.id,
           journey_id: r.journey_id,
           node_id: 'm',
-          member_id: memberIds[0],
+          member_id: members.get('p0')!,
           channel: 'sms',
           body: `message ${i}`,
           status: 'sent',
@@ -73,7 +73,7 @@ describe('cursor pagination', () => {
         runs.map((r, i) => ({
           workspace_id: ws,
           template_id: template.id,
-          member_id: memberIds[0],
+          member_id: members.get('p0')!,
           run_id: r.id,
           journey_id: r.journey_id,
           node_id: 'c',
@@ -88,7 +88,7 @@ describe('cursor pagination', () => {
       .values(
         memberIds.map((member_id, i) => ({
           workspace_id: ws,
-          member_id: i % 3 ? member_id : memberIds[0],
+          member_id: i % 3 ? member_id : members.get('p0')!,
           name: 'paged',
           properties: '{}',
           occurred_at: at(i),

@@ -28,7 +28,7 @@ describe('events while Temporal is unreachable', () => {
     const downApi = new Hono().route('/api', createApi({ db: stack.db, registry: stack.registry, temporal }));
     return downApi.request('/api/events', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-workspace-id': stack.workspaceId },
+      headers: stack.headers,
       body: JSON.stringify(event),
     });
   }

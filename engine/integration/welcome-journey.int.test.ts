@@ -111,16 +111,10 @@ describe('welcome journey', () => {
       expect(member.tags).toEqual(buyers.has(m) ? ['first_order', 'new_member'] : ['new_member']);
     }
 
-    if (process.env.RECORD_HISTORIES) {
-      // Refresh the recorded histories the replay test checks workflow code changes against.
-      const { writeFileSync } = await import('node:fs');
-      const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
-      for (const m of ['w1', 'w2']) {
-        const run = runs.find((r: any) => r.memberId === m);
-        const history = await stack.client.workflow.getHandle(run.workflowId).fetchHistory();
-        const file = `workflows/histories/welcome-${buyers.has(m) ? 'ordered' : 'timed-out'}.json`;
-        writeFileSync(file, historyToJSON(history));
-      }
+    // Histories the replay test checks workflow changes against (plan v2; welcome-*.json are plan v1 runs).
+    for (const m of ['w1', 'w2']) {
+      const run = runs.find((r: any) => r.memberId === m);
+      await stack.recordHistory(run.workflowId, `v2-welcome-${buyers.has(m) ? 'ordered' : 'timed-out'}`);
     }
 
     const stats = await stack.ok('GET', `/journeys/${journeyId}/stats`);

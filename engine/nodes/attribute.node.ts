@@ -7,7 +7,7 @@ export default defineNode({
   type: 'attribute',
   version: 1,
   category: 'action',
-  kind: 'action',
+  order: 40,
   title: { zh: '更新属性', en: 'Update attribute' },
   description: {
     zh: '设置会员属性，例如 lifecycle_stage = active',
@@ -24,6 +24,10 @@ export default defineNode({
   defaults: { set: {} },
   outputs: [{ id: 'next', label: { zh: '下一步', en: 'Next' } }],
   summary: { zh: '设置 {{set}}', en: 'Set {{set}}' },
+  simulate(config, { member }) {
+    Object.assign(member.attributes, config.set);
+    return { output: 'next' };
+  },
   // Setting a value is idempotent: a retry writes the same value.
   async run(ctx, config) {
     await ctx.db
@@ -31,6 +35,6 @@ export default defineNode({
       .set({ attributes: sql`attributes || ${JSON.stringify(config.set)}::jsonb`, updated_at: new Date() })
       .where('id', '=', ctx.member.id)
       .execute();
-    return { output: 'next', detail: { set: config.set } };
+    return { output: 'next', detail: { set: config.set }, memberChanged: true };
   },
 });

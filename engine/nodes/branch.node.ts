@@ -6,7 +6,7 @@ export default defineNode({
   type: 'branch',
   version: 1,
   category: 'flow',
-  kind: 'branch',
+  order: 40,
   title: { zh: '条件分支', en: 'Branch' },
   description: {
     zh: '按顺序判断条件（标签、属性），第一个满足的条件决定去向，都不满足走“其他”',
@@ -51,4 +51,10 @@ export default defineNode({
     });
     return problems;
   },
+  behavior: (config) => ({
+    kind: 'route',
+    by: 'conditions',
+    cases: config.conditions.map((c) => ({ output: c.id, when: c.when })),
+    otherwise: 'else',
+  }),
 });

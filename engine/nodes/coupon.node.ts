@@ -16,7 +16,9 @@ export default defineNode({
   type: 'coupon',
   version: 1,
   category: 'action',
-  kind: 'action',
+  order: 20,
+  reachesMember: true,
+  skipOutput: 'unavailable',
   title: { zh: '发优惠券', en: 'Issue coupon' },
   description: {
     zh: '按券模板发放优惠券（每次运行只发一张），后续消息可用 {{coupon.code}} 引用券码',
@@ -36,6 +38,12 @@ export default defineNode({
     { id: 'unavailable', label: { zh: '无库存', en: 'Unavailable' } },
   ],
   summary: { zh: '发券 {{templateId}}', en: 'Coupon {{templateId}}' },
+  simulate: (config) => ({
+    output: 'issued',
+    vars: {
+      coupon: { code: 'SIMULATED', kind: 'amount', value: 0, expiresAt: null, templateId: config.templateId },
+    },
+  }),
   async run(ctx, config) {
     return ctx.db.transaction().execute(async (trx) => {
       // Lock the template row: stock is checked and taken atomically, and concurrent retries queue here.

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Database } from '../../db/database.js';
-import type { PlanNodeKind } from '../../workflows/plan.js';
+import type { Behavior, EntrySpec, GuardSpec, ReentryRule } from '../../workflows/plan.js';
 
 /** Every user-facing string of a node type, in both UI languages. */
 export interface Localized {
@@ -66,6 +66,8 @@ export interface RunVars {
 }
 
 export interface ChannelSender {
+  /** the provider de-duplicates sends by idempotency key: asking again after an unknown outcome is safe */
+  deduplicatesByKey: boolean;
   send(message: {
     channel: string;
     to: string | null;
@@ -79,6 +81,23 @@ export interface NodeRunResult {
   output: string;
   detail?: Record<string, unknown>;
   vars?: Partial<RunVars>;
+  /** the effect changed the member's tags or attributes: the journey's exit criteria are checked */
+  memberChanged?: boolean;
+}
+
+/** A member as the simulator imagines it: what nodes read and change. */
+export interface SimulatedMember {
+  tags: string[];
+  attributes: Record<string, unknown>;
+  timezone: string;
+  consent: Record<string, boolean>;
+}
+
+/** How an action node plays out in the simulator: the output it would take and what it would change. */
+export interface SimulatedEffect {
+  output: string;
+  vars?: Partial<RunVars>;
+  detail?: Record<string, unknown>;
 }
 
 export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
@@ -86,9 +105,10 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
   type: string;
   /** bump when `run` or the config meaning changes; runs keep the version they started with */
   version: number;
+  /** palette group: triggers start a journey, flow nodes steer it, actions have effects (`run`) */
   category: NodeCategory;
-  /** control kinds are interpreted inside the workflow; everything with `run` is an `action` */
-  kind: PlanNodeKind;
+  /** position in its palette group (lower first); custom nodes without one follow the built-ins */
+  order?: number;
   title: Localized;
   description: Localized;
   /** an Ant Design icon name, e.g. `ClockCircleOutlined` */
@@ -102,8 +122,35 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
   summary: Localized;
   /** checks that need more than the schema (cross-field rules); return problems with a field path */
   check?(config: z.infer<S>): { field?: string; message: string }[];
-  /** the effect, run as a Temporal activity; only for `kind: 'action'` */
+
+  /**
+   * How the interpreter treats the node, built from its config at compile time (flow nodes and triggers):
+   * pass on, end, route, or wait for a timer, events or an outside completion. Actions default to running
+   * their `run` as an activity. The result is stored in the plan, so a run keeps the behaviour it started with.
+   */
+  behavior?(config: z.infer<S>): Behavior;
+  /** the effect, run as a Temporal activity; only for actions */
   run?(ctx: NodeRunContext, config: z.infer<S>): Promise<NodeRunResult>;
+  /**
+   * Guard-rails between "this action is due" and its effect — consent, address, quiet hours, frequency caps —
+   * for actions that contact the member over a channel. The decision is made by the worker and recorded.
+   */
+  guard?(config: z.infer<S>): GuardSpec | null;
+  /** a guard skipped the effect: record it where ops look (e.g. a skipped message row) */
+  onSkip?(ctx: NodeRunContext, config: z.infer<S>, reason: string): Promise<void>;
+  /** the action reaches the member (a message, a coupon): never on a holdout group's path */
+  reachesMember?: boolean;
+  /** the output taken when a guard or a holdout skips the effect (default: the first output) */
+  skipOutput?: string;
+  /**
+   * For a wait whose timer is `{ kind: 'resolve' }`: when it ends, in the member's zone. Runs on the worker
+   * (its answer is recorded in the run's history) and in the simulator.
+   */
+  deadline?(config: z.infer<S>, at: { from: Date; timezone: string }): Date;
+  /** how an action plays out in the simulator (default: its first output, no change) */
+  simulate?(config: z.infer<S>, sim: { member: SimulatedMember; now: Date }): SimulatedEffect;
+  /** triggers: how members enter, and whether they may enter again */
+  trigger?: { entry(config: z.infer<S>): EntrySpec; reentry?(config: z.infer<S>): ReentryRule };
 }
 
 /**
@@ -112,17 +159,35 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
  *
  * @example
  * export default defineNode({
- *   type: 'points', version: 1, category: 'action', kind: 'action',
+ *   type: 'points', version: 1, category: 'action',
  *   title: { zh: '加积分', en: 'Add points' }, description: { zh: '…', en: '…' },
  *   icon: 'GiftOutlined', color: '#d48806',
  *   config: z.object({ points: z.number().int().positive() }),
+ *   defaults: { points: 100 },
  *   outputs: [{ id: 'next', label: { zh: '下一步', en: 'Next' } }],
  *   summary: { zh: '加 {{points}} 积分', en: 'Add {{points}} points' },
  *   async run(ctx, config) { … return { output: 'next' }; },
  * });
  */
 export function defineNode<S extends z.ZodType>(def: NodeDefinition<S>): NodeDefinition<S> {
-  if (def.kind === 'action' && !def.run) throw new Error(`node type ${def.type}: an action needs run()`);
-  if (def.kind !== 'action' && def.run) throw new Error(`node type ${def.type}: only actions have run()`);
+  const isAction = def.category === 'action';
+  if (isAction && !def.run) throw new Error(`node type ${def.type}: an action needs run()`);
+  if (!isAction && def.run) throw new Error(`node type ${def.type}: only actions have run()`);
+  if (!isAction && !def.behavior)
+    throw new Error(`node type ${def.type}: a ${def.category} node needs behavior()`);
+  if (def.category === 'trigger' && !def.trigger)
+    throw new Error(`node type ${def.type}: a trigger needs trigger.entry()`);
   return def;
+}
+
+/** The behaviour of a node with this (valid) config. */
+export function behaviorOf(def: NodeDefinition, config: unknown, outputs: string[]): Behavior {
+  if (def.behavior) return def.behavior(config);
+  const guard = def.guard?.(config) ?? undefined;
+  return {
+    kind: 'action',
+    skipOutput: def.skipOutput ?? outputs[0] ?? 'next',
+    ...(guard ? { guard } : {}),
+    ...(def.reachesMember ? { reachesMember: true } : {}),
+  };
 }

@@ -5,7 +5,7 @@ export default defineNode({
   type: 'exit',
   version: 1,
   category: 'flow',
-  kind: 'exit',
+  order: 60,
   title: { zh: '结束', en: 'Exit' },
   description: { zh: '会员在此离开旅程', en: 'The member leaves the journey here' },
   icon: 'StopOutlined',
@@ -14,4 +14,5 @@ export default defineNode({
   defaults: {},
   outputs: [],
   summary: { zh: '离开旅程', en: 'Leave the journey' },
+  behavior: () => ({ kind: 'end', reason: 'exit_node' }),
 });

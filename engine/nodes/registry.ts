@@ -9,7 +9,8 @@ export interface NodeTypeInfo {
   type: string;
   version: number;
   category: NodeDefinition['category'];
-  kind: NodeDefinition['kind'];
+  /** palette position within the category */
+  order: number;
   title: Localized;
   description: Localized;
   icon: string;
@@ -65,14 +66,20 @@ export class NodeRegistry {
   }
 
   describe(): NodeTypeInfo[] {
-    const order = { trigger: 0, flow: 1, action: 2 };
+    const group = { trigger: 0, flow: 1, action: 2 };
+    const order = (d: NodeDefinition) => d.order ?? 1000;
     return this.latest()
-      .sort((a, b) => order[a.category] - order[b.category])
+      .sort(
+        (a, b) =>
+          group[a.category] - group[b.category] ||
+          order(a) - order(b) ||
+          a.title.en.localeCompare(b.title.en),
+      )
       .map((def) => ({
         type: def.type,
         version: def.version,
         category: def.category,
-        kind: def.kind,
+        order: order(def),
         title: def.title,
         description: def.description,
         icon: def.icon,

@@ -6,11 +6,11 @@ export default defineNode({
   type: 'split',
   version: 1,
   category: 'flow',
-  kind: 'split',
+  order: 50,
   title: { zh: '随机分流', en: 'Random split' },
   description: {
-    zh: '按百分比随机分组（A/B 测试、对照组），同一会员每次分到同一组',
-    en: 'Random groups by percentage (A/B tests, holdout); a member always lands in the same group',
+    zh: '按百分比随机分组（A/B 测试），可设一个对照组：对照组会员收不到消息和券，再次进入旅程时仍在对照组',
+    en: 'Random groups by percentage (A/B tests) with an optional holdout that gets no messages or coupons and stays held out on re-entry',
   },
   icon: 'ForkOutlined',
   color: '#d97706',
@@ -21,6 +21,10 @@ export default defineNode({
           id: outputId,
           label: z.string().trim().min(1).max(40).meta(label('名称', 'Label')),
           percent: z.number().int().min(0).max(100).meta(label('比例 %', 'Percent')),
+          holdout: z
+            .boolean()
+            .optional()
+            .meta(label('对照组（不发消息、不发券）', 'Holdout (no messages, no coupons)')),
         }),
       )
       .min(2, 'a split needs at least two groups')
@@ -44,6 +48,17 @@ export default defineNode({
       if (seen.has(v.id)) problems.push({ field: `variants.${i}.id`, message: `duplicate group id ${v.id}` });
       seen.add(v.id);
     });
+    const holdouts = config.variants.flatMap((v, i) => (v.holdout ? [i] : []));
+    for (const i of holdouts.slice(1))
+      problems.push({ field: `variants.${i}.holdout`, message: 'a split has at most one holdout group' });
+    for (const i of holdouts)
+      if (config.variants[i].percent > 50)
+        problems.push({ field: `variants.${i}.percent`, message: 'a holdout is at most 50%' });
     return problems;
   },
+  behavior: (config) => ({
+    kind: 'route',
+    by: 'bucket',
+    variants: config.variants.map((v) => ({ output: v.id, percent: v.percent, holdout: v.holdout === true })),
+  }),
 });

@@ -6,7 +6,7 @@ export default defineNode({
   type: 'tag',
   version: 1,
   category: 'action',
-  kind: 'action',
+  order: 30,
   title: { zh: '打标签', en: 'Tag' },
   description: { zh: '给会员添加或移除标签', en: 'Add or remove member tags' },
   icon: 'TagsOutlined',
@@ -30,6 +30,10 @@ export default defineNode({
     const both = config.add.filter((t) => config.remove.includes(t));
     return both.length ? [{ field: 'remove', message: `both added and removed: ${both.join(', ')}` }] : [];
   },
+  simulate(config, { member }) {
+    member.tags = [...new Set([...member.tags.filter((t) => !config.remove.includes(t)), ...config.add])];
+    return { output: 'next' };
+  },
   // Adding and removing tags is idempotent by nature: a retry leaves the same set.
   async run(ctx, config) {
     if (config.add.length) {
@@ -46,6 +50,6 @@ export default defineNode({
         .where('tag', 'in', config.remove)
         .execute();
     }
-    return { output: 'next', detail: { added: config.add, removed: config.remove } };
+    return { output: 'next', detail: { added: config.add, removed: config.remove }, memberChanged: true };
   },
 });

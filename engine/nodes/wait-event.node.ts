@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { addMonths } from '../time/local-time.js';
 import { defineNode } from './define-node.js';
 import { duration, eventName, filters, label } from './schemas.js';
+import { durationTimer } from './wait-duration.node.js';
 
 export default defineNode({
   type: 'wait.event',
   version: 1,
   category: 'flow',
-  kind: 'wait.event',
+  order: 30,
   title: { zh: '等待事件', en: 'Wait for event' },
   description: {
     zh: '等待会员发生某个事件，超时则走“超时”分支',
@@ -28,4 +30,10 @@ export default defineNode({
     zh: '等待 {{event}}，最长 {{timeout.amount}} {{timeout.unit}}',
     en: 'Wait for {{event}}, up to {{timeout.amount}} {{timeout.unit}}',
   },
+  behavior: (config) => ({
+    kind: 'wait',
+    timer: { spec: durationTimer(config.timeout), output: 'timeout' },
+    events: [{ match: { event: config.event, where: config.where }, output: 'matched' }],
+  }),
+  deadline: (config, { from, timezone }) => new Date(addMonths(from, timezone, config.timeout.amount)),
 });

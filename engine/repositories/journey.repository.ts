@@ -1,7 +1,26 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
+import type { StoredPlan } from '../../db/tables/journey.table.js';
+import { type PlanV1, upgradePlan } from '../../workflows/legacy-plan.js';
+import type { Plan } from '../../workflows/plan.js';
 import { notFound } from '../api/app-error.js';
 import type { JourneyDocument } from '../compiler/document.schema.js';
+
+/** A stored plan as today's shape: versions published before plan v2 are upgraded with their old meaning. */
+export function versionPlan(stored: StoredPlan): Plan {
+  return upgradePlan(stored as unknown as Plan | PlanV1);
+}
+
+/** The plan of one published version, or null. */
+export async function findVersionPlan(db: Kysely<Database>, journeyId: string, version: number) {
+  const row = await db
+    .selectFrom('journey_versions')
+    .select('plan')
+    .where('journey_id', '=', journeyId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return row ? versionPlan(row.plan) : null;
+}
 
 export async function findJourneyOrThrow(db: Kysely<Database>, workspaceId: string, id: string) {
   const row = await db
@@ -17,7 +36,7 @@ export async function findJourneyOrThrow(db: Kysely<Database>, workspaceId: stri
 export async function journeyVersions(db: Kysely<Database>, journeyId: string) {
   return db
     .selectFrom('journey_versions')
-    .select(['version', 'note', 'published_at'])
+    .select(['version', 'note', 'published_at', 'published_by_name'])
     .where('journey_id', '=', journeyId)
     .orderBy('version', 'desc')
     .execute();
@@ -41,7 +60,9 @@ export async function runTotals(db: Kysely<Database>, workspaceId: string, journ
       t.failed += r.n;
       t.active += r.n; // a failed run waits for a retry: still in the journey
     } else if (r.status === 'completed') t.completed += r.n;
-    else t.exited += r.n;
+    else if (r.status === 'converted') t.converted += r.n;
+    else if (r.status === 'exited') t.exited += r.n;
+    else t.cancelled += r.n;
     out.set(r.journey_id, t);
   }
   return out;
@@ -49,16 +70,30 @@ export async function runTotals(db: Kysely<Database>, workspaceId: string, journ
 
 export interface Totals {
   entered: number;
+  /** still inside: running, waiting, or failed and waiting for a retry */
   active: number;
   completed: number;
+  /** reached the journey's goal */
+  converted: number;
+  /** met an exit criterion */
   exited: number;
+  cancelled: number;
   failed: number;
 }
-export const emptyTotals = (): Totals => ({ entered: 0, active: 0, completed: 0, exited: 0, failed: 0 });
+export const emptyTotals = (): Totals => ({
+  entered: 0,
+  active: 0,
+  completed: 0,
+  converted: 0,
+  exited: 0,
+  cancelled: 0,
+  failed: 0,
+});
 
-export function journeyView(
+/** A journey as the API answers it, with whatever the route adds (e.g. its run counts as `stats`). */
+export function journeyView<Extra extends { stats?: Totals } = Record<never, never>>(
   row: Awaited<ReturnType<typeof findJourneyOrThrow>>,
-  extra: { stats?: Totals } = {},
+  extra: Extra = {} as Extra,
 ) {
   return {
     id: row.id,

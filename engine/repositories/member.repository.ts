@@ -80,7 +80,10 @@ export async function upsertMember(
   externalId: string,
   patch: MemberPatch,
 ): Promise<string> {
-  return db.transaction().execute(async (trx) => {
+  // inside the caller's transaction when given one (the audit record commits with the change)
+  const inTransaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>
+    db.isTransaction ? fn(db) : db.transaction().execute(fn);
+  return inTransaction(async (trx) => {
     const id = await ensureMember(trx, workspaceId, externalId);
     const set: Record<string, unknown> = { updated_at: sql`now()` };
     for (const key of ['name', 'phone', 'email', 'timezone'] as const)

@@ -3,7 +3,9 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { EventRow } from '../../db/tables/event.table.js';
 import { matchesFilters } from '../../workflows/core/conditions.js';
-import type { PropertyFilter } from '../../workflows/plan.js';
+import { isEventEntry } from '../../workflows/plan.js';
+import { eventsIngested, eventsProcessed, failureReason } from '../infra/metrics.js'; // yutang:infra
+import { versionPlan } from '../repositories/journey.repository.js';
 import { ensureMembers } from '../repositories/member.repository.js';
 import { type ErrorKind, errorKind, errorMessage } from './error-kind.js';
 import { signalMemberRuns, startRun, type TemporalDeps } from './runs.service.js';
@@ -121,6 +123,7 @@ export async function storeEvents(
     }
     return values.map((v) => {
       const row = inserted.get(v.id);
+      eventsIngested.inc({ result: row ? 'accepted' : 'duplicate' }); // yutang:infra
       return row ? { row, duplicate: false } : { row: earlier.get(v.client_id!)!, duplicate: true };
     });
   });
@@ -211,8 +214,10 @@ export async function attemptEvent(
 ): Promise<Pick<EventOutcome, 'status' | 'runsStarted' | 'runsSignalled' | 'error'>> {
   try {
     const counts = await processEvent(db, temporal, event);
+    eventsProcessed.inc({ outcome: 'processed', reason: '' }); // yutang:infra
     return { status: 'processed', ...counts };
   } catch (err) {
+    eventsProcessed.inc({ outcome: 'failed', reason: failureReason(err) }); // yutang:infra
     const kind = errorKind(err);
     const message = errorMessage(err);
     const attempts = event.attempts + 1;
@@ -257,13 +262,14 @@ export async function processEvent(db: Kysely<Database>, temporal: TemporalDeps,
   const started: string[] = [];
   let runsStarted = 0;
   for (const j of journeys) {
-    const where = j.plan.trigger.config.where as PropertyFilter[] | undefined;
-    if (!matchesFilters(event.properties ?? {}, where)) continue;
+    const plan = versionPlan(j.plan);
+    const entry = plan.trigger.entry;
+    if (!isEventEntry(entry) || !matchesFilters(event.properties ?? {}, entry.match.where)) continue;
     const r = await startRun(db, temporal, {
       workspaceId: event.workspace_id,
       journeyId: j.id,
       version: j.version,
-      plan: j.plan,
+      plan,
       memberId: event.member_id,
       triggerEventId: event.id,
     });

@@ -1,10 +1,20 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { isEventEntry, type Plan } from '../../workflows/plan.js';
 import { AppError } from '../api/app-error.js';
 import { compileJourney } from '../compiler/compile.js';
 import type { JourneyDocument } from '../compiler/document.schema.js';
+import type { Problem } from '../compiler/problem.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { findJourneyOrThrow } from '../repositories/journey.repository.js';
+
+/** Who publishes (`user:<id>` / `key:<id>`, and their name) and what else commits with the version. */
+export interface PublishBy {
+  actor: string;
+  name: string | null;
+  /** runs in the publish's transaction, e.g. the audit record */
+  inTransaction?: (trx: Kysely<Database>, result: { version: number }) => Promise<void>;
+}
 
 /**
  * Publish the draft as a new immutable version. New members enter it; running members keep theirs.
@@ -16,6 +26,7 @@ export async function publishJourney(
   workspaceId: string,
   journeyId: string,
   note: string | null,
+  by?: PublishBy,
 ) {
   return db.transaction().execute(async (trx) => {
     // Lock the journey row: two publishes in a race get consecutive numbers, never the same.
@@ -39,6 +50,16 @@ export async function publishJourney(
         },
       );
     }
+    const missing = await missingSegments(trx, workspaceId, result.plan);
+    if (missing.length) {
+      throw new AppError(
+        'invalid_journey',
+        `the journey refers to ${missing.length} audience(s) that do not exist`,
+        {
+          errors: missing,
+        },
+      );
+    }
     const last = await trx
       .selectFrom('journey_versions')
       .select(sql<number>`coalesce(max(version), 0)`.as('v'))
@@ -55,7 +76,11 @@ export async function publishJourney(
         document: JSON.stringify(journey.draft),
         plan: JSON.stringify(result.plan),
         note,
-        trigger_event: trigger.type === 'trigger.event' ? String(trigger.config.event) : null,
+        trigger_event: isEventEntry(trigger.entry) ? trigger.entry.match.event : null,
+        trigger_kind: trigger.entry.on,
+        trigger_segment_id: trigger.entry.on === 'segment' ? String(trigger.entry.segmentId) : null,
+        published_by: by?.actor ?? null,
+        published_by_name: by?.name ?? null,
       })
       .execute();
     await trx
@@ -68,8 +93,36 @@ export async function publishJourney(
       })
       .where('id', '=', journeyId)
       .execute();
-    return { version };
+    await by?.inTransaction?.(trx, { version });
+    return { version, entry: trigger.entry };
   });
+}
+
+const UUID = /"segmentId":"([0-9a-f-]{36})"/g;
+
+/** Audiences a plan names (trigger, branch conditions, exit criteria) that the workspace does not have. */
+async function missingSegments(db: Kysely<Database>, workspaceId: string, plan: Plan): Promise<Problem[]> {
+  const where = new Map<string, string>(); // segment id → node id ('' for journey settings)
+  for (const node of Object.values(plan.nodes))
+    for (const m of JSON.stringify(node.config).matchAll(UUID))
+      if (!where.has(m[1])) where.set(m[1], node.id);
+  for (const m of JSON.stringify(plan.journey).matchAll(UUID)) if (!where.has(m[1])) where.set(m[1], '');
+  if (!where.size) return [];
+  const found = await db
+    .selectFrom('segments')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', [...where.keys()])
+    .execute();
+  const known = new Set(found.map((f) => f.id));
+  return [...where]
+    .filter(([id]) => !known.has(id))
+    .map(([id, nodeId]) => ({
+      nodeId,
+      field: nodeId ? 'segmentId' : 'settings.exits',
+      code: 'check' as const,
+      message: `audience ${id} does not exist (deleted?)`,
+    }));
 }
 
 export async function setJourneyStatus(

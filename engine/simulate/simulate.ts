@@ -1,11 +1,15 @@
+import type { MemberFacts } from '../../workflows/core/conditions.js';
 import {
   type Command,
+  type Input,
   initialState,
   type RunState,
   type StepRecord,
   step,
 } from '../../workflows/core/interpreter.js';
 import type { Plan } from '../../workflows/plan.js';
+import { decideGuard, type FrequencyCap, type QuietHours } from '../guard/guard-rules.js';
+import type { SimulatedMember } from '../nodes/define-node.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 
 export interface SimulatedEvent {
@@ -16,80 +20,160 @@ export interface SimulatedEvent {
 }
 
 export interface SimulationInput {
-  member: { tags: string[]; attributes: Record<string, unknown> };
+  member: {
+    tags: string[];
+    attributes: Record<string, unknown>;
+    timezone?: string | null;
+    consent?: Record<string, boolean>;
+  };
   events: SimulatedEvent[];
-  /** action outputs to assume, by node id (default: the node's first output, e.g. coupon → issued) */
+  /** when the member enters (ms since epoch; default now): time-of-day waits and quiet hours depend on it */
+  startAt?: number;
+  /** action outputs to assume, by node id (default: what the node type's simulation says, else its first output) */
   outcomes?: Record<string, string>;
   /** stop looking this far after entry (default 365 days) */
   horizonMs?: number;
+  /** a journey key for stable split groups (the journey id) and the member's (its id, or a made-up one) */
+  journeyKey?: string;
+  memberKey?: string;
+  /** the member was held out of this journey before */
+  heldOut?: boolean;
+}
+
+/** What the guard stage reads besides the member: the workspace's rules and the member's real contact history. */
+export interface SimulationContext {
+  timezone: string;
+  quietHours: QuietHours | null;
+  frequencyCaps: FrequencyCap[];
+  /** contacts the member already had (a real member's ledger), any channel */
+  contacts: { channel: string; at: number }[];
+  /** channels on which the member has no address (a real member without a phone number, say) */
+  noAddress?: string[];
 }
 
 export interface SimulationResult {
   steps: (StepRecord & { afterMs: number })[];
   /** where the member stands at the end: finished, or waiting at a node until a time */
-  end: { status: RunState['status']; nodeId: string | null; afterMs: number; waitingUntilMs: number | null };
+  end: {
+    status: RunState['status'];
+    nodeId: string | null;
+    afterMs: number;
+    waitingUntilMs: number | null;
+    exitReason: string | null;
+  };
   member: { tags: string[]; attributes: Record<string, unknown> };
+  startAt: number;
 }
 
 const DAY = 86_400_000;
+const NO_CONTEXT: SimulationContext = {
+  timezone: 'Asia/Shanghai',
+  quietHours: null,
+  frequencyCaps: [],
+  contacts: [],
+};
 
 /**
  * "What would happen to this member": the same interpreter the workflow hosts, driven by a virtual clock.
- * Waits of months take microseconds; effects are not performed, only their outputs assumed (tags and
- * attributes are applied to the simulated member so later branches see them).
+ * Waits of months take microseconds; effects are not performed — each node type says how it would play out
+ * (`simulate`), time-of-day waits ask the node type's `deadline`, and guarded actions go through the same
+ * guard rules as the worker, against the member's real contact history when there is one.
  */
 export function simulateJourney(
   plan: Plan,
   registry: NodeRegistry,
   input: SimulationInput,
+  context: SimulationContext = NO_CONTEXT,
 ): SimulationResult {
-  const horizon = input.horizonMs ?? 365 * DAY;
-  const member = { tags: [...input.member.tags], attributes: { ...input.member.attributes } };
+  const start = input.startAt ?? Date.now();
+  const horizon = start + (input.horizonMs ?? 365 * DAY);
+  const member: SimulatedMember = {
+    tags: [...input.member.tags],
+    attributes: { ...input.member.attributes },
+    timezone: input.member.timezone ?? context.timezone,
+    consent: { ...(input.member.consent ?? {}) },
+  };
+  const facts = (): MemberFacts => ({ tags: [...member.tags], attributes: { ...member.attributes } });
+  const contacts = [...context.contacts];
   const events = [...input.events]
     .sort((a, b) => a.afterMs - b.afterMs)
-    .map((e, i) => ({ ...e, id: `sim-${i}` }));
-  let now = 0;
-  let state = initialState('simulated-member');
+    .map((e, i) => ({ ...e, at: start + e.afterMs, id: `sim-${i}` }));
+  let now = start;
+  let state = initialState(
+    input.memberKey ?? 'simulated-member',
+    input.journeyKey ?? '',
+    input.heldOut ?? false,
+  );
   const steps: SimulationResult['steps'] = [];
-  const feed = (inp: Parameters<typeof step>[2]): Command => {
+  const feed = (inp: Input): Command => {
     const r = step(plan, state, inp);
     state = r.state;
-    for (const s of r.steps) steps.push({ ...s, afterMs: s.at });
+    for (const s of r.steps) steps.push({ ...s, afterMs: s.at - start });
     return r.command;
   };
   let command = feed({ type: 'start', now });
   for (let guard = 0; guard < 10_000; guard++) {
-    if (command.type === 'end' || command.type === 'awaitRetry') break;
+    if (command.type === 'end' || command.type === 'awaitRetry' || command.type === 'loadNodes') break;
     if (command.type === 'action') {
       const node = plan.nodes[command.nodeId];
       const def = registry.get(node.type, node.typeVersion);
+      if (command.guard) {
+        const outcome = decideGuard({
+          spec: command.guard,
+          now,
+          timezone: member.timezone,
+          quietHours: context.quietHours,
+          caps: context.frequencyCaps,
+          contacts,
+          consent: member.consent[command.guard.channel] !== false,
+          address: context.noAddress?.includes(command.guard.channel) ? null : 'simulated',
+        });
+        if (outcome.kind !== 'allow') {
+          command = feed({
+            type: 'actionGuarded',
+            nodeId: node.id,
+            decision: outcome,
+            detail: { simulated: true },
+            now,
+          });
+          continue;
+        }
+        contacts.push({ channel: command.guard.channel, at: now });
+      }
+      const config = def ? def.config.parse(node.config) : node.config;
+      const effect = def?.simulate?.(config, { member, now: new Date(now) });
       const outputs = def ? registry.outputsOf(def, node.config).map((o) => o.id) : Object.keys(node.next);
-      const output = input.outcomes?.[node.id] ?? outputs[0] ?? 'next';
-      applyEffect(node.type, node.config, member);
-      const vars =
-        node.type === 'coupon' && output === 'issued'
-          ? {
-              coupon: {
-                code: 'SIMULATED',
-                kind: 'amount',
-                value: 0,
-                expiresAt: null,
-                templateId: String(node.config.templateId),
-              },
-            }
-          : undefined;
-      command = feed({ type: 'actionDone', nodeId: node.id, output, detail: { simulated: true }, vars, now });
+      const output = input.outcomes?.[node.id] ?? effect?.output ?? outputs[0] ?? 'next';
+      command = feed({
+        type: 'actionDone',
+        nodeId: node.id,
+        output,
+        detail: { ...effect?.detail, simulated: true },
+        vars: effect?.vars as Record<string, unknown> | undefined,
+        member: facts(),
+        now,
+      });
       continue;
     }
     if (command.type === 'loadMember') {
-      command = feed({ type: 'member', nodeId: command.nodeId, member, now });
+      command = feed({ type: 'member', nodeId: command.nodeId, member: facts(), now });
+      continue;
+    }
+    if (command.type === 'resolveTime') {
+      const def = registry.get(command.nodeType, command.typeVersion);
+      if (!def?.deadline) break;
+      const at = def.deadline(def.config.parse(command.config), {
+        from: new Date(command.from),
+        timezone: member.timezone,
+      });
+      command = feed({ type: 'timeResolved', nodeId: command.nodeId, at: at.getTime(), now });
       continue;
     }
     // A wait: the next event inside it wakes the run, else its timer, unless that is past the horizon.
-    const next = events.find((e) => e.afterMs >= now);
-    if (next && next.afterMs < command.until) {
+    const next = events.find((e) => e.at >= now);
+    if (next && (command.until === null || next.at < command.until)) {
       events.splice(events.indexOf(next), 1);
-      now = next.afterMs;
+      now = next.at;
       command = feed({
         type: 'event',
         event: {
@@ -102,28 +186,27 @@ export function simulateJourney(
       });
       continue;
     }
-    if (command.until > horizon) break;
+    if (command.until === null || command.until > horizon) break;
     now = command.until;
     command = feed({ type: 'timer', now });
   }
+  const waitingUntil = state.waits.reduce<number | null>(
+    (min, w) =>
+      w.until !== null && (w.reason === 'node' || w.reason === 'deferred') && (min === null || w.until < min)
+        ? w.until
+        : min,
+    null,
+  );
   return {
     steps,
     end: {
       status: state.status,
       nodeId: state.nodeId,
-      afterMs: now,
-      waitingUntilMs: state.wait?.until ?? null,
+      afterMs: now - start,
+      waitingUntilMs: waitingUntil === null ? null : waitingUntil - start,
+      exitReason: state.exitReason,
     },
-    member,
+    member: { tags: member.tags, attributes: member.attributes },
+    startAt: start,
   };
-}
-
-function applyEffect(type: string, config: Record<string, unknown>, member: SimulationInput['member']) {
-  if (type === 'tag') {
-    const add = (config.add ?? []) as string[];
-    const remove = (config.remove ?? []) as string[];
-    member.tags = [...new Set([...member.tags.filter((t) => !remove.includes(t)), ...add])];
-  } else if (type === 'attribute') {
-    Object.assign(member.attributes, config.set as Record<string, unknown>);
-  }
 }

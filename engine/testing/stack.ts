@@ -4,24 +4,29 @@ import { Hono } from 'hono';
 import { inject } from 'vitest';
 import { createDb } from '../../db/connection.js';
 import { createApi } from '../api/app.js';
+import type { GuardOptions } from '../guard/guard.js';
 import { loadNodeRegistry, type NodeRegistry } from '../nodes/registry.js';
 import { ensureMember } from '../repositories/member.repository.js';
 import type { TemporalDeps } from '../services/runs.service.js';
 import { runWorkflowId } from '../services/runs.service.js';
 import { createJourneyWorker } from '../worker/start-worker.js';
+import { fixtureKey, keyHeaders } from './credentials.js';
 
 /**
  * The real stack for an integration test file: the shared test database and Temporal server (from the global
  * set-up), this file's own workspace and task queue (so files never see each other's journeys), the API as
  * the app mounts it, and optionally an in-process worker.
  */
-export async function startStack(opts: { worker?: boolean } = {}) {
+export async function startStack(opts: { worker?: boolean; guard?: GuardOptions } = {}) {
   const databaseUrl = inject('databaseUrl');
   const temporalAddress = inject('temporalAddress');
   const db = createDb(databaseUrl);
   const registry: NodeRegistry = await loadNodeRegistry();
   const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
   await db.insertInto('workspaces').values({ id: workspaceId, name: workspaceId }).execute();
+  // Every call is authenticated like a real system's: an admin-scoped API key of this workspace.
+  const key = await fixtureKey(db, workspaceId);
+  const headers = keyHeaders(key);
   const taskQueue = `it-${workspaceId}`;
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
@@ -37,6 +42,7 @@ export async function startStack(opts: { worker?: boolean } = {}) {
       namespace: 'default',
       taskQueue,
       bundlePath: inject('workflowBundlePath'),
+      guard: opts.guard,
     });
     const running = w.worker.run();
     stopWorker = async () => {
@@ -53,7 +59,7 @@ export async function startStack(opts: { worker?: boolean } = {}) {
   ): Promise<{ status: number; body: T }> {
     const res = await app.request(`/api${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-workspace-id': workspaceId },
+      headers,
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -79,11 +85,29 @@ export async function startStack(opts: { worker?: boolean } = {}) {
     return { runId: run.id, memberId, workflowId };
   }
 
+  /**
+   * With RECORD_HISTORIES=1, write a run's history to workflows/histories/<name>.json for the replay test
+   * (workflows/replay.test.ts), which checks every later workflow change against it.
+   */
+  async function recordHistory(workflowId: string, name: string) {
+    if (!process.env.RECORD_HISTORIES) return;
+    const { writeFileSync } = await import('node:fs');
+    const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    writeFileSync(`workflows/histories/${name}.json`, historyToJSON(history));
+  }
+
   return {
+    /** the Hono app with the API under /api, for requests with headers of the test's own */
+    app,
     db,
     registry,
     insertRunRow,
+    recordHistory,
     workspaceId,
+    /** the stack's admin API key, and the headers that send it (for an API of the test's own) */
+    key,
+    headers,
     taskQueue,
     databaseUrl,
     temporalAddress,

@@ -10,6 +10,7 @@ export function createSandboxChannels(opts: { delayMs?: number } = {}): ChannelS
   // A provider's latency can be simulated (YUTANG_SANDBOX_SEND_DELAY_MS) for load and crash tests.
   const delayMs = opts.delayMs ?? Number(process.env.YUTANG_SANDBOX_SEND_DELAY_MS ?? 0);
   return {
+    deduplicatesByKey: true,
     async send(message) {
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       const id = createHash('sha256').update(message.idempotencyKey).digest('hex').slice(0, 24);

@@ -1,17 +1,32 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import type { ActionRequest, ActionResult } from '../../workflows/activities.js';
+import {
+  type ActionRequest,
+  type ActionResult,
+  type DeadlineRequest,
+  memberFacts,
+  type PlanWant,
+} from '../../workflows/activities.js';
+import type { MemberFacts } from '../../workflows/core/conditions.js';
+import { type Plan, type PlanNode, planRegion } from '../../workflows/plan.js';
+import { type GuardOptions, guardEffect } from '../guard/guard.js';
 import type { ChannelSender, NodeRunContext } from '../nodes/define-node.js';
 import { NodeFailure } from '../nodes/node-failure.js';
 import type { NodeRegistry } from '../nodes/registry.js';
+import { findVersionPlan } from '../repositories/journey.repository.js';
 import { memberSnapshot } from '../repositories/member.repository.js';
 
-/** Runs an action node's `run` with the context it is promised; the worker injects this into the activities. */
-export function createNodeExecutor(deps: {
+export interface ExecutorDeps {
   db: Kysely<Database>;
   registry: NodeRegistry;
   channels: ChannelSender;
-}) {
+  guard?: GuardOptions;
+  /** tell the member's other live runs that their facts changed (exit criteria on tags and attributes) */
+  memberChanged?(memberId: string, facts: MemberFacts, exceptRunId: string): Promise<void>;
+}
+
+/** Runs an action node's guard stage and `run` with the context it is promised; injected into the activities. */
+export function createNodeExecutor(deps: ExecutorDeps) {
   return async function executeNode(req: ActionRequest): Promise<ActionResult> {
     // The version the run's plan was compiled against, not today's latest.
     const def = deps.registry.get(req.nodeType, req.typeVersion);
@@ -69,11 +84,73 @@ export function createNodeExecutor(deps: {
     const parsed = def.config.safeParse(req.config);
     if (!parsed.success)
       throw new NodeFailure('invalid_config', `config no longer valid: ${parsed.error.issues[0]?.message}`);
+
+    if (req.guard) {
+      // The guard stage: consent, address, quiet hours, caps — decided (and a slot taken) before the effect.
+      const outcome = await guardEffect(
+        deps.db,
+        {
+          workspaceId: req.workspaceId,
+          journeyId: req.journeyId,
+          runId: req.runId,
+          key: idempotencyKey,
+          member,
+          spec: req.guard,
+          priority: req.guard.priority,
+        },
+        deps.guard,
+      );
+      if (outcome.kind !== 'allow') {
+        if (outcome.kind === 'skip') await def.onSkip?.(ctx, parsed.data, outcome.reason);
+        return { output: '', guard: outcome, detail: { channel: req.guard.channel } };
+      }
+    }
+
     const result = await def.run(ctx, parsed.data);
+    let facts: MemberFacts | undefined;
+    if (result.memberChanged) {
+      facts = await memberFacts(deps.db, req.memberId);
+      await deps.memberChanged?.(req.memberId, facts, req.runId);
+    }
     return {
       output: result.output,
       detail: result.detail,
       vars: result.vars as Record<string, unknown> | undefined,
+      ...(facts ? { member: facts } : {}),
     };
+  };
+}
+
+/** A wait's deadline in the member's calendar (their zone, else the workspace's), by its node type. */
+export function createDeadlineResolver(deps: { db: Kysely<Database>; registry: NodeRegistry }) {
+  return async function resolveDeadline(req: DeadlineRequest): Promise<number> {
+    const def = deps.registry.get(req.nodeType, req.typeVersion);
+    if (!def?.deadline) throw new Error(`node type ${req.nodeType}@${req.typeVersion} has no deadline()`);
+    const row = await deps.db
+      .selectFrom('members as m')
+      .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+      .select(['m.timezone as member', 'w.timezone as workspace'])
+      .where('m.id', '=', req.memberId)
+      .executeTakeFirst();
+    const timezone = row?.member ?? row?.workspace ?? 'Asia/Shanghai';
+    const parsed = def.config.parse(req.config);
+    return def.deadline(parsed, { from: new Date(req.from), timezone }).getTime();
+  };
+}
+
+/** Published plans never change: the worker keeps the most recently used ones to answer node lookups. */
+export function createPlanNodes(db: Kysely<Database>, size = 200) {
+  const cache = new Map<string, Plan>();
+  return async function planNodes(want: PlanWant): Promise<PlanNode[]> {
+    const key = `${want.journeyId}@${want.version}`;
+    let plan = cache.get(key);
+    if (plan) cache.delete(key);
+    else {
+      plan = (await findVersionPlan(db, want.journeyId, want.version)) ?? undefined;
+      if (!plan) throw new Error(`journey ${want.journeyId} has no version ${want.version}`);
+    }
+    cache.set(key, plan);
+    if (cache.size > size) cache.delete(cache.keys().next().value as string);
+    return planRegion(plan.nodes, want.nodeIds);
   };
 }

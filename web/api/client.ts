@@ -1,40 +1,66 @@
 import type {
   Coupon,
   CouponTemplate,
+  ErrorBody,
   EventOutcome,
   EventRecord,
   EventStatus,
+  IngestResult,
   JourneyDetail,
   JourneyDocument,
-  JourneyNodeStats,
+  JourneyStats,
   JourneySummary,
   JourneyTemplate,
   JourneyVersion,
+  JourneyView,
+  JourneyWithDocument,
   Member,
   Message,
-  NodeTypeInfo,
+  NodeTypesResponse,
   Page,
   PageParams,
   Problem,
   Run,
-  RunStep,
+  RunDetail,
+  SimulateRequest,
+  SimulationResult,
+  ValidateResponse,
+  WorkspaceSettings,
 } from './types';
 
-/** A non-2xx answer from the API, carrying the server's error code and, for journeys, its problems. */
+/** A field the server refused, with its English reason (e.g. `quietHours.end`). */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/** A non-2xx answer from the API: the server's error code, the field, every field issue, a journey's problems. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorBody['error']['code'] | 'network' | `http_${number}`,
     message: string,
     readonly field?: string,
     readonly errors?: Problem[],
+    readonly issues?: FieldIssue[],
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown, init?: RequestInit): Promise<T> {
+let signedOut: (() => void) | null = null;
+/** Called when the API says the session is over (a 401 outside sign-in): the app shows sign-in again. */
+export function onSignedOut(listener: () => void): void {
+  signedOut = listener;
+}
+
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  init?: RequestInit,
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`/api${path}`, {
@@ -48,14 +74,16 @@ async function request<T>(method: string, path: string, body?: unknown, init?: R
   }
   const text = await res.text();
   const json = text ? safeJson(text) : undefined;
+  if (res.status === 401 && !path.startsWith('/auth/')) signedOut?.();
   if (!res.ok) {
-    const err = (json as { error?: Partial<ApiError> & { errors?: Problem[] } } | undefined)?.error;
+    const err = (json as Partial<ErrorBody> | undefined)?.error;
     throw new ApiError(
       res.status,
       err?.code ?? `http_${res.status}`,
       err?.message ?? res.statusText,
       err?.field,
       err?.errors,
+      err?.issues,
     );
   }
   return json as T;
@@ -86,9 +114,9 @@ function paged<K extends string, T>(key: K) {
   });
 }
 
-/** The typed API client; one function per endpoint. */
+/** The typed API client; one function per endpoint, typed by the engine's view types. */
 export const api = {
-  nodeTypes: () => request<{ nodeTypes: NodeTypeInfo[] }>('GET', '/node-types').then((r) => r.nodeTypes),
+  catalog: () => request<NodeTypesResponse>('GET', '/node-types'),
   templates: () =>
     request<{ templates: JourneyTemplate[] }>('GET', '/journey-templates').then((r) => r.templates),
 
@@ -103,36 +131,40 @@ export const api = {
     description?: string;
     templateId?: string;
     document?: JourneyDocument;
-  }) => request<JourneyDetail>('POST', '/journeys', input),
+  }) => request<JourneyWithDocument>('POST', '/journeys', input),
   updateJourney: (
     id: string,
     input: { name?: string; description?: string; document?: JourneyDocument },
     init?: RequestInit,
-  ) => request<JourneyDetail>('PUT', `/journeys/${enc(id)}`, input, init),
+  ) => request<JourneyWithDocument>('PUT', `/journeys/${enc(id)}`, input, init),
   validate: (id: string, document?: JourneyDocument, init?: RequestInit) =>
-    request<{ ok: boolean; errors: Problem[] }>(
-      'POST',
-      `/journeys/${enc(id)}/validate`,
-      document ? { document } : {},
-      init,
-    ),
+    request<ValidateResponse>('POST', `/journeys/${enc(id)}/validate`, document ? { document } : {}, init),
   publish: (id: string, note?: string) =>
     request<{ version: number }>('POST', `/journeys/${enc(id)}/publish`, note ? { note } : {}),
   version: (id: string, version: number) =>
     request<JourneyVersion>('GET', `/journeys/${enc(id)}/versions/${version}`),
   lifecycle: (id: string, action: 'pause' | 'resume' | 'archive') =>
-    request<JourneyDetail>('POST', `/journeys/${enc(id)}/${action}`, {}),
-  stats: (id: string) => request<JourneyNodeStats>('GET', `/journeys/${enc(id)}/stats`),
+    request<JourneyView>('POST', `/journeys/${enc(id)}/${action}`, {}),
+  stats: (id: string) => request<JourneyStats>('GET', `/journeys/${enc(id)}/stats`),
+  simulate: (id: string, input: SimulateRequest, init?: RequestInit) =>
+    request<SimulationResult>('POST', `/journeys/${enc(id)}/simulate`, input, init),
 
   tags: () => request<{ tags: string[] }>('GET', '/tags').then((r) => r.tags),
   eventNames: () => request<{ events: string[] }>('GET', '/event-names').then((r) => r.events),
   couponTemplates: () =>
     request<{ couponTemplates: CouponTemplate[] }>('GET', '/coupon-templates').then((r) => r.couponTemplates),
   createCouponTemplate: (
-    input: Omit<CouponTemplate, 'id' | 'issued' | 'stock'> & { stock?: number | null },
-  ) => request<CouponTemplate>('POST', '/coupon-templates', input),
+    input: Pick<CouponTemplate, 'name' | 'kind' | 'value' | 'validDays'> & { stock?: number | null },
+  ) =>
+    request<{ couponTemplate: CouponTemplate }>('POST', '/coupon-templates', input).then(
+      (r) => r.couponTemplate,
+    ),
   render: (input: { body: string; title?: string; memberId?: string }, init?: RequestInit) =>
-    request<{ body: string; title: string | null }>('POST', '/render', input, init),
+    request<{ body: string; title: string | null; sample: boolean }>('POST', '/render', input, init),
+
+  settings: () => request<{ settings: WorkspaceSettings }>('GET', '/settings').then((r) => r.settings),
+  saveSettings: (settings: WorkspaceSettings) =>
+    request<{ settings: WorkspaceSettings }>('PUT', '/settings', settings).then((r) => r.settings),
 
   member: (externalId: string) =>
     request<{ member: Member }>('GET', `/members/${enc(externalId)}`).then((r) => r.member),
@@ -140,7 +172,7 @@ export const api = {
     request<{ runs: Run[]; nextCursor: string | null }>('GET', `/runs${query(filter)}`).then(
       paged<'runs', Run>('runs'),
     ),
-  run: (id: string) => request<{ run: Run; steps: RunStep[] }>('GET', `/runs/${enc(id)}`),
+  run: (id: string) => request<RunDetail>('GET', `/runs/${enc(id)}`),
   runAction: (id: string, action: 'cancel' | 'retry') =>
     request<unknown>('POST', `/runs/${enc(id)}/${action}`, {}),
   messages: (filter: { memberId?: string; journeyId?: string } & PageParams) =>
@@ -158,5 +190,5 @@ export const api = {
   replayEvents: (ids: string[]) =>
     request<{ results: EventOutcome[]; notFound: string[] }>('POST', '/events/replay', { ids }),
   postEvent: (input: { memberId: string; name: string; properties?: Record<string, unknown> }) =>
-    request<unknown>('POST', '/events', input),
+    request<IngestResult>('POST', '/events', input),
 };

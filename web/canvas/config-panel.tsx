@@ -1,6 +1,6 @@
 import { CloseOutlined, DeleteOutlined } from '@ant-design/icons';
 import { Alert, Button, Tooltip } from 'antd';
-import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type RefObject, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NodeTypeInfo, Problem } from '../api/types';
 import { ConfigForm } from '../forms/config-form';
@@ -8,62 +8,7 @@ import { useLang } from '../i18n';
 import type { FlowNode } from './document';
 import { NodeIcon } from './node-icon';
 import { problemText } from './problem-text';
-
-/** How long typing may pause before the form's value reaches the canvas, the undo history and autosave. */
-const COMMIT_DELAY = 250;
-
-/**
- * The form edits a local copy of the node's config, so a keystroke re-renders only this panel; the copy is
- * committed to the journey after a short pause, when the panel closes, and whenever `flushRef` is called
- * (publish, save, undo…). Changes from elsewhere (undo, paste) replace the copy unless an edit is pending.
- */
-function useDraft(
-  data: Record<string, unknown>,
-  onChange: (data: Record<string, unknown>) => void,
-  flushRef?: RefObject<(() => boolean) | null>,
-) {
-  const [draft, setDraft] = useState(data);
-  const committed = useRef(data);
-  const pending = useRef<Record<string, unknown> | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const onChangeRef = useRef(onChange);
-  onChangeRef.current = onChange;
-
-  if (data !== committed.current) {
-    committed.current = data;
-    if (!pending.current) setDraft(data);
-  }
-
-  const flush = useCallback(() => {
-    clearTimeout(timer.current);
-    const next = pending.current;
-    if (!next) return false;
-    pending.current = null;
-    committed.current = next;
-    onChangeRef.current(next);
-    return true;
-  }, []);
-
-  const edit = useCallback(
-    (next: Record<string, unknown>) => {
-      pending.current = next;
-      setDraft(next);
-      clearTimeout(timer.current);
-      timer.current = setTimeout(flush, COMMIT_DELAY);
-    },
-    [flush],
-  );
-
-  useEffect(() => {
-    if (flushRef) flushRef.current = flush;
-    return () => {
-      if (flushRef?.current === flush) flushRef.current = null;
-      flush();
-    };
-  }, [flush, flushRef]);
-
-  return [draft, edit] as const;
-}
+import { useDraft } from './use-draft';
 
 /** The selected node's settings. It floats over the canvas so opening it never shifts the layout. */
 export function ConfigPanel({

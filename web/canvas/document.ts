@@ -20,8 +20,15 @@ export function toFlow(doc: JourneyDocument | null | undefined): { nodes: FlowNo
   return { nodes, edges };
 }
 
-/** React Flow state → the journey document the server stores: only id, type, position, data / id, source, sourceHandle, target. */
-export function toDocument(nodes: FlowNode[], edges: FlowEdge[]): JourneyDocument {
+/**
+ * React Flow state → the journey document the server stores: only id, type, position, data / id, source,
+ * sourceHandle, target — and the journey's own settings (goal, exits, priority) when it has any.
+ */
+export function toDocument(
+  nodes: FlowNode[],
+  edges: FlowEdge[],
+  settings?: JourneyDocument['settings'],
+): JourneyDocument {
   return {
     nodes: nodes.map(
       (n): DocNode => ({
@@ -35,10 +42,11 @@ export function toDocument(nodes: FlowNode[], edges: FlowEdge[]): JourneyDocumen
       (e): DocEdge => ({
         id: e.id,
         source: e.source,
-        sourceHandle: e.sourceHandle ?? 'next',
+        sourceHandle: handleOf(e),
         target: e.target,
       }),
     ),
+    ...(settings ? { settings } : {}),
   };
 }
 
@@ -50,6 +58,11 @@ export function newNodeId(type: string, taken: Iterable<string>): string {
     const id = `${base}_${i}`;
     if (!used.has(id)) return id;
   }
+}
+
+/** The output an edge leaves from; documents the canvas writes always name it, older ones may not. */
+export function handleOf(edge: { sourceHandle?: string | null }): string {
+  return edge.sourceHandle ?? 'next';
 }
 
 export function edgeId(source: string, sourceHandle: string, target: string): string {

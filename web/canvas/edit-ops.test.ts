@@ -84,3 +84,16 @@ describe('nearestEdge', () => {
     expect(nearestEdge({ x: 0, y: 130 }, segs, 10)).toBeNull();
   });
 });
+
+describe('the journey settings ride along with every edit', () => {
+  const withSettings: JourneyDocument = { ...doc, settings: { goal: { event: 'order_paid' }, priority: 7 } };
+  it('insert, connect, prune and paste keep document.settings', () => {
+    const edits = [
+      insertOnEdge(withSettings, 'ab', wait, 'matched'),
+      connect(withSettings, 'a', 'next', 'b'),
+      pruneEdges(withSettings, () => []),
+      paste(withSettings, copySelection(withSettings, new Set(['b'])), { x: 10, y: 10 }).doc,
+    ];
+    for (const out of edits) expect(out.settings).toEqual(withSettings.settings);
+  });
+});

@@ -1,5 +1,5 @@
 import type { JourneyDocument } from '../api/types';
-import { edgeId, newNodeId } from './document';
+import { edgeId, handleOf, newNodeId } from './document';
 
 /**
  * Inserts `node` into the edge `edgeId`: A →(h) B becomes A →(h) node →(firstOutput) B.
@@ -12,10 +12,10 @@ export function insertOnEdge(
   firstOutput: string | undefined,
 ): JourneyDocument {
   const edge = doc.edges.find((e) => e.id === targetEdgeId);
-  if (!edge) return { nodes: [...doc.nodes, node], edges: doc.edges };
+  if (!edge) return { ...doc, nodes: [...doc.nodes, node] };
   const edges = doc.edges.filter((e) => e.id !== targetEdgeId);
   edges.push({
-    id: edgeId(edge.source, edge.sourceHandle, node.id),
+    id: edgeId(edge.source, handleOf(edge), node.id),
     source: edge.source,
     sourceHandle: edge.sourceHandle,
     target: node.id,
@@ -27,7 +27,7 @@ export function insertOnEdge(
       sourceHandle: firstOutput,
       target: edge.target,
     });
-  return { nodes: [...doc.nodes, node], edges };
+  return { ...doc, nodes: [...doc.nodes, node], edges };
 }
 
 /** Connects source.handle → target, replacing whatever that output pointed to before (one edge per output). */
@@ -40,7 +40,7 @@ export function connect(
   if (source === target) return doc;
   const edges = doc.edges.filter((e) => !(e.source === source && e.sourceHandle === sourceHandle));
   edges.push({ id: edgeId(source, sourceHandle, target), source, sourceHandle, target });
-  return { nodes: doc.nodes, edges };
+  return { ...doc, edges };
 }
 
 /** Drops edges whose source output no longer exists (e.g. a branch condition was removed). */
@@ -52,9 +52,9 @@ export function pruneEdges(
   const edges = doc.edges.filter((e) => {
     if (!ids.has(e.source) || !ids.has(e.target)) return false;
     const outs = outputsOf(e.source);
-    return outs === null || outs.includes(e.sourceHandle);
+    return outs === null || outs.includes(handleOf(e));
   });
-  return edges.length === doc.edges.length ? doc : { nodes: doc.nodes, edges };
+  return edges.length === doc.edges.length ? doc : { ...doc, edges };
 }
 
 /** What is copied: the selected nodes and the edges between them. */
@@ -92,10 +92,10 @@ export function paste(
   const edges = clip.edges.map((e) => {
     const source = map.get(e.source)!;
     const target = map.get(e.target)!;
-    return { id: edgeId(source, e.sourceHandle, target), source, sourceHandle: e.sourceHandle, target };
+    return { id: edgeId(source, handleOf(e), target), source, sourceHandle: e.sourceHandle, target };
   });
   return {
-    doc: { nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] },
+    doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] },
     pasted: nodes.map((n) => n.id),
   };
 }

@@ -6,12 +6,15 @@ export interface EditorView {
   problemsByNode: Map<string, Problem[]>;
   stats: Record<string, NodeStats> | null;
   readOnly: boolean;
+  /** the nodes a simulated member went through, lit up while the simulator is open */
+  path: Set<string> | null;
 }
 
 export const EditorViewContext = createContext<EditorView>({
   problemsByNode: new Map(),
   stats: null,
   readOnly: false,
+  path: null,
 });
 
 export function useEditorView(): EditorView {

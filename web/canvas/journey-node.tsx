@@ -8,6 +8,7 @@ import { useCatalog } from '../shell/catalog';
 import type { FlowNode } from './document';
 import { useEditorView } from './editor-context';
 import { NodeIcon } from './node-icon';
+import { NodeOutcomeCounts } from './node-outcome-counts';
 import { outputsFor } from './outputs';
 import { problemText } from './problem-text';
 import { renderSummary } from './summary';
@@ -36,6 +37,7 @@ function JourneyNodeImpl({ id, type, data, selected }: NodeProps<FlowNode>) {
     selected && 'is-selected',
     problems && 'is-invalid',
     !nodeType && 'is-unknown',
+    view.path && (view.path.has(id) ? 'is-on-path' : 'is-off-path'),
   ]
     .filter(Boolean)
     .join(' ');
@@ -83,11 +85,12 @@ function JourneyNodeImpl({ id, type, data, selected }: NodeProps<FlowNode>) {
         {summary}
       </div>
       {stats && (
-        <div className="yt-node__stats">
+        <div className="yt-node__stats" data-testid={`node-stats-${id}`}>
           {t('node.stats', { entered: stats.entered, waiting: stats.waiting })}
           {stats.failed > 0 && (
             <span className="yt-node__failed"> · {t('node.failed', { count: stats.failed })}</span>
           )}
+          <NodeOutcomeCounts stats={stats} />
         </div>
       )}
       {outputs.length > 0 && (

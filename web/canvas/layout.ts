@@ -1,5 +1,6 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { JourneyDocument } from '../api/types';
+import { handleOf } from './document';
 
 const elk = new ELK();
 
@@ -72,7 +73,7 @@ export async function layoutDocument(
       .filter((e) => ids.has(e.source) && ids.has(e.target))
       .map((e) => ({
         id: e.id,
-        sources: [outputsOf(e.source).includes(e.sourceHandle) ? `${e.source}::${e.sourceHandle}` : e.source],
+        sources: [outputsOf(e.source).includes(handleOf(e)) ? `${e.source}::${handleOf(e)}` : e.source],
         targets: [`${e.target}::in`],
       })),
   };

@@ -4,7 +4,7 @@ import { outputsFor } from './outputs';
 
 const base = {
   version: 1,
-  kind: 'x',
+  order: 1000,
   title: { zh: '', en: '' },
   description: { zh: '', en: '' },
   icon: '',

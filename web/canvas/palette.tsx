@@ -6,21 +6,6 @@ import { useLang } from '../i18n';
 import { NodeIcon } from './node-icon';
 
 const GROUPS: NodeCategory[] = ['trigger', 'flow', 'action'];
-/** Built-ins in the order a journey is usually drawn; custom types follow, by title. */
-const ORDER = [
-  'trigger.event',
-  'wait.duration',
-  'wait.event',
-  'branch',
-  'split',
-  'exit',
-  'message',
-  'coupon',
-  'tag',
-  'attribute',
-];
-const rank = (type: string) => (ORDER.includes(type) ? ORDER.indexOf(type) : ORDER.length);
-
 interface Props {
   nodeTypes: NodeTypeInfo[];
   disabled?: boolean;
@@ -76,9 +61,10 @@ function PaletteImpl({ nodeTypes, disabled, onDragMove, onDrop, onClickAdd }: Pr
   return (
     <aside className="yt-palette" data-testid="palette">
       {GROUPS.map((g) => {
+        // each node type says where it goes in its group (`order`); ties by title in the current language
         const items = nodeTypes
           .filter((n) => n.category === g)
-          .sort((a, b) => rank(a.type) - rank(b.type) || pick(a.title).localeCompare(pick(b.title)));
+          .sort((a, b) => a.order - b.order || pick(a.title).localeCompare(pick(b.title)));
         if (items.length === 0) return null;
         return (
           <section key={g} className="yt-palette__group">

@@ -27,13 +27,25 @@ export function setPath<T>(obj: T, path: string, value: unknown): T {
   return base as T;
 }
 
-/** The sub-schema at a dotted path; array indexes walk into `items`. */
+/**
+ * The sub-schema at a dotted path; array indexes walk into `items`, and a union (`oneOf`/`anyOf`, e.g. an
+ * exit criterion's kinds or a nullable group) is searched for the first alternative that has the property.
+ */
 export function schemaAt(schema: JsonSchema | undefined, path: string): JsonSchema | undefined {
   let cur = schema;
   for (const part of path.split('.').filter(Boolean)) {
     if (!cur) return undefined;
     if (/^\d+$/.test(part) && cur.items) cur = cur.items;
-    else cur = cur.properties?.[part];
+    else cur = propertyOf(cur, part);
   }
   return cur;
+}
+
+function propertyOf(schema: JsonSchema, key: string): JsonSchema | undefined {
+  if (schema.properties?.[key]) return schema.properties[key];
+  for (const alt of schema.oneOf ?? schema.anyOf ?? []) {
+    const found = propertyOf(alt, key);
+    if (found) return found;
+  }
+  return undefined;
 }

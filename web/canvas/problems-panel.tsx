@@ -1,33 +1,58 @@
 import { CheckCircleFilled, CloseOutlined, WarningFilled } from '@ant-design/icons';
 import { Button } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { NodeTypeInfo, Problem } from '../api/types';
+import type { JourneyDocument, JsonSchema, NodeTypeInfo, Problem } from '../api/types';
 import { useLang } from '../i18n';
 import type { FlowNode } from './document';
-import { problemText } from './problem-text';
+import { isSettingsProblem, problemText, settingsProblemText } from './problem-text';
 
-/** The problems list under the canvas; a click focuses the node it is about. */
+/** The problems list under the canvas; a click focuses the node it is about, or opens the journey settings. */
 export function ProblemsPanel({
   problems,
   nodes,
   byType,
+  settings,
+  settingsSchema,
   open,
   validating,
   onToggle,
   onFocus,
+  onOpenSettings,
 }: {
   problems: Problem[];
   nodes: FlowNode[];
   byType: Map<string, NodeTypeInfo>;
+  settings: JourneyDocument['settings'];
+  settingsSchema: JsonSchema;
   open: boolean;
   validating: boolean;
   onToggle(open: boolean): void;
   onFocus(nodeId: string): void;
+  onOpenSettings(): void;
 }) {
   const { t } = useTranslation();
   const { lang, pick } = useLang();
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
-  const count = problems.length;
+  // each problem in words, once: one empty field can break two rules, which read the same
+  const rows = new Map<string, { p: Problem; where: string; text: string; ofSettings: boolean }>();
+  for (const p of problems) {
+    const node = nodeById.get(p.nodeId);
+    const nt = node ? byType.get(node.type ?? '') : undefined;
+    const ofSettings = isSettingsProblem(p);
+    const where = nt
+      ? pick(nt.title)
+      : node
+        ? (node.type ?? '')
+        : ofSettings
+          ? t('journeySettings.title')
+          : t('problems.journey');
+    const text = ofSettings
+      ? settingsProblemText(t, lang, p, settingsSchema, settings)
+      : problemText(t, lang, p, nt, node?.data);
+    const key = `${p.nodeId}:${text}`;
+    if (!rows.has(key)) rows.set(key, { p, where, text, ofSettings });
+  }
+  const count = rows.size;
   return (
     <div className={`yt-problems${open ? ' is-open' : ''}`} data-testid="problems">
       <button
@@ -47,25 +72,21 @@ export function ProblemsPanel({
             <Button type="text" size="small" icon={<CloseOutlined />} onClick={() => onToggle(false)} />
           </div>
           <ul>
-            {problems.map((p) => {
-              const node = nodeById.get(p.nodeId);
-              const nt = node ? byType.get(node.type ?? '') : undefined;
-              return (
-                <li key={`${p.nodeId}:${p.code}:${p.field ?? ''}:${p.message}`}>
-                  <button
-                    type="button"
-                    onClick={() => node && onFocus(p.nodeId)}
-                    data-testid={`problem-${p.nodeId}-${p.code}`}
-                    className="yt-problems__item"
-                  >
-                    <span className="yt-problems__node">
-                      {nt ? pick(nt.title) : node ? node.type : t('problems.journey')}
-                    </span>
-                    <span>{problemText(t, lang, p, nt, node?.data)}</span>
-                  </button>
-                </li>
-              );
-            })}
+            {[...rows].map(([key, { p, where, text, ofSettings }]) => (
+              <li key={key}>
+                <button
+                  type="button"
+                  onClick={() =>
+                    ofSettings ? onOpenSettings() : nodeById.has(p.nodeId) && onFocus(p.nodeId)
+                  }
+                  data-testid={`problem-${p.nodeId || 'journey'}-${p.code}`}
+                  className="yt-problems__item"
+                >
+                  <span className="yt-problems__node">{where}</span>
+                  <span>{text}</span>
+                </button>
+              </li>
+            ))}
           </ul>
         </div>
       )}

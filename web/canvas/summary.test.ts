@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../api/types';
-import { renderSummary, type SummaryFormat, truncate } from './summary';
+import { formatWeekdays, renderSummary, type SummaryFormat, truncate, type WeekdayWords } from './summary';
 
+const zhDays: WeekdayWords = {
+  name: (d) => `周${'一二三四五六日'[d - 1]}`,
+  workdays: '工作日',
+  weekend: '周末',
+  everyDay: '每天',
+  sep: '、',
+};
 const zh: SummaryFormat = {
   lang: 'zh',
   enumLabel: (v) => ({ days: '天', sms: '短信' })[v],
   couponLabel: (id) => (id === 'c1' ? '新人券 ¥20 · 7天有效' : undefined),
   notSet: '未设置',
+  weekdays: (days) => formatWeekdays(days, zhDays),
+  holdout: (percent) => `对照组 ${percent}%`,
 };
 const en: SummaryFormat = { ...zh, lang: 'en', enumLabel: (v) => ({ days: 'days', sms: 'SMS' })[v] };
 
@@ -75,6 +84,68 @@ describe('renderSummary with signed lists', () => {
     );
     expect(renderSummary('标签 +{{add}} -{{remove}}', { add: ['a'], remove: ['b'] }, undefined, zh)).toBe(
       '标签 +a -b',
+    );
+  });
+});
+
+// The served schemas of wait.time, split and wait.duration (GET /api/node-types), trimmed to what matters.
+const waitTimeSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    at: { type: 'string', 'x-widget': 'time' },
+    weekdays: { type: 'array', items: { type: 'integer' }, 'x-widget': 'weekdays' },
+  },
+};
+const durationSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    amount: { type: 'number' },
+    unit: {
+      type: 'string',
+      enum: ['days', 'weeks', 'months'],
+      'x-enum-labels': { weeks: { zh: '周', en: 'weeks' }, months: { zh: '个月', en: 'months' } },
+    },
+  },
+};
+
+describe('summaries of the journey-rules nodes', () => {
+  it('a time-of-day wait reads with its weekdays', () => {
+    const s = (config: Record<string, unknown>) => renderSummary('等到 {{at}}', config, waitTimeSchema, zh);
+    expect(s({ at: '10:00', weekdays: [1, 2, 3, 4, 5] })).toBe('等到 工作日 10:00');
+    expect(s({ at: '10:00', weekdays: [7, 6] })).toBe('等到 周末 10:00');
+    expect(s({ at: '09:30', weekdays: [1, 3] })).toBe('等到 周一、周三 09:30');
+    expect(s({ at: '20:00' })).toBe('等到 20:00');
+    expect(s({ at: '20:00', weekdays: [1, 2, 3, 4, 5, 6, 7] })).toBe('等到 每天 20:00');
+    expect(s({})).toBe('等到 未设置');
+  });
+
+  it('a split with a holdout group shows the holdout share', () => {
+    const config = {
+      variants: [
+        { id: 'a', label: 'A', percent: 45 },
+        { id: 'b', label: 'B', percent: 45 },
+        { id: 'h', label: '对照', percent: 10, holdout: true },
+      ],
+    };
+    expect(renderSummary('{{variants.length}} 组随机分流', config, undefined, zh)).toBe(
+      '3 组随机分流 · 对照组 10%',
+    );
+    expect(
+      renderSummary(
+        '{{variants.length}} 组随机分流',
+        { variants: config.variants.slice(0, 2) },
+        undefined,
+        zh,
+      ),
+    ).toBe('2 组随机分流');
+  });
+
+  it('durations in weeks and months use the unit words the schema gives', () => {
+    expect(renderSummary('等待 {{amount}} {{unit}}', { amount: 2, unit: 'weeks' }, durationSchema, zh)).toBe(
+      '等待 2 周',
+    );
+    expect(renderSummary('Wait {{amount}} {{unit}}', { amount: 3, unit: 'months' }, durationSchema, en)).toBe(
+      'Wait 3 months',
     );
   });
 });

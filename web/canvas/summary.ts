@@ -9,6 +9,30 @@ export interface SummaryFormat {
   /** a human name for a coupon template id, e.g. `新人券 ¥20 · 7天` */
   couponLabel(id: string): string | undefined;
   notSet: string;
+  /** ISO weekdays in words: 工作日, 周末, 每天, 周一、周三 (empty for none) */
+  weekdays(days: number[]): string;
+  /** a split's holdout share in words: 对照组 10% */
+  holdout(percent: number): string;
+}
+
+/** Words for weekday sets; the caller gives the language's names. */
+export interface WeekdayWords {
+  name(day: number): string;
+  workdays: string;
+  weekend: string;
+  everyDay: string;
+  sep: string;
+}
+
+/** ISO weekdays (1 = Monday … 7 = Sunday) in words: the usual sets by name, others listed in week order. */
+export function formatWeekdays(days: unknown, w: WeekdayWords): string {
+  if (!Array.isArray(days) || days.length === 0) return '';
+  const set = [...new Set(days.filter((d): d is number => typeof d === 'number'))].sort((a, b) => a - b);
+  const key = set.join(',');
+  if (key === '1,2,3,4,5,6,7') return w.everyDay;
+  if (key === '1,2,3,4,5') return w.workdays;
+  if (key === '6,7') return w.weekend;
+  return set.map((d) => w.name(d)).join(w.sep);
 }
 
 const MAX_TEXT = 14;
@@ -30,8 +54,11 @@ function isDuration(v: unknown): v is { amount: unknown; unit: string } {
 export function formatValue(value: unknown, schema: JsonSchema | undefined, fmt: SummaryFormat): string {
   const sep = fmt.lang === 'zh' ? '、' : ', ';
   if (value === undefined || value === null || value === '') return fmt.notSet;
+  if (schema?.['x-widget'] === 'weekdays' && Array.isArray(value)) return fmt.weekdays(value) || fmt.notSet;
   if (schema?.['x-widget'] === 'couponTemplate' && typeof value === 'string')
     return fmt.couponLabel(value) ?? value;
+  const own = typeof value === 'string' ? enumWords(schema, value, fmt.lang) : undefined;
+  if (own) return own;
   if (typeof value === 'string') return fmt.enumLabel(value) ?? truncate(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) {
@@ -48,7 +75,10 @@ export function formatValue(value: unknown, schema: JsonSchema | undefined, fmt:
     return truncate(joined, 28);
   }
   if (isDuration(value)) {
-    const unit = fmt.enumLabel(String(value.unit)) ?? String(value.unit);
+    const unit =
+      enumWords(schema?.properties?.unit, String(value.unit), fmt.lang) ??
+      fmt.enumLabel(String(value.unit)) ??
+      String(value.unit);
     return fmt.lang === 'zh' ? `${value.amount} ${unit}` : `${value.amount} ${unit}`;
   }
   if (typeof value === 'object') {
@@ -57,6 +87,48 @@ export function formatValue(value: unknown, schema: JsonSchema | undefined, fmt:
     return truncate(entries.map(([k, v]) => `${k}=${String(v)}`).join(sep), 28);
   }
   return String(value);
+}
+
+/** A value's label from its schema's own `x-enum-labels`, in the summary's language. */
+function enumWords(schema: JsonSchema | undefined, value: string, lang: 'zh' | 'en'): string | undefined {
+  return schema?.['x-enum-labels']?.[value]?.[lang];
+}
+
+/** The parent path and key of a dotted path: `a.b.at` → [`a.b`, `at`]. */
+function splitPath(path: string): [string, string] {
+  const at = path.lastIndexOf('.');
+  return at < 0 ? ['', path] : [path.slice(0, at), path.slice(at + 1)];
+}
+
+/**
+ * A time of day reads with the weekdays it is limited to, when its object has a `weekdays` field:
+ * `at: 10:00, weekdays: [1…5]` → 工作日 10:00.
+ */
+function timeWithWeekdays(
+  config: Record<string, unknown>,
+  schema: JsonSchema | undefined,
+  path: string,
+  text: string,
+  fmt: SummaryFormat,
+): string {
+  const [parent] = splitPath(path);
+  const owner = parent ? schemaAt(schema, parent) : schema;
+  const key = Object.entries(owner?.properties ?? {}).find(([, s]) => s['x-widget'] === 'weekdays')?.[0];
+  if (!key) return text;
+  const days = fmt.weekdays((getPath(config, parent ? `${parent}.${key}` : key) as number[]) ?? []);
+  return days ? `${days} ${text}` : text;
+}
+
+/** A split with a holdout group says so: the holdout's share (of the first list holding one). */
+function holdoutNote(config: Record<string, unknown>, fmt: SummaryFormat): string {
+  for (const v of Object.values(config)) {
+    if (!Array.isArray(v)) continue;
+    const held = v.find(
+      (item) => item && typeof item === 'object' && (item as Record<string, unknown>).holdout === true,
+    ) as { percent?: unknown } | undefined;
+    if (held) return fmt.holdout(typeof held.percent === 'number' ? held.percent : 0);
+  }
+  return '';
 }
 
 /**
@@ -69,13 +141,19 @@ export function renderSummary(
   schema: JsonSchema | undefined,
   fmt: SummaryFormat,
 ): string {
-  return template
+  const text = template
     .replace(/([+-]?)\{\{\s*([\w.]+)\s*\}\}/g, (_, sign: string, path: string) => {
       const value = getPath(config, path);
       // "Tags +{{add}} -{{remove}}" with nothing to remove reads "Tags +vip", not "Tags +vip -not set"
       if (sign && isEmptyCollection(value)) return '';
-      return sign + formatValue(value, schemaAt(schema, path), fmt);
+      const fieldSchema = schemaAt(schema, path);
+      const text = formatValue(value, fieldSchema, fmt);
+      if (fieldSchema?.['x-widget'] === 'time' && value)
+        return sign + timeWithWeekdays(config, schema, path, text, fmt);
+      return sign + text;
     })
     .replace(/\s{2,}/g, ' ')
     .trim();
+  const note = holdoutNote(config, fmt);
+  return note ? `${text} · ${note}` : text;
 }

@@ -19,9 +19,12 @@ const NODE_H = 84;
 
 let clipboard: Clip | null = null;
 
+type Settings = JourneyDocument['settings'];
+
 /**
- * The canvas state: React Flow nodes and edges, an undo history of documents, and every edit
- * (add, insert on edge, connect, configure, delete, copy/paste). `onDocChange` hears each committed edit.
+ * The canvas state: React Flow nodes and edges, the journey's own settings (goal, exits, priority), an undo
+ * history of documents, and every edit (add, insert on edge, connect, configure, delete, copy/paste, change
+ * the settings). `onDocChange` hears each committed edit.
  */
 export function useFlowEditor(
   byType: Map<string, NodeTypeInfo>,
@@ -30,8 +33,9 @@ export function useFlowEditor(
 ) {
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const [edges, setEdges] = useState<FlowEdge[]>([]);
-  const latest = useRef({ nodes, edges });
-  latest.current = { nodes, edges };
+  const [settings, setSettings] = useState<Settings>(undefined);
+  const latest = useRef({ nodes, edges, settings });
+  latest.current = { nodes, edges, settings };
   const history = useRef(new History<JourneyDocument>({ nodes: [], edges: [] }));
   const [tick, setTick] = useState(0);
   const pending = useRef<{ coalesce?: string } | null>(null);
@@ -57,7 +61,7 @@ export function useFlowEditor(
     const p = pending.current;
     if (!p) return;
     pending.current = null;
-    const doc = toDocument(nodes, edges);
+    const doc = toDocument(nodes, edges, settings);
     const now = Date.now();
     const last = lastCoalesce.current;
     if (p.coalesce && last?.key === p.coalesce && now - last.at < 1500) history.current.replace(doc);
@@ -89,6 +93,7 @@ export function useFlowEditor(
       }),
     );
     setEdges(flow.edges);
+    setSettings(doc.settings);
   }, []);
 
   const load = useCallback(
@@ -101,7 +106,10 @@ export function useFlowEditor(
     [applyDoc],
   );
 
-  const currentDoc = useCallback(() => toDocument(latest.current.nodes, latest.current.edges), []);
+  const currentDoc = useCallback(
+    () => toDocument(latest.current.nodes, latest.current.edges, latest.current.settings),
+    [],
+  );
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
@@ -146,6 +154,15 @@ export function useFlowEditor(
     [byType, currentDoc, markChanged, outputIds],
   );
 
+  /** Replaces the journey's settings; typing in one field coalesces into one undo step. */
+  const updateSettings = useCallback(
+    (next: Settings) => {
+      setSettings(next && Object.keys(next).length > 0 ? next : undefined);
+      markChanged('settings');
+    },
+    [markChanged],
+  );
+
   /**
    * Adds a node of `type` centred at `at` (flow coordinates). With `edgeId` it is inserted into that edge;
    * with `after` it hangs from that node's first free output.
@@ -172,7 +189,7 @@ export function useFlowEditor(
       let next: JourneyDocument;
       if (opts.edgeId) next = insertOnEdge(doc, opts.edgeId, node, outputIds(node)[0]);
       else {
-        next = { nodes: [...doc.nodes, node], edges: doc.edges };
+        next = { ...doc, nodes: [...doc.nodes, node] };
         const from = opts.after ? doc.nodes.find((n) => n.id === opts.after) : undefined;
         const free =
           from && nt.category !== 'trigger'
@@ -194,6 +211,7 @@ export function useFlowEditor(
       const doc = currentDoc();
       const drop = new Set(ids);
       applyDoc({
+        ...doc,
         nodes: doc.nodes.filter((n) => !drop.has(n.id)),
         edges: doc.edges.filter((e) => !drop.has(e.source) && !drop.has(e.target)),
       });
@@ -243,6 +261,7 @@ export function useFlowEditor(
   return {
     nodes,
     edges,
+    settings,
     setNodes,
     load,
     currentDoc,
@@ -251,6 +270,7 @@ export function useFlowEditor(
     onConnect,
     onNodeDragStop: useCallback(() => markChanged(), [markChanged]),
     updateConfig,
+    updateSettings,
     addNode,
     removeNodes,
     setPositions,

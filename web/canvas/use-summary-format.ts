@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLang } from '../i18n';
 import { useCatalog } from '../shell/catalog';
-import type { SummaryFormat } from './summary';
+import { formatWeekdays, type SummaryFormat } from './summary';
 
 /** The summary formatter for the current language: enum values via `enum.*`, coupon ids via the catalog. */
 export function useSummaryFormat(): SummaryFormat {
@@ -20,6 +20,15 @@ export function useSummaryFormat(): SummaryFormat {
         return t('coupon.summary', { name: c.name, value, days: c.validDays });
       },
       notSet: t('node.notSet'),
+      weekdays: (days: number[]) =>
+        formatWeekdays(days, {
+          name: (d) => t(`weekday.name.${d}`),
+          workdays: t('weekday.workdays'),
+          weekend: t('weekday.weekend'),
+          everyDay: t('weekday.everyDay'),
+          sep: lang === 'zh' ? '、' : ', ',
+        }),
+      holdout: (percent: number) => t('node.holdout', { percent }),
     }),
     [lang, t, i18n, couponTemplates],
   );

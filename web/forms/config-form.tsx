@@ -1,11 +1,11 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Form, Input, InputNumber, Select, Switch } from 'antd';
+import { Button, Checkbox, Form, Input, InputNumber, Select, Switch, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { JsonSchema } from '../api/types';
 import { useLang } from '../i18n';
 import { type FormEnv, FormEnvContext, useFormEnv } from './form-context';
-import { defaultFor, type FieldSpec, fieldsFor, humanize, newItemId } from './schema-fields';
-import { ConditionsEditor } from './widgets/conditions-editor';
+import { defaultFor, type FieldSpec, fieldsFor, humanize, newItemId, type UnionSpec } from './schema-fields';
+import { ConditionsEditor, parseScalar } from './widgets/conditions-editor';
 import { CouponPicker } from './widgets/coupon-picker';
 import { DurationInput } from './widgets/duration-input';
 import { EventPicker } from './widgets/event-picker';
@@ -14,6 +14,8 @@ import { JsonInput } from './widgets/json-input';
 import { KeyValueEditor } from './widgets/key-value-editor';
 import { MessageBody } from './widgets/message-body';
 import { TagPicker } from './widgets/tag-picker';
+import { TimeInput } from './widgets/time-input';
+import { WeekdaysInput } from './widgets/weekdays-input';
 
 const PRIMITIVE = new Set(['text', 'number', 'enum', 'boolean']);
 
@@ -67,13 +69,24 @@ function FieldList({
             value={value?.[f.key]}
             onChange={(v) => {
               const next = { ...(value ?? {}) };
-              if (v === undefined || (v === '' && !f.required)) delete next[f.key];
+              if (v === undefined || (v === '' && !f.required) || (!f.required && isBlankObject(f, v)))
+                delete next[f.key];
               else next[f.key] = v;
               onChange(next);
             }}
           />
         ))}
     </>
+  );
+}
+
+/** An optional group with nothing filled in (e.g. a journey goal whose event was cleared) is left out. */
+function isBlankObject(f: FieldSpec, v: unknown): boolean {
+  return (
+    f.kind === 'object' &&
+    !!v &&
+    typeof v === 'object' &&
+    Object.values(v).every((x) => x === undefined || x === '' || (Array.isArray(x) && x.length === 0))
   );
 }
 
@@ -86,23 +99,40 @@ interface FieldProps {
 }
 
 function FieldItem({ field, path, value, onChange }: FieldProps) {
-  const { pick } = useLang();
+  const { lang, pick } = useLang();
   const env = useFormEnv();
-  const errors = [...env.errors.entries()]
-    .filter(([p]) => p === path || p.startsWith(`${path}.`))
-    .flatMap(([, m]) => m);
+  // groups and lists of kinds show their fields' errors at the fields; other fields collect what is below them
+  const nested = field.kind !== 'object' && field.kind !== 'unionList';
+  const errors = [
+    ...new Set(
+      [...env.errors.entries()]
+        .filter(([p]) => p === path || (nested && p.startsWith(`${path}.`)))
+        .flatMap(([, m]) => m),
+    ),
+  ];
   const label = field.label ? pick(field.label) : humanize(field.key);
   return (
     <Form.Item
       label={label}
       // a field with a default is never empty, so it is not shown as optional either
       required={field.required || field.schema.default !== undefined}
-      tooltip={field.description}
+      // descriptions in schemas are English notes; a Chinese form shows them only when they are Chinese
+      tooltip={
+        field.description && (lang === 'en' || /[\u4e00-\u9fff]/.test(field.description))
+          ? field.description
+          : undefined
+      }
       validateStatus={errors.length ? 'error' : undefined}
       help={errors.length ? errors.join('；') : undefined}
       data-testid={`field-${path}`}
     >
-      <FieldInput field={field} path={path} value={value} onChange={onChange} />
+      {/* a field left out reads as its default (what the engine will use), without writing it */}
+      <FieldInput
+        field={field}
+        path={path}
+        value={value === undefined ? field.schema.default : value}
+        onChange={onChange}
+      />
     </Form.Item>
   );
 }
@@ -150,6 +180,32 @@ function FieldInput({ field, path, value, onChange }: FieldProps) {
       );
     case 'boolean':
       return <Switch checked={!!value} onChange={onChange} disabled={disabled} data-testid={testId} />;
+    case 'scalar':
+      return (
+        <Input
+          value={value === undefined || value === null ? '' : String(value)}
+          onChange={(e) => onChange(e.target.value === '' ? undefined : parseScalar(e.target.value))}
+          placeholder={t('form.value')}
+          disabled={disabled}
+          data-testid={testId}
+        />
+      );
+    case 'time':
+      return <TimeInput value={value as string} onChange={onChange} disabled={disabled} testId={testId} />;
+    case 'weekdays':
+      return (
+        <WeekdaysInput value={value as number[]} onChange={onChange} disabled={disabled} testId={testId} />
+      );
+    case 'tag':
+      return (
+        <TagPicker
+          multiple={false}
+          value={value as string}
+          onChange={onChange}
+          disabled={disabled}
+          testId={testId}
+        />
+      );
     case 'enum':
     case 'channel':
       return (
@@ -161,7 +217,7 @@ function FieldInput({ field, path, value, onChange }: FieldProps) {
           options={(field.options ?? (s.enum as string[]) ?? []).map((o) => ({
             value: o,
             // a node type may name its own choices (x-enum-labels); else the shared enum words
-            label: enumLabels?.[o] ? pick(enumLabels[o]) : t(`enum.${o}`, { defaultValue: o }),
+            label: enumLabels?.[o] ? pick(enumLabels[o]) : t([`enum.${o}`, `op.${o}`], { defaultValue: o }),
           }))}
         />
       );
@@ -238,6 +294,15 @@ function FieldInput({ field, path, value, onChange }: FieldProps) {
       return (
         <ListInput field={field} path={path} value={value as Record<string, unknown>[]} onChange={onChange} />
       );
+    case 'unionList':
+      return (
+        <UnionListInput
+          union={field.union!}
+          path={path}
+          value={value as Record<string, unknown>[]}
+          onChange={onChange}
+        />
+      );
     default:
       return <JsonInput value={value} onChange={onChange} disabled={disabled} testId={testId} />;
   }
@@ -279,16 +344,26 @@ function ListInput({
         return (
           <div key={key} className={compact ? 'yt-row yt-list-row' : 'yt-list-card'}>
             {compact ? (
-              visible.map((f) => (
-                <div key={f.key} className="yt-list-cell" title={f.label ? undefined : f.key}>
-                  <FieldInput
+              visible.map((f) =>
+                f.kind === 'boolean' ? (
+                  <CheckCell
+                    key={f.key}
                     field={f}
                     path={`${path}.${i}.${f.key}`}
                     value={item[f.key]}
                     onChange={(v) => setItem({ ...item, [f.key]: v })}
                   />
-                </div>
-              ))
+                ) : (
+                  <div key={f.key} className="yt-list-cell" title={f.label ? undefined : f.key}>
+                    <FieldInput
+                      field={f}
+                      path={`${path}.${i}.${f.key}`}
+                      value={item[f.key]}
+                      onChange={(v) => setItem({ ...item, [f.key]: v })}
+                    />
+                  </div>
+                ),
+              )
             ) : (
               <FieldList fields={itemFields} value={item} onChange={setItem} path={`${path}.${i}`} />
             )}
@@ -305,6 +380,102 @@ function ListInput({
       })}
       {!env.readOnly && (
         <Button size="small" icon={<PlusOutlined />} onClick={add}>
+          {t('form.addItem')}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A yes/no inside a compact row (a split group's "holdout"): a checkbox named by the first part of its label,
+ * the whole label on hover, so the row stays one line.
+ */
+function CheckCell({ field, path, value, onChange }: FieldProps) {
+  const { pick } = useLang();
+  const env = useFormEnv();
+  const label = field.label ? pick(field.label) : humanize(field.key);
+  const short = label.split(/[（(]/)[0].trim();
+  const invalid = [...env.errors.keys()].some((p) => p === path);
+  return (
+    <Tooltip title={short === label ? undefined : label}>
+      <Checkbox
+        checked={value === true}
+        onChange={(e) => onChange(e.target.checked ? true : undefined)}
+        disabled={env.readOnly}
+        className={`yt-check-cell${invalid ? ' is-invalid' : ''}`}
+        data-testid={`input-${path}`}
+      >
+        {short}
+      </Checkbox>
+    </Tooltip>
+  );
+}
+
+/**
+ * A list whose items come in kinds (exit criteria: an event, a tag being added, an attribute condition):
+ * each item is a card with its kind on top and that kind's own fields below.
+ */
+function UnionListInput({
+  union,
+  path,
+  value,
+  onChange,
+}: {
+  union: UnionSpec;
+  path: string;
+  value: Record<string, unknown>[] | undefined;
+  onChange(v: unknown): void;
+}) {
+  const { t } = useTranslation();
+  const { pick } = useLang();
+  const env = useFormEnv();
+  const items = value ?? [];
+  const { discriminator: d, variants } = union;
+  const fresh = (kind: string) => {
+    const variant = variants.find((v) => v.value === kind) ?? variants[0];
+    return { ...(defaultFor(variant.schema) as Record<string, unknown>), [d]: variant.value };
+  };
+  return (
+    <div className="yt-rows" data-testid={`input-${path}`}>
+      {items.map((item, i) => {
+        const variant = variants.find((v) => v.value === item[d]);
+        const setItem = (v: Record<string, unknown>) => onChange(items.map((x, j) => (j === i ? v : x)));
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: items have no id; their order is their identity
+          <div key={i} className="yt-list-card" data-testid={`input-${path}.${i}`}>
+            <div className="yt-row">
+              <Select
+                value={item[d] as string}
+                disabled={env.readOnly}
+                onChange={(kind) => setItem(fresh(kind))}
+                options={variants.map((v) => ({ value: v.value, label: v.label ? pick(v.label) : v.value }))}
+                data-testid={`input-${path}.${i}.${d}`}
+                style={{ flex: 1 }}
+              />
+              {!env.readOnly && (
+                <Button
+                  type="text"
+                  icon={<DeleteOutlined />}
+                  aria-label={t('form.remove')}
+                  onClick={() => onChange(items.filter((_, j) => j !== i))}
+                  data-testid={`input-${path}.${i}-remove`}
+                />
+              )}
+            </div>
+            {variant && (
+              <FieldList fields={variant.fields} value={item} onChange={setItem} path={`${path}.${i}`} />
+            )}
+          </div>
+        );
+      })}
+      {!env.readOnly && (
+        <Button
+          size="small"
+          icon={<PlusOutlined />}
+          onClick={() => onChange([...items, fresh(variants[0].value)])}
+          data-testid={`input-${path}-add`}
+        >
           {t('form.addItem')}
         </Button>
       )}

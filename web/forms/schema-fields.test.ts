@@ -57,7 +57,7 @@ describe('fieldsFor', () => {
     expect(byKey.nested.kind).toBe('object');
     expect(byKey.variants.kind).toBe('list');
     expect(byKey.variants.fields?.find((f) => f.key === 'id')?.autoId).toBe(true);
-    expect(byKey.odd.kind).toBe('json');
+    expect(byKey.odd.kind).toBe('scalar');
   });
   it('hides const properties (discriminators)', () => {
     const f = fieldsFor({
@@ -103,5 +103,71 @@ describe('newItemId', () => {
   it('never collides', () => {
     expect(newItemId('v', ['v1', 'v3'])).toBe('v4');
     expect(newItemId('c', [])).toBe('c1');
+  });
+});
+
+describe('lists of kinds (exit criteria)', () => {
+  it('become a union list: each kind with its label and its own fields', () => {
+    const exits: JsonSchema = {
+      type: 'array',
+      'x-widget': 'exits',
+      items: {
+        oneOf: [
+          {
+            type: 'object',
+            'x-label': L('发生事件', 'An event'),
+            required: ['kind', 'event'],
+            properties: {
+              kind: { type: 'string', const: 'event' },
+              event: { type: 'string', 'x-widget': 'event' },
+              where: { type: 'array', 'x-widget': 'filters', items: { type: 'object', properties: {} } },
+            },
+          },
+          {
+            type: 'object',
+            'x-label': L('被打上标签', 'A tag is added'),
+            required: ['kind', 'tag'],
+            properties: {
+              kind: { type: 'string', const: 'tag' },
+              tag: { type: 'string', 'x-widget': 'tag' },
+            },
+          },
+          {
+            type: 'object',
+            required: ['kind', 'key', 'op'],
+            properties: {
+              kind: { type: 'string', const: 'attribute' },
+              key: { type: 'string' },
+              op: { type: 'string', enum: ['eq', 'exists'] },
+              value: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+            },
+          },
+        ],
+      },
+    };
+    const f = fieldsFor({ type: 'object', properties: { exits } })[0];
+    expect(f.kind).toBe('unionList');
+    expect(f.union?.discriminator).toBe('kind');
+    expect(f.union?.variants.map((v) => [v.value, v.label?.zh ?? null])).toEqual([
+      ['event', '发生事件'],
+      ['tag', '被打上标签'],
+      ['attribute', null],
+    ]);
+    const kinds = (i: number) => f.union?.variants[i].fields.map((x) => `${x.key}:${x.kind}`);
+    expect(kinds(0)).toEqual(['event:event', 'where:filters']);
+    expect(kinds(1)).toEqual(['tag:tag']);
+    expect(kinds(2)).toEqual(['key:text', 'op:enum', 'value:scalar']);
+    expect(defaultFor(f.union!.variants[2].schema)).toEqual({ kind: 'attribute', key: '', op: 'eq' });
+  });
+
+  it('time and weekdays have their own widgets', () => {
+    const f = fieldsFor({
+      type: 'object',
+      properties: {
+        at: { type: 'string', 'x-widget': 'time' },
+        weekdays: { type: 'array', items: { type: 'integer' }, 'x-widget': 'weekdays' },
+      },
+    });
+    expect(f.map((x) => x.kind)).toEqual(['time', 'weekdays']);
   });
 });

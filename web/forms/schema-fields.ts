@@ -19,6 +19,11 @@ export type FieldKind =
   | 'stringList'
   | 'object'
   | 'list'
+  | 'unionList'
+  | 'time'
+  | 'weekdays'
+  | 'tag'
+  | 'scalar'
   | 'json';
 
 export interface FieldSpec {
@@ -34,6 +39,15 @@ export interface FieldSpec {
   fields?: FieldSpec[];
   /** a list item's `id` is generated, never typed by a marketer */
   autoId?: boolean;
+  /** `unionList`: the item kinds (a `oneOf` of objects told apart by a `const` property) */
+  union?: UnionSpec;
+}
+
+/** A list whose items come in kinds, e.g. exit criteria: an event, a tag being added, an attribute condition. */
+export interface UnionSpec {
+  /** the property that names the kind, e.g. `kind` */
+  discriminator: string;
+  variants: { value: string; label: Localized | null; schema: JsonSchema; fields: FieldSpec[] }[];
 }
 
 const WIDGETS = new Set<FieldKind>([
@@ -47,7 +61,12 @@ const WIDGETS = new Set<FieldKind>([
   'channel',
   'keyValue',
   'filters',
+  'time',
+  'weekdays',
+  'tag',
 ]);
+
+const PRIMITIVES = new Set(['string', 'number', 'integer', 'boolean']);
 
 function types(schema: JsonSchema): string[] {
   if (Array.isArray(schema.type)) return schema.type;
@@ -84,6 +103,26 @@ function isFilterItems(items: JsonSchema | undefined): boolean {
   return !!p?.property && !!p?.op;
 }
 
+/** Items that are a `oneOf` of objects sharing one `const` property (zod's discriminated union). */
+export function unionOf(items: JsonSchema | undefined): UnionSpec | null {
+  const alts = items?.oneOf ?? items?.anyOf;
+  if (!alts?.length || !alts.every((a) => a.properties)) return null;
+  const first = alts[0].properties ?? {};
+  const discriminator = Object.keys(first).find((k) =>
+    alts.every((a) => typeof a.properties?.[k]?.const === 'string'),
+  );
+  if (!discriminator) return null;
+  return {
+    discriminator,
+    variants: alts.map((a) => ({
+      value: a.properties?.[discriminator]?.const as string,
+      label: a['x-label'] ?? null,
+      schema: a,
+      fields: fieldsFor(a),
+    })),
+  };
+}
+
 /** Maps one property schema to a field. */
 export function fieldFor(key: string, raw: JsonSchema, required: boolean): FieldSpec {
   const schema = unwrapNullable(raw);
@@ -100,11 +139,17 @@ export function fieldFor(key: string, raw: JsonSchema, required: boolean): Field
     return { ...base, kind: widget, options };
   }
   const t = types(schema);
+  if (t.includes('array') && t.length === 1) {
+    const union = unionOf(schema.items ? unwrapNullable(schema.items) : undefined);
+    if (union) return { ...base, kind: 'unionList', union };
+  }
   if (Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string'))
     return { ...base, kind: 'enum', options: schema.enum as string[] };
   if (t.includes('integer') || (t.includes('number') && t.length === 1)) return { ...base, kind: 'number' };
   if (t.includes('boolean') && t.length === 1) return { ...base, kind: 'boolean' };
   if (t.includes('string') && t.length === 1) return { ...base, kind: 'text' };
+  // text, a number or yes/no (an attribute value): typed as text and read as what it looks like
+  if (t.length > 1 && t.every((x) => PRIMITIVES.has(x))) return { ...base, kind: 'scalar' };
   if (t.includes('object') && t.length === 1) {
     if (isDurationSchema(schema)) return { ...base, kind: 'duration' };
     if (schema.properties && Object.keys(schema.properties).length > 0)

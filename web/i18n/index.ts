@@ -1,3 +1,5 @@
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import type { Localized } from '../api/types';
@@ -24,8 +26,15 @@ i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
 });
 
+/** Date and time pickers name months and weekdays in the UI language (dayjs, which Ant Design uses). */
+function setDayjsLocale(lang: Lang): void {
+  dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
+}
+setDayjsLocale(i18n.language === 'en' ? 'en' : 'zh');
+
 export function setLang(lang: Lang): void {
   void i18n.changeLanguage(lang);
+  setDayjsLocale(lang);
   try {
     localStorage.setItem(STORAGE_KEY, lang);
   } catch {

@@ -19,14 +19,17 @@ import {
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
-import type { JourneyDetail, JourneyNodeStats } from '../api/types';
+import type { JourneyDetail, JourneyDocument, JourneyStats, SimulationResult } from '../api/types';
+import { useCan } from '../auth/session';
 import { ConfigPanel } from '../canvas/config-panel';
 import { nearestEdge } from '../canvas/edit-ops';
 import { EditorViewContext } from '../canvas/editor-context';
 import { JourneyEdge } from '../canvas/journey-edge';
 import { JourneyNode } from '../canvas/journey-node';
+import { JourneySettingsPanel } from '../canvas/journey-settings-panel';
 import { layoutDocument } from '../canvas/layout';
 import { Palette } from '../canvas/palette';
+import { isSettingsProblem } from '../canvas/problem-text';
 import { ProblemsPanel } from '../canvas/problems-panel';
 import { useAutosave } from '../canvas/use-autosave';
 import { NODE_W, useFlowEditor } from '../canvas/use-flow-editor';
@@ -34,7 +37,10 @@ import { useShortcuts } from '../canvas/use-shortcuts';
 import { useValidation } from '../canvas/use-validation';
 import { useLang } from '../i18n';
 import { useCatalog } from '../shell/catalog';
+import { simulatedPath } from '../simulate/sim-timeline';
+import { SimulateDrawer } from '../simulate/simulate-drawer';
 import { EditorToolbar } from './editor-toolbar';
+import { JourneyTotals } from './journey-totals';
 import { PublishModal } from './publish-modal';
 
 const edgeTypes = { journey: JourneyEdge };
@@ -55,15 +61,22 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
   const { message } = App.useApp();
   const catalog = useCatalog();
   const flow = useReactFlow();
-  const readOnly = version !== undefined;
+  // a published version, or a role that may not edit: the canvas is for reading
+  const canEdit = useCan('journeys.edit');
+  const readOnly = version !== undefined || !canEdit;
   const [journey, setJourney] = useState<JourneyDetail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [panelId, setPanelId] = useState<string | null>(null);
+  /** the journey settings panel; it takes the node panel's place */
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [problemsOpen, setProblemsOpen] = useState(false);
   const [publishing, setPublishing] = useState(false);
   const [dropEdge, setDropEdge] = useState<string | null>(null);
-  const [stats, setStats] = useState<JourneyNodeStats | null>(null);
+  const [stats, setStats] = useState<JourneyStats | null>(null);
   const [showStats, setShowStats] = useState(false);
+  const [simulating, setSimulating] = useState(false);
+  /** the last simulated path, lit up on the canvas while the simulator is open */
+  const [simPath, setSimPath] = useState<{ nodes: Set<string>; edges: Set<string> } | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
   /** Commits what the open config panel has not committed yet (it does so after a short pause in typing). */
   const panelFlush = useRef<(() => boolean) | null>(null);
@@ -114,6 +127,18 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     fitPending.current = false;
     requestAnimationFrame(initialView);
   }, [editor.nodes, catalog.loaded, journey]);
+
+  useEffect(() => {
+    if (panelId) setSettingsOpen(false);
+  }, [panelId]);
+  const openSettings = useCallback(() => {
+    setPanelId(null);
+    setSettingsOpen(true);
+  }, []);
+  const settingsProblems = useMemo(
+    () => (readOnly ? [] : validation.problems.filter(isSettingsProblem)),
+    [readOnly, validation.problems],
+  );
 
   const reloadJourney = useCallback(() => api.journey(journeyId).then(setJourney), [journeyId]);
 
@@ -169,8 +194,9 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
       problemsByNode: readOnly ? new Map() : validation.problemsByNode,
       stats: showStats ? (stats?.nodes ?? null) : null,
       readOnly,
+      path: simPath?.nodes ?? null,
     }),
-    [readOnly, validation.problemsByNode, showStats, stats],
+    [readOnly, validation.problemsByNode, showStats, stats, simPath],
   );
 
   /** The edge a drop at this screen point would split: what is under the pointer, else the nearest line. */
@@ -295,6 +321,24 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     fitPending.current = true;
   };
 
+  /** Brings a simulated path into the part of the canvas the simulator drawer leaves free. */
+  const showPath = (ids: string[]) => {
+    const el = canvasRef.current;
+    // the drawer's panel (where data-testid lands): the canvas left of it is what the marketer sees
+    const drawer = document.querySelector('[data-testid="simulate-drawer"]');
+    const nodes = editor.nodes.filter((n) => ids.includes(n.id));
+    if (!el || nodes.length === 0) return;
+    const r = el.getBoundingClientRect();
+    const right = Math.min(r.right, drawer?.getBoundingClientRect().left ?? r.right);
+    const b = flow.getNodesBounds(nodes);
+    const width = right - r.left;
+    const zoom = Math.max(0.3, Math.min(1, (width - 80) / b.width, (r.height - 80) / b.height));
+    void flow.setViewport(
+      { x: width / 2 - (b.x + b.width / 2) * zoom, y: r.height / 2 - (b.y + b.height / 2) * zoom, zoom },
+      { duration: 300 },
+    );
+  };
+
   const focusNode = (id: string) => {
     const n = editor.nodes.find((x) => x.id === id);
     if (!n) return;
@@ -309,12 +353,21 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     });
   };
 
+  /** Publishing is refused while problems remain: say why, and open the settings if they are the cause. */
+  const refusePublish = (problems: typeof validation.problems) => {
+    const ofSettings = problems.filter(isSettingsProblem).length;
+    setProblemsOpen(true);
+    if (ofSettings > 0) {
+      openSettings();
+      message.warning(t('journeySettings.fixFirst', { count: ofSettings }));
+    } else message.warning(t('publish.blocked', { count: problems.length }));
+  };
+
   const startPublish = async () => {
     await commitPanel();
     await autosave.flush();
     if (validation.problems.length > 0) {
-      setProblemsOpen(true);
-      message.warning(t('publish.blocked', { count: validation.problems.length }));
+      refusePublish(validation.problems);
       return;
     }
     setPublishing(true);
@@ -331,9 +384,8 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     } catch (e) {
       if (e instanceof ApiError && e.errors) {
         validation.setProblems(e.errors);
-        setProblemsOpen(true);
         setPublishing(false);
-        message.error(t('publish.blocked', { count: e.errors.length }));
+        refusePublish(e.errors);
       } else message.error((e as Error).message);
     }
   };
@@ -348,7 +400,10 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     paste: editor.paste,
     save: () => void commitPanel().then(autosave.flush),
     layout: () => void autoLayout(),
-    escape: () => setPanelId(null),
+    escape: () => {
+      setPanelId(null);
+      setSettingsOpen(false);
+    },
   });
 
   const minimapColor = useCallback(
@@ -359,12 +414,16 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
   const panelNode = panelId ? editor.nodes.find((n) => n.id === panelId) : undefined;
   const edges = useMemo(
     () =>
-      dropEdge
+      dropEdge || simPath
         ? editor.edges.map((e) =>
-            e.id === dropEdge ? { ...e, className: 'is-drop-target', animated: true } : e,
+            e.id === dropEdge
+              ? { ...e, className: 'is-drop-target', animated: true }
+              : simPath?.edges.has(e.id)
+                ? { ...e, className: 'is-on-path', animated: true }
+                : e,
           )
         : editor.edges,
-    [editor.edges, dropEdge],
+    [editor.edges, dropEdge, simPath],
   );
 
   if (loadError) return <div className="yt-page yt-error-text">{loadError}</div>;
@@ -385,6 +444,10 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
         canRedo={editor.canRedo}
         showStats={showStats}
         onShowStats={setShowStats}
+        settingsOpen={settingsOpen}
+        settingsProblems={settingsProblems.length}
+        onOpenSettings={() => (settingsOpen ? setSettingsOpen(false) : openSettings())}
+        onSimulate={readOnly ? undefined : () => setSimulating(true)}
         onUndo={undo}
         onRedo={redo}
         onLayout={autoLayout}
@@ -418,7 +481,10 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
               onConnect={editor.onConnect}
               onNodeDragStop={editor.onNodeDragStop}
               onNodeClick={(_, n) => setPanelId(n.id)}
-              onPaneClick={() => setPanelId(null)}
+              onPaneClick={() => {
+                setPanelId(null);
+                setSettingsOpen(false);
+              }}
               nodesDraggable={!readOnly}
               nodesConnectable={!readOnly}
               edgesReconnectable={false}
@@ -444,7 +510,7 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
                 nodeColor={minimapColor}
                 nodeStrokeWidth={0}
                 style={{ width: 160, height: 100 }}
-                className={panelNode ? 'is-hidden' : ''}
+                className={panelNode || settingsOpen ? 'is-hidden' : ''}
               />
             </ReactFlow>
           </EditorViewContext.Provider>
@@ -459,10 +525,28 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
               problems={validation.problems}
               nodes={editor.nodes}
               byType={catalog.byType}
+              settings={editor.settings}
+              settingsSchema={catalog.journeySettings.configSchema}
+              onOpenSettings={openSettings}
               open={problemsOpen}
               validating={validation.validating}
               onToggle={setProblemsOpen}
               onFocus={focusNode}
+            />
+          )}
+          {showStats && stats && (
+            <div className="yt-canvas-totals">
+              <JourneyTotals totals={stats.totals} compact />
+            </div>
+          )}
+          {settingsOpen && !panelNode && (
+            <JourneySettingsPanel
+              settings={editor.settings}
+              problems={settingsProblems}
+              readOnly={readOnly}
+              onChange={editor.updateSettings}
+              flushRef={panelFlush}
+              onClose={() => setSettingsOpen(false)}
             />
           )}
           {panelNode && (
@@ -484,6 +568,22 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
           )}
         </div>
       </div>
+      {!readOnly && (
+        <SimulateDrawer
+          open={simulating}
+          journeyId={journeyId}
+          document={async () => {
+            await commitPanel();
+            return editor.currentDoc();
+          }}
+          onClose={() => setSimulating(false)}
+          onPath={(result: SimulationResult | null, doc: JourneyDocument | null) => {
+            const path = result && doc ? simulatedPath(result, doc) : null;
+            setSimPath(path);
+            if (path) showPath([...path.nodes]);
+          }}
+        />
+      )}
       <PublishModal
         open={publishing}
         journey={journey}

@@ -4,19 +4,22 @@ import {
   BarChartOutlined,
   CheckOutlined,
   CloudUploadOutlined,
+  ExperimentOutlined,
   HistoryOutlined,
   LoadingOutlined,
   PauseCircleOutlined,
   PlayCircleOutlined,
   QuestionCircleOutlined,
   RedoOutlined,
+  SettingOutlined,
   TeamOutlined,
   UndoOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
-import { Button, Divider, Dropdown, Popover, Space, Tag, Tooltip, Typography } from 'antd';
+import { Badge, Button, Divider, Dropdown, Popover, Space, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { JourneyDetail } from '../api/types';
+import { useCan } from '../auth/session';
 import type { SaveStatus } from '../canvas/use-autosave';
 import { LangSwitch } from '../shell/app-shell';
 import { formatTime, statusColor } from '../shell/format';
@@ -46,6 +49,10 @@ export function EditorToolbar({
   canRedo,
   showStats,
   onShowStats,
+  settingsOpen,
+  settingsProblems,
+  onOpenSettings,
+  onSimulate,
   onUndo,
   onRedo,
   onLayout,
@@ -60,6 +67,12 @@ export function EditorToolbar({
   canRedo: boolean;
   showStats: boolean;
   onShowStats(v: boolean): void;
+  settingsOpen: boolean;
+  /** problems in the journey settings: a badge on their button */
+  settingsProblems: number;
+  onOpenSettings(): void;
+  /** open the simulator (draft only) */
+  onSimulate?(): void;
   onUndo(): void;
   onRedo(): void;
   onLayout(): void;
@@ -68,7 +81,11 @@ export function EditorToolbar({
   onLifecycle(action: 'pause' | 'resume'): Promise<void>;
 }) {
   const { t } = useTranslation();
-  const readOnly = version !== undefined;
+  const canEdit = useCan('journeys.edit');
+  const canPublish = useCan('journeys.publish');
+  const canPause = useCan('journeys.pause');
+  const viewingVersion = version !== undefined;
+  const readOnly = viewingVersion || !canEdit;
   const saveText = {
     saved: (
       <>
@@ -109,10 +126,12 @@ export function EditorToolbar({
         {t(`status.${journey.status}`)}
       </Tag>
       {journey.currentVersion !== null && <Tag>v{journey.currentVersion}</Tag>}
-      {readOnly ? (
+      {viewingVersion ? (
         <Tag color="purple" data-testid="readonly-banner">
           {t('editor.viewingVersion', { version })}
         </Tag>
+      ) : !canEdit ? (
+        <Tag data-testid="readonly-banner">{t('editor.readOnlyRole')}</Tag>
       ) : (
         journey.currentVersion !== null &&
         journey.hasUnpublishedChanges && <Tag color="gold">{t('journeys.unpublished')}</Tag>
@@ -166,6 +185,34 @@ export function EditorToolbar({
         </Space>
       )}
       <Divider orientation="vertical" />
+      <Badge count={settingsProblems} size="small" offset={[-4, 2]}>
+        <Tooltip
+          title={settingsProblems ? t('journeySettings.problems', { count: settingsProblems }) : undefined}
+        >
+          <Button
+            type={settingsOpen ? 'primary' : 'default'}
+            ghost={settingsOpen}
+            danger={settingsProblems > 0}
+            icon={<SettingOutlined />}
+            onClick={onOpenSettings}
+            aria-label={t('journeySettings.open')}
+            data-testid="open-journey-settings"
+            data-problems={settingsProblems}
+          >
+            <span className="yt-toolbar__label">{t('journeySettings.open')}</span>
+          </Button>
+        </Tooltip>
+      </Badge>
+      {onSimulate && (
+        <Button
+          icon={<ExperimentOutlined />}
+          onClick={onSimulate}
+          aria-label={t('simulate.open')}
+          data-testid="open-simulate"
+        >
+          <span className="yt-toolbar__label">{t('simulate.open')}</span>
+        </Button>
+      )}
       {journey.currentVersion !== null && (
         <Tooltip title={t('editor.stats')}>
           <Button
@@ -184,7 +231,7 @@ export function EditorToolbar({
         trigger={['click']}
         menu={{
           items: [
-            ...(readOnly
+            ...(viewingVersion
               ? [{ key: 'draft', label: t('editor.backToDraft') }, { type: 'divider' as const }]
               : []),
             ...(journey.versions.length === 0
@@ -210,24 +257,27 @@ export function EditorToolbar({
           {t('editor.versions')}
         </Button>
       </Dropdown>
-      {journey.status === 'active' && (
+      {canPause && journey.status === 'active' && (
         <Button icon={<PauseCircleOutlined />} onClick={() => void onLifecycle('pause')}>
           {t('journeys.pause')}
         </Button>
       )}
-      {journey.status === 'paused' && (
+      {canPause && journey.status === 'paused' && (
         <Button icon={<PlayCircleOutlined />} onClick={() => void onLifecycle('resume')}>
           {t('journeys.resume')}
         </Button>
       )}
-      {readOnly ? (
+      {viewingVersion ? (
         <Button type="primary" onClick={() => navigate(paths.editor(journey.id))}>
           {t('editor.backToDraft')}
         </Button>
       ) : (
-        <Button type="primary" icon={<CloudUploadOutlined />} onClick={onPublish} data-testid="publish">
-          {t('editor.publish')}
-        </Button>
+        canPublish &&
+        canEdit && (
+          <Button type="primary" icon={<CloudUploadOutlined />} onClick={onPublish} data-testid="publish">
+            {t('editor.publish')}
+          </Button>
+        )
       )}
       <LangSwitch />
     </header>

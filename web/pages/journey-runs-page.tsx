@@ -3,17 +3,18 @@ import { Button, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import type { RunStatus } from '../api/types';
 import { LoadMore } from '../shell/load-more';
 import { paths } from '../shell/router';
+import { RUN_STATUSES } from '../shell/run-status';
 import { useAsync } from '../shell/use-async';
 import { usePaged } from '../shell/use-paged';
+import { JourneyTotals } from './journey-totals';
 import { RunsTable } from './runs-table';
-
-const STATUSES = ['running', 'waiting', 'completed', 'exited', 'failed', 'cancelled'];
 
 export function JourneyRunsPage({ journeyId }: { journeyId: string }) {
   const { t } = useTranslation();
-  const [status, setStatus] = useState<string | undefined>();
+  const [status, setStatus] = useState<RunStatus | undefined>();
   const journey = useAsync(() => api.journey(journeyId), [journeyId]);
   const runs = usePaged((page) => api.runs({ journeyId, status, ...page }), [journeyId, status]);
   return (
@@ -23,6 +24,7 @@ export function JourneyRunsPage({ journeyId }: { journeyId: string }) {
           <Button type="text" icon={<ArrowLeftOutlined />} href={paths.editor(journeyId)} />
           <Typography.Title level={3}>{t('runs.title', { name: journey.data?.name ?? '' })}</Typography.Title>
         </Space>
+        {journey.data && <JourneyTotals totals={journey.data.stats} />}
         <Space>
           <Select
             allowClear
@@ -30,9 +32,16 @@ export function JourneyRunsPage({ journeyId }: { journeyId: string }) {
             value={status}
             onChange={setStatus}
             style={{ width: 140 }}
-            options={STATUSES.map((s) => ({ value: s, label: t(`runStatus.${s}`) }))}
+            options={RUN_STATUSES.map((s) => ({ value: s, label: t(`runStatus.${s}`) }))}
           />
-          <Button onClick={runs.reload}>{t('common.refresh')}</Button>
+          <Button
+            onClick={() => {
+              runs.reload();
+              journey.reload();
+            }}
+          >
+            {t('common.refresh')}
+          </Button>
         </Space>
       </div>
       <RunsTable runs={runs.items} loading={runs.loading} onChanged={runs.reload} show="journey" />

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { JourneySummary } from '../api/types';
+import { useCan } from '../auth/session';
 import { formatTime, statusColor } from '../shell/format';
 import { LoadMore } from '../shell/load-more';
 import { paths } from '../shell/router';
@@ -15,6 +16,9 @@ export function JourneysPage() {
   const { message } = App.useApp();
   const list = usePaged((page) => api.journeys(page), []);
   const [creating, setCreating] = useState(false);
+  const canEdit = useCan('journeys.edit');
+  const canPause = useCan('journeys.pause');
+  const canArchive = useCan('journeys.archive');
 
   const act = async (id: string, action: 'pause' | 'resume' | 'archive') => {
     try {
@@ -33,14 +37,16 @@ export function JourneysPage() {
           <Typography.Title level={3}>{t('journeys.title')}</Typography.Title>
           <Typography.Text type="secondary">{t('journeys.subtitle')}</Typography.Text>
         </div>
-        <Button
-          type="primary"
-          icon={<PlusOutlined />}
-          onClick={() => setCreating(true)}
-          data-testid="new-journey"
-        >
-          {t('journeys.new')}
-        </Button>
+        {canEdit && (
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => setCreating(true)}
+            data-testid="new-journey"
+          >
+            {t('journeys.new')}
+          </Button>
+        )}
       </div>
       <Table<JourneySummary>
         rowKey="id"
@@ -95,6 +101,12 @@ export function JourneysPage() {
             render: (_, j) => j.stats.active.toLocaleString(),
           },
           {
+            title: t('journeys.col.converted'),
+            width: 100,
+            align: 'right',
+            render: (_, j) => j.stats.converted.toLocaleString(),
+          },
+          {
             title: t('journeys.col.updated'),
             dataIndex: 'updatedAt',
             width: 160,
@@ -106,22 +118,22 @@ export function JourneysPage() {
             render: (_, j) => (
               <Space size={0} wrap>
                 <Button type="link" size="small" href={paths.editor(j.id)}>
-                  {t('journeys.edit')}
+                  {canEdit ? t('journeys.edit') : t('journeys.view')}
                 </Button>
                 <Button type="link" size="small" href={paths.journeyRuns(j.id)}>
                   {t('journeys.runs')}
                 </Button>
-                {j.status === 'active' && (
+                {canPause && j.status === 'active' && (
                   <Button type="link" size="small" onClick={() => act(j.id, 'pause')}>
                     {t('journeys.pause')}
                   </Button>
                 )}
-                {j.status === 'paused' && (
+                {canPause && j.status === 'paused' && (
                   <Button type="link" size="small" onClick={() => act(j.id, 'resume')}>
                     {t('journeys.resume')}
                   </Button>
                 )}
-                {j.status !== 'archived' && (
+                {canArchive && j.status !== 'archived' && (
                   <Popconfirm title={t('journeys.archiveConfirm')} onConfirm={() => act(j.id, 'archive')}>
                     <Button type="link" size="small" danger>
                       {t('journeys.archive')}

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { Coupon, Message } from '../api/types';
+import { reasonText } from '../runs/step-words';
 import { formatTime, statusColor } from '../shell/format';
 import { LoadMore } from '../shell/load-more';
 import { navigate, paths } from '../shell/router';
@@ -102,7 +103,11 @@ function MemberDetail({ externalId }: { externalId: string }) {
                       <div>
                         {msg.title && <strong>{msg.title} </strong>}
                         <span className="yt-message-body">{msg.body}</span>
-                        {msg.skipReason && <div className="yt-muted">{msg.skipReason}</div>}
+                        {msg.skipReason && (
+                          <div className="yt-muted">
+                            {t('member.skipReason', { reason: reasonText(t, msg.skipReason) })}
+                          </div>
+                        )}
                       </div>
                     }
                   />

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { JourneyDocument } from '../api/types';
+import { outputsFor, type ResolvedOutput } from '../canvas/outputs';
 import { renderSummary } from '../canvas/summary';
 import { useSummaryFormat } from '../canvas/use-summary-format';
 import { useLang } from '../i18n';
@@ -30,6 +31,8 @@ export interface NodeWords {
   title: string;
   /** the node's one-line summary from its config, e.g. 等待 order_paid，最多 3 天 */
   summary: string | null;
+  /** the node's outputs with their labels (a split's groups, a branch's conditions) */
+  outputs: ResolvedOutput[];
 }
 
 /**
@@ -37,7 +40,7 @@ export interface NodeWords {
  * version the runs belong to once (not one request per run); until then the title comes from `nodeType`.
  */
 export function useRunNodes(runs: { journeyId: string; version: number }[]) {
-  const { pick } = useLang();
+  const { lang, pick } = useLang();
   const { byType } = useCatalog();
   const fmt = useSummaryFormat();
   const [docs, setDocs] = useState<Map<string, JourneyDocument | null>>(new Map());
@@ -64,9 +67,13 @@ export function useRunNodes(runs: { journeyId: string; version: number }[]) {
     const node = docs.get(`${run.journeyId}@${run.version}`)?.nodes.find((n) => n.id === nodeId);
     const type = node?.type ?? nodeType ?? undefined;
     const nt = type ? byType.get(type) : undefined;
-    if (!nt) return { title: nodeId, summary: null };
+    if (!nt) return { title: nodeId, summary: null, outputs: [] };
     const summary = node ? renderSummary(pick(nt.summary), node.data ?? {}, nt.configSchema, fmt) : null;
-    return { title: pick(nt.title), summary: summary || null };
+    return {
+      title: pick(nt.title),
+      summary: summary || null,
+      outputs: outputsFor(nt, node?.data ?? {}, lang),
+    };
   };
 }
 

@@ -1,17 +1,20 @@
 import { Empty, Spin, Timeline } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import { useLang } from '../i18n';
-import { useCatalog } from '../shell/catalog';
+import { StepOutcomeText, stepColor } from '../runs/step-outcome';
+import { stepOutcome } from '../runs/step-words';
 import { formatShortTime, formatTime } from '../shell/format';
+import { isWaiting } from '../shell/run-status';
 import { useAsync } from '../shell/use-async';
+import { RunEnd } from './run-end';
 import { NodeLabel, type useRunNodes } from './run-nodes';
 
-/** One run's path, node by node, with the output each step took and when. */
+/**
+ * One run's path, node by node: the output each step took and when, and in words what held it back —
+ * skipped or deferred effects with their reason, the goal that converted it, the exit criterion it met.
+ */
 export function RunSteps({ runId, words }: { runId: string; words: ReturnType<typeof useRunNodes> }) {
   const { t } = useTranslation();
-  const { pick } = useLang();
-  const { byType } = useCatalog();
   const r = useAsync(() => api.run(runId), [runId]);
   if (!r.data) return r.loading ? <Spin size="small" /> : <Empty />;
   const { run, steps } = r.data;
@@ -20,20 +23,23 @@ export function RunSteps({ runId, words }: { runId: string; words: ReturnType<ty
       <Timeline
         items={[
           ...steps.map((s) => {
-            const nt = byType.get(s.nodeType);
-            const out = nt?.outputs.find((o) => o.id === s.output);
+            const node = words(run, s.nodeId, s.nodeType);
+            // a split's group, a branch's condition: the label the marketer gave it
+            const out = node.outputs.find((o) => o.id === s.output)?.label ?? s.output;
+            const outcome = stepOutcome(s);
             return {
-              color: s.output ? 'blue' : 'gray',
+              color: stepColor(outcome),
               children: (
-                <div>
-                  <NodeLabel words={words(run, s.nodeId, s.nodeType)} nodeId={s.nodeId} />
-                  {s.output && <span> → {out ? pick(out.label) : s.output}</span>}
+                <div data-testid={`run-step-${s.status}`}>
+                  <NodeLabel words={node} nodeId={s.nodeId} />
+                  {out && outcome.kind !== 'skipped' && <span> → {out}</span>}
+                  <StepOutcomeText outcome={outcome} />
                   <div className="yt-muted">{formatTime(s.at)}</div>
                 </div>
               ),
             };
           }),
-          ...(run.nextAt && ['waiting', 'running'].includes(run.status)
+          ...(run.nextAt && isWaiting(run.status)
             ? [
                 {
                   color: 'cyan',
@@ -53,8 +59,7 @@ export function RunSteps({ runId, words }: { runId: string; words: ReturnType<ty
             : []),
         ]}
       />
-      {run.error && <div className="yt-error-text">{t('runs.error', { error: run.error })}</div>}
-      {run.exitReason && <div className="yt-muted">{t('runs.exitReason', { reason: run.exitReason })}</div>}
+      <RunEnd run={run} />
       {run.temporalUrl && (
         <a href={run.temporalUrl} target="_blank" rel="noreferrer" data-testid={`run-temporal-${runId}`}>
           {t('runs.temporal')}

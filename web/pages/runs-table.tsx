@@ -2,8 +2,11 @@ import { App, Button, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { Run } from '../api/types';
+import { useCan } from '../auth/session';
 import { formatShortTime, formatTime, statusColor } from '../shell/format';
 import { paths } from '../shell/router';
+import { isLive, isWaiting } from '../shell/run-status';
+import { RunEnd } from './run-end';
 import { NodeLabel, useRunNodes } from './run-nodes';
 import { RunSteps } from './run-steps';
 
@@ -22,6 +25,7 @@ export function RunsTable({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const words = useRunNodes(runs);
+  const canOperate = useCan('runs.operate');
   const act = async (id: string, action: 'cancel' | 'retry') => {
     try {
       await api.runAction(id, action);
@@ -58,7 +62,7 @@ export function RunsTable({
           title: t('runs.status'),
           dataIndex: 'status',
           width: 100,
-          render: (s: string) => (
+          render: (s: Run['status']) => (
             <Tag color={statusColor[s]} data-testid="run-status">
               {t(`runStatus.${s}`)}
             </Tag>
@@ -75,7 +79,7 @@ export function RunsTable({
               ) : (
                 !r.error && '—'
               )}
-              {r.nextAt && ['running', 'waiting'].includes(r.status) && (
+              {r.nextAt && isWaiting(r.status) && (
                 <div className="yt-run-next" data-testid="run-next-at">
                   {t('runs.waitUntil', { at: formatShortTime(r.nextAt) })}
                 </div>
@@ -90,9 +94,7 @@ export function RunsTable({
                   {t('runs.error', { error: r.error })}
                 </Typography.Paragraph>
               )}
-              {r.exitReason && ['exited', 'cancelled'].includes(r.status) && (
-                <div className="yt-muted">{t('runs.exitReason', { reason: r.exitReason })}</div>
-              )}
+              {r.exitReason && ['converted', 'exited', 'cancelled'].includes(r.status) && <RunEnd run={r} />}
             </div>
           ),
         },
@@ -103,12 +105,12 @@ export function RunsTable({
           width: 130,
           render: (_, r) => (
             <Space size={0}>
-              {r.status === 'failed' && (
+              {canOperate && r.status === 'failed' && (
                 <Button type="link" size="small" onClick={() => act(r.id, 'retry')} data-testid="run-retry">
                   {t('runs.retry')}
                 </Button>
               )}
-              {['running', 'waiting', 'failed'].includes(r.status) && (
+              {canOperate && isLive(r.status) && (
                 <Button
                   type="link"
                   size="small"

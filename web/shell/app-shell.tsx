@@ -2,12 +2,19 @@ import { App as AntApp, ConfigProvider, Layout, Menu, Segmented } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useTranslation } from 'react-i18next';
+import { AuditPage } from '../access/audit-page';
+import { KeysPage } from '../access/keys-page';
+import { UsersPage } from '../access/users-page';
+import { AccountMenu } from '../auth/account-menu';
+import { RequirePermission } from '../auth/forbidden';
+import { AuthGate, useCan } from '../auth/session';
 import { setLang, useLang } from '../i18n';
 import { DeliveryPage } from '../pages/delivery-page';
 import { EditorPage } from '../pages/editor-page';
 import { JourneyRunsPage } from '../pages/journey-runs-page';
 import { JourneysPage } from '../pages/journeys-page';
 import { MemberPage } from '../pages/member-page';
+import { SettingsPage } from '../pages/settings-page';
 import { CatalogProvider } from './catalog';
 import { paths, useRoute } from './router';
 
@@ -39,9 +46,14 @@ export function LangSwitch() {
 function Shell() {
   const { t } = useTranslation();
   const route = useRoute();
+  const canUsers = useCan('users.manage');
+  const canKeys = useCan('keys.manage');
+  const canAudit = useCan('audit.read');
+  const canEvents = useCan('events.read');
   if (route.name === 'editor')
     return <EditorPage key={`${route.journeyId}:${route.version ?? ''}`} {...route} />;
-  const selected = route.name === 'member' ? 'members' : route.name === 'delivery' ? 'delivery' : 'journeys';
+  const selected =
+    route.name === 'member' ? 'members' : route.name === 'journeyRuns' ? 'journeys' : route.name;
   return (
     <Layout className="yt-shell">
       <Layout.Header className="yt-header">
@@ -56,16 +68,93 @@ function Shell() {
           items={[
             { key: 'journeys', label: <a href={paths.journeys()}>{t('nav.journeys')}</a> },
             { key: 'members', label: <a href={paths.member()}>{t('nav.members')}</a> },
-            { key: 'delivery', label: <a href={paths.delivery()}>{t('nav.delivery')}</a> },
+            ...(canEvents
+              ? [
+                  {
+                    key: 'delivery',
+                    label: (
+                      <a href={paths.delivery()} data-testid="nav-delivery">
+                        {t('nav.delivery')}
+                      </a>
+                    ),
+                  },
+                ]
+              : []),
+            {
+              key: 'settings',
+              label: (
+                <a href={paths.settings()} data-testid="nav-settings">
+                  {t('nav.settings')}
+                </a>
+              ),
+            },
+            // what this role may open; the API refuses the rest anyway
+            ...(canUsers
+              ? [
+                  {
+                    key: 'users',
+                    label: (
+                      <a href={paths.users()} data-testid="nav-users">
+                        {t('nav.users')}
+                      </a>
+                    ),
+                  },
+                ]
+              : []),
+            ...(canKeys
+              ? [
+                  {
+                    key: 'keys',
+                    label: (
+                      <a href={paths.keys()} data-testid="nav-keys">
+                        {t('nav.keys')}
+                      </a>
+                    ),
+                  },
+                ]
+              : []),
+            ...(canAudit
+              ? [
+                  {
+                    key: 'audit',
+                    label: (
+                      <a href={paths.audit()} data-testid="nav-audit">
+                        {t('nav.audit')}
+                      </a>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
+        <AccountMenu />
         <LangSwitch />
       </Layout.Header>
       <Layout.Content className="yt-content">
         {route.name === 'journeys' && <JourneysPage />}
         {route.name === 'journeyRuns' && <JourneyRunsPage journeyId={route.journeyId} />}
         {route.name === 'member' && <MemberPage externalId={route.externalId} />}
-        {route.name === 'delivery' && <DeliveryPage />}
+        {route.name === 'delivery' && (
+          <RequirePermission permission="events.read">
+            <DeliveryPage />
+          </RequirePermission>
+        )}
+        {route.name === 'settings' && <SettingsPage />}
+        {route.name === 'users' && (
+          <RequirePermission permission="users.manage">
+            <UsersPage />
+          </RequirePermission>
+        )}
+        {route.name === 'keys' && (
+          <RequirePermission permission="keys.manage">
+            <KeysPage />
+          </RequirePermission>
+        )}
+        {route.name === 'audit' && (
+          <RequirePermission permission="audit.read">
+            <AuditPage />
+          </RequirePermission>
+        )}
       </Layout.Content>
     </Layout>
   );
@@ -76,9 +165,11 @@ export function AppShell() {
   return (
     <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={theme}>
       <AntApp>
-        <CatalogProvider>
-          <Shell />
-        </CatalogProvider>
+        <AuthGate>
+          <CatalogProvider>
+            <Shell />
+          </CatalogProvider>
+        </AuthGate>
       </AntApp>
     </ConfigProvider>
   );

@@ -1,10 +1,12 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
-import type { CouponTemplate, NodeTypeInfo } from '../api/types';
+import type { CouponTemplate, NodeTypeInfo, NodeTypesResponse } from '../api/types';
 
 /** Everything the editor looks things up in: node types and the suggestion lists. Loaded once, refreshable. */
 export interface Catalog {
   nodeTypes: NodeTypeInfo[];
+  /** the journey settings panel's form: its schema and the values a journey starts with */
+  journeySettings: NodeTypesResponse['journeySettings'];
   byType: Map<string, NodeTypeInfo>;
   tags: string[];
   events: string[];
@@ -19,6 +21,7 @@ const CatalogContext = createContext<Catalog | null>(null);
 export function CatalogProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState({
     nodeTypes: [] as NodeTypeInfo[],
+    journeySettings: { configSchema: {}, defaults: {} } as NodeTypesResponse['journeySettings'],
     tags: [] as string[],
     events: [] as string[],
     couponTemplates: [] as CouponTemplate[],
@@ -27,13 +30,13 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
   });
   const refresh = useCallback(() => {
     Promise.all([
-      api.nodeTypes(),
+      api.catalog(),
       api.tags().catch(() => []),
       api.eventNames().catch(() => []),
       api.couponTemplates().catch(() => []),
     ])
-      .then(([nodeTypes, tags, events, couponTemplates]) =>
-        setState({ nodeTypes, tags, events, couponTemplates, loaded: true, error: null }),
+      .then(([{ nodeTypes, journeySettings }, tags, events, couponTemplates]) =>
+        setState({ nodeTypes, journeySettings, tags, events, couponTemplates, loaded: true, error: null }),
       )
       .catch((e: Error) => setState((s) => ({ ...s, loaded: true, error: e.message })));
   }, []);

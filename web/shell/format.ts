@@ -1,18 +1,22 @@
-/** `2025-01-03 14:05` in local time; empty for null. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
+import { RUN_STATUS_COLOR } from './run-status';
+
+type TimeLike = string | number | null | undefined;
+
+/** `2025-01-03 14:05` in local time, from an ISO string or ms since epoch; empty for null. */
+export function formatTime(at: TimeLike): string {
+  if (at === null || at === undefined || at === '') return '';
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return String(at);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 /** `11-27 09:00` for a time this year (with the year otherwise): short enough for a table cell. */
-export function formatShortTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  if (d.getFullYear() !== new Date().getFullYear()) return formatTime(iso);
+export function formatShortTime(at: TimeLike): string {
+  if (at === null || at === undefined || at === '') return '';
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return String(at);
+  if (d.getFullYear() !== new Date().getFullYear()) return formatTime(at);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
@@ -22,12 +26,7 @@ export const statusColor: Record<string, string> = {
   active: 'green',
   paused: 'orange',
   archived: 'default',
-  running: 'blue',
-  waiting: 'cyan',
-  completed: 'green',
-  exited: 'default',
-  failed: 'red',
-  cancelled: 'default',
+  ...RUN_STATUS_COLOR,
   sent: 'green',
   skipped: 'orange',
   queued: 'blue',

@@ -6,7 +6,11 @@ export type Route =
   | { name: 'editor'; journeyId: string; version?: number }
   | { name: 'journeyRuns'; journeyId: string }
   | { name: 'member'; externalId?: string }
-  | { name: 'delivery' };
+  | { name: 'delivery' }
+  | { name: 'settings' }
+  | { name: 'users' }
+  | { name: 'keys' }
+  | { name: 'audit' };
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -18,6 +22,8 @@ export function parseHash(hash: string): Route {
   }
   if (parts[0] === 'members') return { name: 'member', externalId: parts[1] };
   if (parts[0] === 'events') return { name: 'delivery' };
+  if (parts[0] === 'settings') return { name: 'settings' };
+  if (parts[0] === 'users' || parts[0] === 'keys' || parts[0] === 'audit') return { name: parts[0] };
   return { name: 'journeys' };
 }
 
@@ -28,6 +34,10 @@ export const paths = {
   journeyRuns: (id: string) => `#/journeys/${encodeURIComponent(id)}/runs`,
   member: (externalId?: string) => (externalId ? `#/members/${encodeURIComponent(externalId)}` : '#/members'),
   delivery: () => '#/events',
+  settings: () => '#/settings',
+  users: () => '#/users',
+  keys: () => '#/keys',
+  audit: () => '#/audit',
 };
 
 export function navigate(hash: string): void {

@@ -4,6 +4,8 @@ import type { Condition, Operator, PropertyFilter } from '../plan.js';
 export interface MemberFacts {
   tags: string[];
   attributes: Record<string, unknown>;
+  /** the audiences the member is in (absent in facts recorded before audiences existed) */
+  segments?: string[];
 }
 
 export function evaluateCondition(cond: Condition, member: MemberFacts): boolean {
@@ -12,6 +14,8 @@ export function evaluateCondition(cond: Condition, member: MemberFacts): boolean
       return member.tags.includes(cond.tag) === (cond.op === 'has');
     case 'attribute':
       return compare(lookup(member.attributes, cond.key), cond.op, cond.value);
+    case 'segment':
+      return (member.segments ?? []).includes(cond.segmentId) === (cond.op === 'in');
     case 'all':
       return cond.conditions.every((c) => evaluateCondition(c, member));
     case 'any':
@@ -63,11 +67,12 @@ function asNumber(v: unknown): number | null {
   return null;
 }
 
+/** A fact by key or dotted path: own properties only, so `constructor` or `__proto__` never reach the prototype. */
 function lookup(obj: Record<string, unknown>, path: string): unknown {
-  if (path in obj) return obj[path];
+  if (Object.hasOwn(obj, path)) return obj[path];
   let cur: unknown = obj;
   for (const key of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return undefined;
     cur = (cur as Record<string, unknown>)[key];
   }
   return cur;

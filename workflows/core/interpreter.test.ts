@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan, PlanNode } from '../plan.js';
+import { type PlanV1, upgradePlan } from '../legacy-plan.js';
+import type { Plan } from '../plan.js';
+
+type PlanNode = PlanV1['nodes'][string];
+
 import {
   type Command,
   type Input,
@@ -26,7 +30,7 @@ const n = (
 });
 
 /** welcome: trigger → coupon → message → wait for order (3 days) → thanks | reminder → exit */
-const welcome: Plan = {
+const welcome: PlanV1 = {
   planVersion: 1,
   trigger: { nodeId: 't', type: 'trigger.event', config: { event: 'member_registered' } },
   nodes: {
@@ -55,11 +59,9 @@ class Harness {
   state: RunState;
   command: Command;
   steps: StepRecord[] = [];
-  constructor(
-    readonly plan: Plan,
-    memberKey = 'm1',
-    now = 0,
-  ) {
+  readonly plan: Plan;
+  constructor(plan: Plan | PlanV1, memberKey = 'm1', now = 0) {
+    this.plan = upgradePlan(plan);
     this.state = initialState(memberKey);
     this.command = this.feed({ type: 'start', now });
   }
@@ -80,7 +82,8 @@ class Harness {
   }
 }
 
-describe('interpreter', () => {
+/** Plans compiled before behaviours existed (planVersion 1) still run exactly as they did. */
+describe('interpreter on legacy (v1) plans', () => {
   it('runs actions one at a time and stops at a wait', () => {
     const h = new Harness(welcome);
     expect(h.command).toMatchObject({ type: 'action', nodeId: 'coupon', visit: 1 });
@@ -198,11 +201,11 @@ describe('interpreter', () => {
     h.done('next', 0);
     h.feed({ type: 'cancel', reason: 'ops', now: 5 });
     expect(h.command).toEqual({ type: 'end' });
-    expect(h.state).toMatchObject({ status: 'cancelled', exitReason: 'ops', wait: null });
+    expect(h.state).toMatchObject({ status: 'cancelled', exitReason: 'ops', waits: [] });
   });
 
   it('evaluates branch conditions in order on loaded member facts, else the else output', () => {
-    const plan: Plan = {
+    const plan: PlanV1 = {
       planVersion: 1,
       trigger: { nodeId: 't', type: 'trigger.event', config: {} },
       nodes: {
@@ -234,7 +237,7 @@ describe('interpreter', () => {
   });
 
   it('puts a member in the same split group every time, close to the given percentages', () => {
-    const plan: Plan = {
+    const plan: PlanV1 = {
       planVersion: 1,
       trigger: { nodeId: 't', type: 'trigger.event', config: {} },
       nodes: {
@@ -265,7 +268,7 @@ describe('interpreter', () => {
   });
 
   it('counts visits in a loop so each pass has its own idempotency key', () => {
-    const plan: Plan = {
+    const plan: PlanV1 = {
       planVersion: 1,
       trigger: { nodeId: 't', type: 'trigger.event', config: {} },
       nodes: {
@@ -285,7 +288,7 @@ describe('interpreter', () => {
   it('does not mutate the state it is given (hosts may keep it for queries)', () => {
     const s0 = initialState('m');
     const frozen = JSON.stringify(s0);
-    step(welcome, s0, { type: 'start', now: 0 });
+    step(upgradePlan(welcome), s0, { type: 'start', now: 0 });
     expect(JSON.stringify(s0)).toBe(frozen);
   });
 });

@@ -2,15 +2,13 @@
  * The journey interpreter: a pure step function over (plan, state, input). The Temporal workflow is a thin
  * host around it (timers, signals, activities); unit tests and the simulator drive it directly with a virtual
  * clock. No I/O, no Date.now(), no randomness: every input carries `now`.
+ *
+ * It knows the plan's generic behaviours (pass, end, action, route, wait) and no node type by name. A run
+ * waits on several things at once — its node's own wait, the journey's goal and exit criteria, a deferral
+ * of a guarded action — each a {@link Waiter} with a reason and an optional deadline; the host sleeps until
+ * the earliest deadline or the next signal.
  */
-import {
-  type Condition,
-  type Duration,
-  durationMs,
-  type Plan,
-  type PlanNode,
-  type PropertyFilter,
-} from '../plan.js';
+import type { Behavior, EventMatch, ExitCriterion, GuardSpec, JsonObject, Plan, PlanNode } from '../plan.js';
 import { evaluateCondition, type MemberFacts, matchesFilters, stableBucket } from './conditions.js';
 
 export interface MemberEvent {
@@ -20,7 +18,39 @@ export interface MemberEvent {
   occurredAt: string;
 }
 
-export type RunStatus = 'running' | 'waiting' | 'completed' | 'exited' | 'failed' | 'cancelled';
+/** Every status a run can have; the database, the API and the web all take it from here. */
+export const RUN_STATUSES = [
+  'running',
+  'waiting',
+  'completed',
+  'converted',
+  'exited',
+  'failed',
+  'cancelled',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** Statuses of a run that is still inside its journey (a failed run waits for a retry). */
+export const LIVE_STATUSES: readonly RunStatus[] = ['running', 'waiting', 'failed'];
+
+/** Why a guarded action did not happen (yet). */
+export type GuardReason = 'quiet_hours' | 'frequency_cap' | 'no_consent' | 'no_address' | 'holdout' | string;
+
+/** Something a run waits on. */
+export type Waiter =
+  /** the node's own wait; for a wait an action asked for (an outside completion), its listeners are here */
+  | {
+      reason: 'node';
+      nodeId: string;
+      since: number;
+      until: number | null;
+      completion?: { outputs: string[]; timeoutOutput: string };
+    }
+  /** the journey goal; `until` ends the conversion window */
+  | { reason: 'goal'; since: number; until: number | null }
+  /** a journey exit criterion (plan.journey.exits[i].id) */
+  | { reason: 'exit'; criterion: string; since: number; until: null }
+  /** a guarded action held back until `until` */
+  | { reason: 'deferred'; nodeId: string; cause: GuardReason; since: number; until: number };
 
 export interface RunState {
   status: RunStatus;
@@ -31,16 +61,26 @@ export interface RunState {
   /** times each node was entered; part of the idempotency key so a loop's second pass is a new effect */
   visits: Record<string, number>;
   vars: Record<string, unknown>;
-  wait: { nodeId: string; kind: 'duration' | 'event'; since: number; until: number } | null;
-  pending: { nodeId: string; kind: 'action' | 'member'; since: number } | null;
+  /** what the run waits on now, each with its reason and deadline */
+  waits: Waiter[];
+  /** what the run needs from its host before it can go on */
+  pending: { nodeId: string; kind: 'action' | 'member' | 'time' | 'nodes'; since: number } | null;
   /** member events received since the last wait ended; a wait-for-event node looks here first */
   inbox: MemberEvent[];
   seenEventIds: string[];
   failure: { nodeId: string; message: string; code?: string } | null;
   exitReason: string | null;
-  /** seed for stable split groups: the member's id */
+  /** seeds for stable split groups: the member's and the journey's ids */
   memberKey: string;
+  journeyKey: string;
+  enteredAt: number | null;
+  /** in a holdout group: in this run, or (carried in by the host) in an earlier entry of the journey */
+  heldOut: boolean;
 }
+
+export type GuardDecision =
+  | { kind: 'defer'; until: number; reason: GuardReason }
+  | { kind: 'skip'; reason: GuardReason };
 
 export type Input =
   | { type: 'start'; now: number }
@@ -52,10 +92,33 @@ export type Input =
       output: string;
       detail?: Record<string, unknown>;
       vars?: Record<string, unknown>;
+      /** the member's facts after the effect (a tag node), checked against the exit criteria */
+      member?: MemberFacts;
+      /** the action started something that completes from outside (a task): wait for it or the deadline */
+      wait?: { until: number; timeoutOutput: string; completionOutputs: string[] };
+      now: number;
+    }
+  | {
+      type: 'actionGuarded';
+      nodeId: string;
+      decision: GuardDecision;
+      detail?: Record<string, unknown>;
       now: number;
     }
   | { type: 'actionFailed'; nodeId: string; message: string; code?: string; now: number }
+  /** facts loaded for the conditions route the run is at */
   | { type: 'member'; nodeId: string; member: MemberFacts; now: number }
+  /** the member changed (profile update, a tag added elsewhere): checked against the exit criteria */
+  | { type: 'memberChanged'; member: MemberFacts; now: number }
+  | { type: 'timeResolved'; nodeId: string; at: number; now: number }
+  | { type: 'nodesLoaded'; now: number }
+  | {
+      type: 'completion';
+      nodeId: string;
+      output: string;
+      detail?: Record<string, unknown>;
+      now: number;
+    }
   | { type: 'retry'; now: number }
   | { type: 'cancel'; reason: string; now: number };
 
@@ -65,20 +128,34 @@ export type Command =
       nodeId: string;
       nodeType: string;
       typeVersion: number;
-      config: Record<string, unknown>;
+      config: JsonObject;
       visit: number;
+      /** ask for a guard decision before the effect; null when the node has no guard-rails */
+      guard: (GuardSpec & { priority: number }) | null;
     }
   | { type: 'loadMember'; nodeId: string }
-  | { type: 'wait'; nodeId: string; until: number }
+  | {
+      type: 'resolveTime';
+      nodeId: string;
+      nodeType: string;
+      typeVersion: number;
+      config: JsonObject;
+      from: number;
+    }
+  | { type: 'loadNodes'; nodeIds: string[] }
+  /** sleep until `until` (null: only a signal wakes the run) */
+  | { type: 'wait'; nodeId: string | null; until: number | null }
   | { type: 'awaitRetry'; nodeId: string }
   | { type: 'end' };
+
+export type StepStatus = 'ok' | 'failed' | 'skipped' | 'deferred' | 'converted' | 'exited';
 
 export interface StepRecord {
   seq: number;
   nodeId: string;
   nodeType: string;
   output: string | null;
-  status: 'ok' | 'failed' | 'skipped';
+  status: StepStatus;
   at: number;
   detail: Record<string, unknown>;
 }
@@ -94,25 +171,48 @@ const SEEN_LIMIT = 200;
 /** control nodes passed in one step without blocking; the compiler forbids wait-free cycles, this is a backstop */
 const MAX_HOPS = 1000;
 
-export function initialState(memberKey: string): RunState {
+export function initialState(memberKey: string, journeyKey = '', heldOut = false): RunState {
   return {
     status: 'running',
     nodeId: null,
     seq: 0,
     visits: {},
     vars: {},
-    wait: null,
+    waits: [],
     pending: null,
     inbox: [],
     seenEventIds: [],
     failure: null,
     exitReason: null,
     memberKey,
+    journeyKey,
+    enteredAt: null,
+    heldOut,
   };
 }
 
 export function isFinished(state: RunState): boolean {
-  return state.status === 'completed' || state.status === 'exited' || state.status === 'cancelled';
+  return (
+    state.status === 'completed' ||
+    state.status === 'converted' ||
+    state.status === 'exited' ||
+    state.status === 'cancelled'
+  );
+}
+
+/** A state carried over from before waiters existed (`wait` instead of `waits`): read it as today's. */
+export function upgradeState(
+  state: RunState & { wait?: { nodeId: string; since: number; until: number } | null },
+): RunState {
+  if (Array.isArray(state.waits)) return state;
+  const { wait, ...rest } = state;
+  return {
+    ...rest,
+    waits: wait ? [{ reason: 'node', nodeId: wait.nodeId, since: wait.since, until: wait.until }] : [],
+    journeyKey: rest.journeyKey ?? '',
+    enteredAt: rest.enteredAt ?? null,
+    heldOut: rest.heldOut ?? false,
+  };
 }
 
 export function step(plan: Plan, prev: RunState, input: Input): StepResult {
@@ -122,14 +222,33 @@ export function step(plan: Plan, prev: RunState, input: Input): StepResult {
   return { state: run.state, steps: run.steps, command: currentCommand(plan, run.state) };
 }
 
+/** The earliest deadline among what the run waits on, or null. */
+export function nextDeadline(state: RunState): number | null {
+  let min: number | null = null;
+  for (const w of state.waits) if (w.until !== null && (min === null || w.until < min)) min = w.until;
+  return min;
+}
+
 /** What the host must do next; derived from the state alone, so re-deriving it never repeats an effect. */
 export function currentCommand(plan: Plan, state: RunState): Command {
   if (isFinished(state)) return { type: 'end' };
   if (state.status === 'failed' && state.failure) return { type: 'awaitRetry', nodeId: state.failure.nodeId };
-  if (state.wait) return { type: 'wait', nodeId: state.wait.nodeId, until: state.wait.until };
-  if (state.pending?.kind === 'member') return { type: 'loadMember', nodeId: state.pending.nodeId };
-  if (state.pending?.kind === 'action') {
-    const node = plan.nodes[state.pending.nodeId];
+  const pending = state.pending;
+  if (pending?.kind === 'nodes') return { type: 'loadNodes', nodeIds: [pending.nodeId] };
+  if (pending?.kind === 'member') return { type: 'loadMember', nodeId: pending.nodeId };
+  if (pending) {
+    const node = plan.nodes[pending.nodeId];
+    if (pending.kind === 'time') {
+      return {
+        type: 'resolveTime',
+        nodeId: node.id,
+        nodeType: node.type,
+        typeVersion: node.typeVersion,
+        config: node.config,
+        from: pending.since,
+      };
+    }
+    const guard = node.behavior.kind === 'action' ? node.behavior.guard : undefined;
     return {
       type: 'action',
       nodeId: node.id,
@@ -137,8 +256,11 @@ export function currentCommand(plan: Plan, state: RunState): Command {
       typeVersion: node.typeVersion,
       config: node.config,
       visit: state.visits[node.id] ?? 1,
+      guard: guard ? { ...guard, priority: plan.journey.priority } : null,
     };
   }
+  if (state.waits.some((w) => w.reason === 'node' || w.reason === 'deferred'))
+    return { type: 'wait', nodeId: state.nodeId, until: nextDeadline(state) };
   return { type: 'end' };
 }
 
@@ -156,36 +278,20 @@ class Stepper {
     switch (input.type) {
       case 'start': {
         if (s.nodeId !== null) return; // started already: a replayed start is a no-op
+        s.enteredAt = this.now;
+        this.listen();
         const trigger = this.node(this.plan.trigger.nodeId);
-        this.enterCount(trigger.id);
-        s.nodeId = trigger.id;
-        this.record(trigger, 'next', 'ok');
-        this.follow(trigger, 'next');
+        this.enter(trigger);
         return;
       }
-      case 'timer': {
-        const wait = s.wait;
-        if (!wait || this.now < wait.until) return;
-        const node = this.node(wait.nodeId);
-        s.wait = null;
-        s.inbox = [];
-        const output = wait.kind === 'duration' ? 'next' : 'timeout';
-        this.record(node, output, 'ok', { waitedMs: this.now - wait.since });
-        this.follow(node, output);
+      case 'timer':
+        this.timer();
         return;
-      }
       case 'event': {
         if (s.seenEventIds.includes(input.event.id)) return; // a redelivered event counts once
         s.seenEventIds = [...s.seenEventIds, input.event.id].slice(-SEEN_LIMIT);
         if (isFinished(s)) return;
-        if (s.wait?.kind === 'event') {
-          const node = this.node(s.wait.nodeId);
-          if (this.matches(node, input.event)) {
-            this.eventMatched(node, input.event);
-            return;
-          }
-        }
-        s.inbox = [...s.inbox, input.event].slice(-INBOX_LIMIT);
+        this.event(input.event);
         return;
       }
       case 'actionDone': {
@@ -194,11 +300,44 @@ class Stepper {
         s.pending = null;
         if (input.vars) s.vars = { ...s.vars, ...input.vars };
         this.record(node, input.output, 'ok', input.detail ?? {});
-        if (!(input.output in node.next)) {
+        if (input.member && this.memberExit(input.member)) return;
+        if (input.wait) {
+          // The effect started something that completes from outside (e.g. a guide's task).
+          s.waits.push({
+            reason: 'node',
+            nodeId: node.id,
+            since: this.now,
+            until: input.wait.until,
+            completion: { outputs: input.wait.completionOutputs, timeoutOutput: input.wait.timeoutOutput },
+          });
+          s.status = 'waiting';
+          return;
+        }
+        if (!Object.hasOwn(node.next, input.output)) {
           this.fail(node, `output "${input.output}" leads nowhere`);
           return;
         }
         this.follow(node, input.output);
+        return;
+      }
+      case 'actionGuarded': {
+        if (s.pending?.kind !== 'action' || s.pending.nodeId !== input.nodeId) return;
+        const node = this.node(input.nodeId);
+        s.pending = null;
+        const d = input.decision;
+        if (d.kind === 'defer') {
+          this.record(node, null, 'deferred', { ...input.detail, reason: d.reason, until: d.until });
+          s.waits.push({
+            reason: 'deferred',
+            nodeId: node.id,
+            cause: d.reason,
+            since: this.now,
+            until: d.until,
+          });
+          s.status = 'waiting';
+          return;
+        }
+        this.skip(node, d.reason, input.detail);
         return;
       }
       case 'actionFailed': {
@@ -220,111 +359,305 @@ class Stepper {
         if (s.pending?.kind !== 'member' || s.pending.nodeId !== input.nodeId) return;
         const node = this.node(input.nodeId);
         s.pending = null;
-        const conditions = (node.config.conditions ?? []) as { id: string; label: string; when: Condition }[];
-        const hit = conditions.find((c) => evaluateCondition(c.when, input.member));
-        const output = hit?.id ?? 'else';
-        this.record(node, output, 'ok', { matched: hit?.label ?? null });
+        if (this.memberExit(input.member)) return;
+        const b = node.behavior;
+        if (b.kind !== 'route' || b.by !== 'conditions') {
+          this.fail(node, 'not a conditions route');
+          return;
+        }
+        const hit = b.cases.find((c) => evaluateCondition(c.when, input.member));
+        const output = hit?.output ?? b.otherwise;
+        this.record(node, output, 'ok', { matched: hit ? output : null });
         this.follow(node, output);
         return;
       }
-      case 'cancel': {
-        const at = s.nodeId ? this.plan.nodes[s.nodeId] : undefined;
-        if (at) this.record(at, null, 'skipped', { cancelled: input.reason });
-        s.status = 'cancelled';
-        s.exitReason = input.reason;
-        s.wait = null;
+      case 'memberChanged': {
+        this.memberExit(input.member);
+        return;
+      }
+      case 'timeResolved': {
+        if (s.pending?.kind !== 'time' || s.pending.nodeId !== input.nodeId) return;
+        const node = this.node(input.nodeId);
         s.pending = null;
+        s.waits.push({ reason: 'node', nodeId: node.id, since: this.now, until: input.at });
+        s.status = 'waiting';
+        return;
+      }
+      case 'nodesLoaded': {
+        if (s.pending?.kind !== 'nodes' || !Object.hasOwn(this.plan.nodes, s.pending.nodeId)) return;
+        const target = this.plan.nodes[s.pending.nodeId];
+        s.pending = null;
+        this.enter(target);
+        return;
+      }
+      case 'completion': {
+        const w = s.waits.find((x) => x.reason === 'node' && x.nodeId === input.nodeId);
+        if (w?.reason !== 'node') return;
+        const node = this.node(input.nodeId);
+        const outputs =
+          w.completion?.outputs ??
+          (node.behavior.kind === 'wait' ? node.behavior.completion?.outputs : undefined);
+        if (!outputs?.includes(input.output)) return;
+        this.endNodeWait();
+        this.record(node, input.output, 'ok', { ...input.detail, waitedMs: this.now - w.since });
+        this.follow(node, input.output);
+        return;
+      }
+      case 'cancel': {
+        const at =
+          s.nodeId && Object.hasOwn(this.plan.nodes, s.nodeId) ? this.plan.nodes[s.nodeId] : undefined;
+        if (at) this.record(at, null, 'skipped', { cancelled: input.reason });
+        this.finish('cancelled', input.reason);
         return;
       }
     }
   }
 
-  /** Move along an output and run control nodes until something blocks (an action, a wait, member facts, the end). */
-  private follow(from: PlanNode, output: string): void {
-    let targetId: string | undefined = from.next[output];
-    for (let hops = 0; hops < MAX_HOPS; hops++) {
-      const s = this.state;
-      if (!targetId) {
-        s.status = 'completed';
-        s.exitReason = 'end_of_path';
+  /** The journey-level listeners every run starts with: the goal (with its window) and the exit criteria. */
+  private listen(): void {
+    const { goal, exits } = this.plan.journey;
+    if (goal) {
+      this.state.waits.push({
+        reason: 'goal',
+        since: this.now,
+        until: goal.windowMs === null ? null : this.now + goal.windowMs,
+      });
+    }
+    for (const exit of exits)
+      this.state.waits.push({ reason: 'exit', criterion: exit.id, since: this.now, until: null });
+  }
+
+  private timer(): void {
+    const s = this.state;
+    // A conversion window that closed: the goal no longer converts; the run goes on.
+    s.waits = s.waits.filter((w) => !(w.reason === 'goal' && w.until !== null && w.until <= this.now));
+    const due = s.waits.find(
+      (w) => (w.reason === 'node' || w.reason === 'deferred') && w.until !== null && w.until <= this.now,
+    );
+    if (!due) return;
+    if (due.reason === 'deferred') {
+      // The deferral is over: the action is due again, and its guard is asked again (same visit, same key).
+      s.waits = s.waits.filter((w) => w !== due);
+      s.pending = { nodeId: due.nodeId, kind: 'action', since: this.now };
+      s.status = 'running';
+      return;
+    }
+    if (due.reason !== 'node') return;
+    const node = this.node(due.nodeId);
+    this.endNodeWait();
+    const b = node.behavior;
+    const output = due.completion?.timeoutOutput ?? (b.kind === 'wait' ? b.timer?.output : undefined);
+    if (!output) {
+      this.fail(node, 'a wait ended without a timeout output');
+      return;
+    }
+    this.record(node, output, 'ok', { waitedMs: this.now - due.since });
+    this.follow(node, output);
+  }
+
+  private event(event: MemberEvent): void {
+    const s = this.state;
+    const { goal, exits } = this.plan.journey;
+    if (goal && s.waits.some((w) => w.reason === 'goal') && matches(goal.match, event)) {
+      this.end('converted', 'goal', { goal: event.name, eventId: event.id });
+      return;
+    }
+    const exit = exits.find((x) => x.kind === 'event' && this.listening(x) && matches(x.match, event));
+    if (exit) {
+      this.end('exited', `exit:${exit.label}`, {
+        criterion: exit.label,
+        event: event.name,
+        eventId: event.id,
+      });
+      return;
+    }
+    const wait = s.waits.find((w) => w.reason === 'node');
+    if (wait?.reason === 'node' && !wait.completion) {
+      const node = this.node(wait.nodeId);
+      const hit =
+        node.behavior.kind === 'wait'
+          ? node.behavior.events?.find((e) => matches(e.match, event))
+          : undefined;
+      if (hit) {
+        this.endNodeWait();
+        this.record(node, hit.output, 'ok', {
+          eventId: event.id,
+          event: event.name,
+          waitedMs: this.now - wait.since,
+        });
+        this.follow(node, hit.output);
         return;
       }
-      const node = this.node(targetId);
-      this.enterCount(node.id);
+    }
+    s.inbox = [...s.inbox, event].slice(-INBOX_LIMIT);
+  }
+
+  private listening(exit: ExitCriterion): boolean {
+    return this.state.waits.some((w) => w.reason === 'exit' && w.criterion === exit.id);
+  }
+
+  /** Member facts met an exit criterion: the run ends as exited. */
+  private memberExit(member: MemberFacts): boolean {
+    const exit = this.plan.journey.exits.find(
+      (x) => x.kind === 'member' && this.listening(x) && evaluateCondition(x.when, member),
+    );
+    if (!exit) return false;
+    this.end('exited', `exit:${exit.label}`, { criterion: exit.label });
+    return true;
+  }
+
+  /** The run ends where it stands (goal, exit criterion): the step says why, nothing further happens. */
+  private end(status: 'converted' | 'exited', reason: string, detail: Record<string, unknown>): void {
+    const s = this.state;
+    const at = s.nodeId && Object.hasOwn(this.plan.nodes, s.nodeId) ? this.plan.nodes[s.nodeId] : undefined;
+    if (at) this.record(at, null, status, detail);
+    this.finish(status, reason);
+  }
+
+  private finish(status: RunState['status'], reason: string): void {
+    const s = this.state;
+    s.status = status;
+    s.exitReason = reason;
+    s.waits = [];
+    s.pending = null;
+    s.inbox = [];
+    s.failure = null;
+  }
+
+  private endNodeWait(): void {
+    this.state.waits = this.state.waits.filter((w) => w.reason !== 'node');
+    this.state.inbox = [];
+  }
+
+  private skip(node: PlanNode, reason: GuardReason, detail: Record<string, unknown> = {}): void {
+    const b = node.behavior;
+    const output = b.kind === 'action' ? b.skipOutput : undefined;
+    this.record(node, output ?? null, 'skipped', { ...detail, reason });
+    if (!output || !Object.hasOwn(node.next, output))
+      this.fail(node, `skipped (${reason}) with nowhere to go`);
+    else this.follow(node, output);
+  }
+
+  /** Move along an output: enter the target, unless it is not loaded yet (the host loads it first). */
+  private follow(from: PlanNode, output: string): void {
+    const targetId = Object.hasOwn(from.next, output) ? from.next[output] : undefined;
+    if (!targetId) {
+      this.finish('completed', 'end_of_path');
+      return;
+    }
+    this.goTo(targetId);
+  }
+
+  private goTo(targetId: string): void {
+    if (!Object.hasOwn(this.plan.nodes, targetId)) {
+      this.state.pending = { nodeId: targetId, kind: 'nodes', since: this.now };
+      this.state.status = 'running';
+      return;
+    }
+    this.enter(this.plan.nodes[targetId]);
+  }
+
+  /** Enter a node and run control behaviour until something blocks (an action, a wait, member facts, the end). */
+  private enter(first: PlanNode): void {
+    let node: PlanNode | undefined = first;
+    for (let hops = 0; node && hops < MAX_HOPS; hops++) {
+      const s = this.state;
+      s.visits[node.id] = (s.visits[node.id] ?? 0) + 1;
       s.nodeId = node.id;
       s.status = 'running';
-      switch (node.kind) {
-        case 'action':
-          s.pending = { nodeId: node.id, kind: 'action', since: this.now };
-          return;
-        case 'branch':
+      const output = this.enterBehavior(node, node.behavior);
+      if (output === null) return;
+      this.record(node, output.name, 'ok', output.detail);
+      const targetId: string | undefined = Object.hasOwn(node.next, output.name)
+        ? node.next[output.name]
+        : undefined;
+      if (!targetId) {
+        this.finish('completed', 'end_of_path');
+        return;
+      }
+      if (!Object.hasOwn(this.plan.nodes, targetId)) {
+        this.goTo(targetId);
+        return;
+      }
+      node = this.plan.nodes[targetId];
+    }
+    if (node) this.fail(node, 'too many steps without a wait');
+  }
+
+  /** What entering a node does: an output to pass on through at once, or null when the run blocks or ends here. */
+  private enterBehavior(
+    node: PlanNode,
+    b: Behavior,
+  ): { name: string; detail?: Record<string, unknown> } | null {
+    const s = this.state;
+    switch (b.kind) {
+      case 'pass':
+        return { name: b.output };
+      case 'end':
+        this.record(node, null, 'ok');
+        this.finish('completed', b.reason);
+        return null;
+      case 'action':
+        if (b.reachesMember && s.heldOut) {
+          // A holdout member gets no message or coupon, even on a path shared with the other groups.
+          this.skip(node, 'holdout');
+          return null;
+        }
+        s.pending = { nodeId: node.id, kind: 'action', since: this.now };
+        return null;
+      case 'route':
+        if (b.by === 'conditions') {
           s.pending = { nodeId: node.id, kind: 'member', since: this.now };
-          return;
-        case 'wait.duration':
-          s.wait = {
-            nodeId: node.id,
-            kind: 'duration',
-            since: this.now,
-            until: this.now + durationMs(node.config as unknown as Duration),
-          };
-          s.status = 'waiting';
-          return;
-        case 'wait.event': {
-          const early = s.inbox.find((e) => this.matches(node, e));
-          if (early) {
-            s.inbox = [];
-            this.record(node, 'matched', 'ok', { eventId: early.id, event: early.name, waitedMs: 0 });
-            targetId = node.next.matched;
-            continue;
-          }
-          const timeout = node.config.timeout as Duration;
-          s.wait = { nodeId: node.id, kind: 'event', since: this.now, until: this.now + durationMs(timeout) };
-          s.status = 'waiting';
-          return;
+          return null;
         }
-        case 'split': {
-          const variants = (node.config.variants ?? []) as { id: string; percent: number }[];
-          const bucket = stableBucket(`${s.memberKey}:${node.id}`);
-          let acc = 0;
-          const chosen =
-            variants.find((v) => {
-              acc += v.percent;
-              return bucket < acc;
-            }) ?? variants[variants.length - 1];
-          this.record(node, chosen.id, 'ok', { bucket });
-          targetId = node.next[chosen.id];
-          continue;
+        return this.bucket(node, b);
+      case 'wait': {
+        const early = b.events?.length
+          ? s.inbox.find((e) => b.events!.some((x) => matches(x.match, e)))
+          : undefined;
+        if (early) {
+          const hit = b.events!.find((x) => matches(x.match, early))!;
+          s.inbox = [];
+          return { name: hit.output, detail: { eventId: early.id, event: early.name, waitedMs: 0 } };
         }
-        case 'exit':
-          this.record(node, null, 'ok');
-          s.status = 'completed';
-          s.exitReason = 'exit_node';
-          return;
-        case 'trigger':
-          this.fail(node, 'a trigger cannot be entered from inside a journey');
-          return;
+        s.status = 'waiting';
+        const spec = b.timer?.spec;
+        if (spec?.kind === 'resolve') {
+          // The deadline depends on the member's calendar: the host asks the node type on the worker.
+          s.pending = { nodeId: node.id, kind: 'time', since: this.now };
+          s.status = 'running';
+          return null;
+        }
+        s.waits.push({
+          reason: 'node',
+          nodeId: node.id,
+          since: this.now,
+          until: spec ? this.now + spec.ms : null,
+        });
+        return null;
       }
     }
-    this.fail(this.node(this.state.nodeId!), 'too many steps without a wait');
   }
 
-  private eventMatched(node: PlanNode, event: MemberEvent): void {
-    const wait = this.state.wait!;
-    this.state.wait = null;
-    this.state.inbox = [];
-    this.record(node, 'matched', 'ok', {
-      eventId: event.id,
-      event: event.name,
-      waitedMs: this.now - wait.since,
-    });
-    this.follow(node, 'matched');
-  }
-
-  private matches(node: PlanNode, event: MemberEvent): boolean {
-    return (
-      event.name === node.config.event &&
-      matchesFilters(event.properties, node.config.where as PropertyFilter[] | undefined)
-    );
+  private bucket(
+    node: PlanNode,
+    b: Extract<Behavior, { kind: 'route'; by: 'bucket' }>,
+  ): { name: string; detail: Record<string, unknown> } {
+    const s = this.state;
+    const seed = b.legacySeed ? `${s.memberKey}:${node.id}` : `${s.journeyKey}:${s.memberKey}:${node.id}`;
+    const bucket = stableBucket(seed);
+    const holdout = b.variants.find((v) => v.holdout);
+    let chosen = holdout && s.heldOut ? holdout : undefined;
+    if (!chosen) {
+      let acc = 0;
+      chosen =
+        b.variants.find((v) => {
+          acc += v.percent;
+          return bucket < acc;
+        }) ?? b.variants[b.variants.length - 1];
+    }
+    if (chosen.holdout) s.heldOut = true;
+    return { name: chosen.output, detail: { bucket, ...(chosen.holdout ? { holdout: true } : {}) } };
   }
 
   private fail(node: PlanNode, message: string): void {
@@ -333,14 +666,10 @@ class Stepper {
     this.state.failure = { nodeId: node.id, message };
   }
 
-  private enterCount(nodeId: string): void {
-    this.state.visits[nodeId] = (this.state.visits[nodeId] ?? 0) + 1;
-  }
-
   private record(
     node: PlanNode,
     output: string | null,
-    status: StepRecord['status'],
+    status: StepStatus,
     detail: Record<string, unknown> = {},
   ) {
     this.steps.push({
@@ -355,8 +684,11 @@ class Stepper {
   }
 
   private node(id: string): PlanNode {
-    const node = this.plan.nodes[id];
-    if (!node) throw new Error(`plan has no node ${id}`);
-    return node;
+    if (!Object.hasOwn(this.plan.nodes, id)) throw new Error(`plan has no node ${id}`);
+    return this.plan.nodes[id];
   }
+}
+
+function matches(match: EventMatch, event: MemberEvent): boolean {
+  return event.name === match.event && matchesFilters(event.properties, match.where);
 }

@@ -1,10 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { audit, audited } from '../../auth/audit.js';
+import { maskContacts } from '../../auth/mask.js';
+import { can } from '../../auth/principal.js';
+import { journeySettingsSchema } from '../../compiler/journey-settings.js';
 import { rendersHtml, renderTemplate } from '../../render/template.js';
 import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/member.repository.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented, openApiDocument } from '../openapi.js';
 import { body, externalId, int32, safeText } from '../validate.js';
+import type { NodeTypesResponse } from '../views.js';
 
 const couponTemplateBody = z
   .object({
@@ -29,19 +34,26 @@ const renderBody = z.object({
   channel: safeText(40, { line: true }).optional(),
 });
 
-documented({ method: 'get', path: '/api/health', summary: 'Liveness and dependencies', tag: 'meta' });
-documented({ method: 'get', path: '/api/openapi.json', summary: 'This document', tag: 'meta' });
+documented({
+  method: 'get',
+  path: '/api/openapi.json',
+  summary: 'This document',
+  tag: 'meta',
+  permission: 'public',
+});
 documented({
   method: 'get',
   path: '/api/node-types',
   summary: 'The node registry, config schemas as JSON Schema',
   tag: 'meta',
+  permission: 'journeys.read',
 });
 documented({
   method: 'get',
   path: '/api/coupon-templates',
   summary: 'Coupon templates with issued counts',
   tag: 'catalog',
+  permission: 'journeys.read',
 });
 documented({
   method: 'post',
@@ -50,13 +62,22 @@ documented({
   tag: 'catalog',
   body: couponTemplateBody,
   status: 201,
+  permission: 'coupons.edit',
+  audit: 'coupon_template.create',
 });
-documented({ method: 'get', path: '/api/tags', summary: 'Tags in use, for suggestions', tag: 'catalog' });
+documented({
+  method: 'get',
+  path: '/api/tags',
+  summary: 'Tags in use, for suggestions',
+  tag: 'catalog',
+  permission: 'journeys.read',
+});
 documented({
   method: 'get',
   path: '/api/event-names',
   summary: 'Event names seen or used, for suggestions',
   tag: 'catalog',
+  permission: 'journeys.read',
 });
 documented({
   method: 'post',
@@ -64,6 +85,9 @@ documented({
   summary: 'Render a message template for a member or a sample member',
   tag: 'catalog',
   body: renderBody,
+  permission: 'journeys.read',
+  // a preview: nothing is written
+  audit: false,
 });
 
 /** Events every brand sends; offered before the workspace has seen any. */
@@ -91,13 +115,17 @@ const SAMPLE_MEMBER = {
 export function catalogRoutes({ db, registry }: AppDeps) {
   const app = new Hono<AppEnv>();
 
-  app.get('/health', async (c) => {
-    await db.selectFrom('workspaces').select('id').limit(1).execute();
-    return c.json({ ok: true });
-  });
-
   const nodeTypes = registry.describe();
-  app.get('/node-types', (c) => c.json({ nodeTypes }));
+  // The journey settings panel is a generated form too: its schema travels with the node types.
+  const journeySettings = {
+    // a plain object schema (never `true`/`false`), read like node types' config schemas
+    configSchema: z.toJSONSchema(journeySettingsSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+      string,
+      unknown
+    >,
+    defaults: { exits: [], priority: 5 },
+  };
+  app.get('/node-types', (c) => c.json({ nodeTypes, journeySettings } satisfies NodeTypesResponse));
 
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
@@ -113,18 +141,24 @@ export function catalogRoutes({ db, registry }: AppDeps) {
 
   app.post('/coupon-templates', async (c) => {
     const input = await body(c, couponTemplateBody);
-    const row = await db
-      .insertInto('coupon_templates')
-      .values({
-        workspace_id: c.get('workspaceId'),
-        name: input.name,
-        kind: input.kind,
-        value: input.value,
-        valid_days: input.validDays,
-        stock: input.stock ?? null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await audited(c, db, (trx) =>
+      trx
+        .insertInto('coupon_templates')
+        .values({
+          workspace_id: c.get('workspaceId'),
+          name: input.name,
+          kind: input.kind,
+          value: input.value,
+          valid_days: input.validDays,
+          stock: input.stock ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+        .then((created) => {
+          audit(c).target('coupon_template', created.id).detail({ name: created.name });
+          return created;
+        }),
+    );
     return c.json({ couponTemplate: couponTemplateView(row) }, 201);
   });
 
@@ -168,7 +202,12 @@ export function catalogRoutes({ db, registry }: AppDeps) {
     const id = input.memberId
       ? await findMemberIdByExternalId(db, c.get('workspaceId'), input.memberId)
       : null;
-    const member = (id && (await memberSnapshot(db, id))) || SAMPLE_MEMBER;
+    const found = id && (await memberSnapshot(db, id));
+    // a viewer's preview shows contact details as masked as everywhere else
+    const member =
+      found && !can(c.get('principal'), 'members.pii')
+        ? (maskContacts(found) as typeof found)
+        : found || SAMPLE_MEMBER;
     const scope = { member, coupon: { code: 'YTSAMPLE8K2Q', kind: 'amount', value: 20 } };
     const options = { html: rendersHtml(input.channel) };
     return c.json({
@@ -180,6 +219,9 @@ export function catalogRoutes({ db, registry }: AppDeps) {
 
   return app;
 }
+
+/** A coupon template as the API answers it (GET/POST /api/coupon-templates). */
+export type CouponTemplateView = ReturnType<typeof couponTemplateView>;
 
 function couponTemplateView(row: {
   id: string;

@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { audit, audited } from '../../auth/audit.js';
+import { actorOf } from '../../auth/principal.js';
 import { compileJourney } from '../../compiler/compile.js';
 import { emptyDocument, journeyDocumentSchema } from '../../compiler/document.schema.js';
+import { timeZone } from '../../nodes/schemas.js';
 import {
   emptyTotals,
   findJourneyOrThrow,
@@ -13,9 +16,9 @@ import {
   journeyView,
   runTotals,
 } from '../../repositories/journey.repository.js';
-import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/member.repository.js';
+import { createBroadcast } from '../../segments/broadcasts.service.js';
 import { publishJourney, setJourneyStatus, validateDocument } from '../../services/journeys.service.js';
-import { simulateJourney } from '../../simulate/simulate.js';
+import { SimulationMemberNotFound, simulateForMember } from '../../simulate/simulate.service.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
@@ -25,11 +28,19 @@ import {
   externalId,
   jsonPayload,
   parseOrThrow,
+  payloadKey,
   positiveIntText,
   query,
   safeText,
   uuidParam,
 } from '../validate.js';
+import type {
+  JourneyDetail,
+  JourneyStats,
+  JourneyVersionView,
+  JourneyWithDocument,
+  NodeStats,
+} from '../views.js';
 
 const templatesDir = join(dirname(fileURLToPath(import.meta.url)), '../../templates');
 
@@ -55,6 +66,9 @@ export function loadJourneyTemplates() {
 }
 
 const journeyName = safeText(120, { min: 1, minMessage: 'give the journey a name', trim: true, line: true });
+/** GET /api/journey-templates: a ready journey to start from. */
+export type JourneyTemplate = z.output<typeof templateSchema>;
+
 const createBody = z.object({
   name: journeyName,
   description: safeText(2000).optional(),
@@ -68,11 +82,17 @@ const updateBody = z.object({
 });
 const validateBody = z.object({ document: journeyDocumentSchema.optional() });
 const publishBody = z.object({ note: safeText(500, { trim: true }).optional() });
-const unitMs = { seconds: 1_000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
-const TEN_YEARS_MS = 3650 * unitMs.days;
+const unitMs = {
+  seconds: 1_000,
+  minutes: 60_000,
+  hours: 3_600_000,
+  days: 86_400_000,
+  weeks: 604_800_000,
+} as const;
+const MAX_SIM_MS = 10 * 366 * 86_400_000;
 const simulateBody = z.object({
   document: journeyDocumentSchema.optional(),
-  /** a real member's tags and attributes, or a made-up member */
+  /** a real member (their tags, attributes, zone, consent and contact history), or a made-up member */
   memberId: externalId.optional(),
   member: z
     .object({
@@ -81,29 +101,40 @@ const simulateBody = z.object({
         .max(500)
         .default([]),
       attributes: jsonPayload().default({}),
+      timezone: timeZone.nullable().optional(),
+      consent: z.record(payloadKey, z.boolean()).optional(),
     })
     .optional(),
+  /** when the member enters (default: now) */
+  startAt: z.coerce.date().min(new Date('2000-01-01')).max(new Date('2100-01-01')).optional(),
   events: z
     .array(
-      z.object({
-        name: safeText(100, { min: 1, trim: true, line: true }),
-        properties: jsonPayload().optional(),
-        after: z
-          .object({ amount: z.number().min(0), unit: z.enum(['seconds', 'minutes', 'hours', 'days']) })
-          .refine((a) => a.amount * unitMs[a.unit] <= TEN_YEARS_MS, {
-            message: 'at most 10 years',
-            path: ['amount'],
-          }),
-      }),
+      z
+        .object({
+          name: safeText(100, { min: 1, trim: true, line: true }),
+          properties: jsonPayload().optional(),
+          /** ms after entry */
+          afterMs: z.number().int().min(0).max(MAX_SIM_MS).optional(),
+          after: z
+            .object({
+              amount: z.number().min(0).max(3660),
+              unit: z.enum(['seconds', 'minutes', 'hours', 'days', 'weeks']),
+            })
+            .optional(),
+        })
+        .refine((e) => e.afterMs !== undefined || e.after !== undefined, 'give afterMs (or after)'),
     )
     .max(200)
     .default([]),
   /** the output to take at nodes that need an outside answer, by node id */
   outcomes: z
-    .record(safeText(64, { line: true }), safeText(64, { line: true }))
+    .record(safeText(64, { line: true }), safeText(40, { line: true }))
     .refine((o) => Object.keys(o).length <= 2000, 'at most 2000 outcomes')
     .optional(),
+  horizonDays: z.number().int().min(1).max(3660).optional(),
 });
+/** POST /api/journeys/:id/simulate */
+export type SimulateRequest = z.input<typeof simulateBody>;
 const journeysQuery = z.object({ ...pageQuery });
 
 documented({
@@ -112,6 +143,7 @@ documented({
   summary: 'Journeys with status, version and counts, recently updated first; cursor pages',
   tag: 'journeys',
   query: journeysQuery,
+  permission: 'journeys.read',
 });
 documented({
   method: 'post',
@@ -120,12 +152,15 @@ documented({
   tag: 'journeys',
   body: createBody,
   status: 201,
+  permission: 'journeys.edit',
+  audit: 'journey.create',
 });
 documented({
   method: 'get',
   path: '/api/journeys/:id',
   summary: 'A journey with its draft document and versions',
   tag: 'journeys',
+  permission: 'journeys.read',
 });
 documented({
   method: 'put',
@@ -133,6 +168,8 @@ documented({
   summary: 'Save the draft (name, description, document)',
   tag: 'journeys',
   body: updateBody,
+  permission: 'journeys.edit',
+  audit: 'journey.update',
 });
 documented({
   method: 'post',
@@ -140,6 +177,8 @@ documented({
   summary: 'Validate the draft or a given document',
   tag: 'journeys',
   body: validateBody,
+  permission: 'journeys.read',
+  audit: false,
 });
 documented({
   method: 'post',
@@ -147,52 +186,68 @@ documented({
   summary: 'Publish the draft as a new version (422 with problems)',
   tag: 'journeys',
   body: publishBody,
+  permission: 'journeys.publish',
+  audit: 'journey.publish',
 });
 documented({
   method: 'post',
   path: '/api/journeys/:id/simulate',
-  summary: 'What would happen to a member, on a virtual clock (nothing is written)',
+  summary: 'What would happen to a member (real or made up), on a virtual clock',
   tag: 'journeys',
   body: simulateBody,
+  permission: 'journeys.read',
+  // a preview: nothing is written
+  audit: false,
 });
 documented({
   method: 'get',
   path: '/api/journeys/:id/versions/:version',
   summary: 'One published version, read-only',
   tag: 'journeys',
+  permission: 'journeys.read',
 });
 documented({
   method: 'post',
   path: '/api/journeys/:id/pause',
   summary: 'Stop admitting members',
   tag: 'journeys',
+  permission: 'journeys.pause',
+  audit: 'journey.pause',
 });
 documented({
   method: 'post',
   path: '/api/journeys/:id/resume',
   summary: 'Admit members again',
   tag: 'journeys',
+  permission: 'journeys.pause',
+  audit: 'journey.resume',
 });
 documented({
   method: 'post',
   path: '/api/journeys/:id/archive',
   summary: 'Archive a journey',
   tag: 'journeys',
+  permission: 'journeys.archive',
+  audit: 'journey.archive',
 });
 documented({
   method: 'get',
   path: '/api/journeys/:id/stats',
   summary: 'Per-node counts and totals',
   tag: 'journeys',
+  permission: 'journeys.read',
 });
 documented({
   method: 'get',
   path: '/api/journey-templates',
   summary: 'Ready lifecycle templates',
   tag: 'journeys',
+  permission: 'journeys.read',
 });
 
-export function journeyRoutes({ db, registry }: AppDeps) {
+export type { NodeStats };
+
+export function journeyRoutes({ db, registry, temporal }: AppDeps) {
   const app = new Hono<AppEnv>();
 
   app.get('/journey-templates', (c) => c.json({ templates: loadJourneyTemplates() }));
@@ -228,12 +283,16 @@ export function journeyRoutes({ db, registry }: AppDeps) {
       document = template.document;
       description ||= template.description.zh;
     }
-    const row = await db
-      .insertInto('journeys')
-      .values({ workspace_id: ws, name: input.name, description, draft: JSON.stringify(document) })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return c.json({ ...journeyView(row), document, versions: [] }, 201);
+    const row = await audited(c, db, async (trx) => {
+      const created = await trx
+        .insertInto('journeys')
+        .values({ workspace_id: ws, name: input.name, description, draft: JSON.stringify(document) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      audit(c).target('journey', created.id).detail({ name: created.name, templateId: input.templateId });
+      return created;
+    });
+    return c.json({ ...journeyView(row), document, versions: [] } satisfies JourneyWithDocument, 201);
   });
 
   app.get('/journeys/:id', async (c) => {
@@ -244,8 +303,13 @@ export function journeyRoutes({ db, registry }: AppDeps) {
     return c.json({
       ...journeyView(row, { stats: totals.get(row.id) ?? emptyTotals() }),
       document: row.draft,
-      versions: versions.map((v) => ({ version: v.version, note: v.note, publishedAt: v.published_at })),
-    });
+      versions: versions.map((v) => ({
+        version: v.version,
+        note: v.note,
+        publishedAt: v.published_at,
+        publishedBy: v.published_by_name,
+      })),
+    } satisfies JourneyDetail);
   });
 
   app.put('/journeys/:id', async (c) => {
@@ -265,13 +329,10 @@ export function journeyRoutes({ db, registry }: AppDeps) {
         select v.document from journey_versions v where v.journey_id = journeys.id and v.version = journeys.current_version
       ), 'null'::jsonb)`;
     }
-    const row = await db
-      .updateTable('journeys')
-      .set(set)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return c.json({ ...journeyView(row), document: row.draft });
+    const row = await audited(c, db, (trx) =>
+      trx.updateTable('journeys').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow(),
+    );
+    return c.json({ ...journeyView(row), document: row.draft } satisfies JourneyWithDocument);
   });
 
   app.post('/journeys/:id/validate', async (c) => {
@@ -285,7 +346,21 @@ export function journeyRoutes({ db, registry }: AppDeps) {
     const ws = c.get('workspaceId');
     const id = uuidParam(c, 'id', 'journey');
     const input = await body(c, publishBody);
-    return c.json(await publishJourney(db, registry, ws, id, input.note || null));
+    const actor = actorOf(c.get('principal'));
+    const { version, entry } = await publishJourney(db, registry, ws, id, input.note || null, {
+      actor: `${actor.type}:${actor.id}`,
+      name: actor.name,
+      inTransaction: (trx, { version }) => audit(c).detail({ version }).commit(trx),
+    });
+    // An audience trigger may also take in everyone already in the audience, at the journey's pace.
+    if (entry.on === 'segment' && entry.includeExisting === true) {
+      const { broadcast } = await createBroadcast(db, temporal, ws, id, {
+        segmentId: String(entry.segmentId),
+        requireManual: false,
+      });
+      return c.json({ version, broadcast });
+    }
+    return c.json({ version });
   });
 
   app.post('/journeys/:id/simulate', async (c) => {
@@ -298,24 +373,25 @@ export function journeyRoutes({ db, registry }: AppDeps) {
         errors: compiled.errors,
       });
     }
-    let member = input.member ?? { tags: [], attributes: {} };
-    if (input.memberId) {
-      const id = await findMemberIdByExternalId(db, ws, input.memberId);
-      const snapshot = id ? await memberSnapshot(db, id) : null;
-      if (!snapshot)
+    try {
+      const result = await simulateForMember(db, registry, ws, row.id, compiled.plan, {
+        memberId: input.memberId,
+        member: input.member ?? { tags: [], attributes: {} },
+        startAt: input.startAt?.getTime(),
+        events: input.events.map((e) => ({
+          name: e.name,
+          properties: e.properties,
+          afterMs: e.afterMs ?? (e.after ? e.after.amount * unitMs[e.after.unit] : 0),
+        })),
+        outcomes: input.outcomes,
+        horizonMs: input.horizonDays ? input.horizonDays * 86_400_000 : undefined,
+      });
+      return c.json(result);
+    } catch (err) {
+      if (err instanceof SimulationMemberNotFound)
         throw new AppError('invalid_input', `member ${input.memberId} not found`, { field: 'memberId' });
-      member = { tags: snapshot.tags, attributes: snapshot.attributes };
+      throw err;
     }
-    const result = simulateJourney(compiled.plan, registry, {
-      member,
-      events: input.events.map((e) => ({
-        name: e.name,
-        properties: e.properties,
-        afterMs: e.after.amount * unitMs[e.after.unit],
-      })),
-      outcomes: input.outcomes,
-    });
-    return c.json(result);
   });
 
   app.get('/journeys/:id/versions/:version', async (c) => {
@@ -334,14 +410,16 @@ export function journeyRoutes({ db, registry }: AppDeps) {
       version: row.version,
       note: row.note,
       publishedAt: row.published_at,
+      publishedBy: row.published_by_name,
       document: row.document,
       plan: row.plan,
-    });
+    } satisfies JourneyVersionView);
   });
 
   for (const action of ['pause', 'resume', 'archive'] as const) {
     app.post(`/journeys/:id/${action}`, async (c) => {
-      const row = await setJourneyStatus(db, c.get('workspaceId'), uuidParam(c, 'id', 'journey'), action);
+      const id = uuidParam(c, 'id', 'journey');
+      const row = await audited(c, db, (trx) => setJourneyStatus(trx, c.get('workspaceId'), id, action));
       return c.json(journeyView(row));
     });
   }
@@ -352,11 +430,10 @@ export function journeyRoutes({ db, registry }: AppDeps) {
     const [totals, outputs, waiting, failed, messages, coupons] = await Promise.all([
       runTotals(db, ws, [row.id]),
       db
-        .selectFrom('run_steps as s')
-        .innerJoin('runs as r', 'r.id', 's.run_id')
-        .select(['s.node_id', 's.output', 's.status', sql<number>`count(*)`.as('n')])
-        .where('r.journey_id', '=', row.id)
-        .groupBy(['s.node_id', 's.output', 's.status'])
+        .selectFrom('run_steps')
+        .select(['node_id', 'output', 'status', 'reason', sql<number>`count(*)`.as('n')])
+        .where('journey_id', '=', row.id)
+        .groupBy(['node_id', 'output', 'status', 'reason'])
         .execute(),
       db
         .selectFrom('runs')
@@ -385,16 +462,34 @@ export function journeyRoutes({ db, registry }: AppDeps) {
         .groupBy('status')
         .execute(),
     ]);
-    const nodes: Record<
-      string,
-      { entered: number; outputs: Record<string, number>; waiting: number; failed: number }
-    > = {};
-    const at = (id: string) => (nodes[id] ??= { entered: 0, outputs: {}, waiting: 0, failed: 0 });
+    const nodes: Record<string, NodeStats> = {};
+    const at = (id: string) =>
+      (nodes[id] ??= {
+        entered: 0,
+        outputs: {},
+        waiting: 0,
+        failed: 0,
+        skipped: {},
+        deferred: {},
+        converted: 0,
+        exited: 0,
+      });
+    const add = (rec: Record<string, number>, key: string, n: number) => {
+      rec[key] = (rec[key] ?? 0) + n;
+    };
     for (const o of outputs) {
+      const node = at(o.node_id);
       if (o.status === 'ok') {
-        at(o.node_id).entered += o.n;
-        if (o.output) at(o.node_id).outputs[o.output] = (at(o.node_id).outputs[o.output] ?? 0) + o.n;
-      }
+        node.entered += o.n;
+        if (o.output) add(node.outputs, o.output, o.n);
+      } else if (o.status === 'skipped') {
+        // a skipped effect still passed the node: it counts on its output too
+        node.entered += o.n;
+        if (o.output) add(node.outputs, o.output, o.n);
+        add(node.skipped, o.reason ?? 'unknown', o.n);
+      } else if (o.status === 'deferred') add(node.deferred, o.reason ?? 'unknown', o.n);
+      else if (o.status === 'converted') node.converted += o.n;
+      else if (o.status === 'exited') node.exited += o.n;
     }
     for (const w of waiting) if (w.current_node_id) at(w.current_node_id).waiting += w.n;
     for (const f of failed) if (f.current_node_id) at(f.current_node_id).failed += f.n;
@@ -403,7 +498,7 @@ export function journeyRoutes({ db, registry }: AppDeps) {
       nodes,
       messages: Object.fromEntries(messages.map((m) => [m.status, m.n])),
       coupons: Object.fromEntries(coupons.map((m) => [m.status, m.n])),
-    });
+    } satisfies JourneyStats);
   });
 
   return app;

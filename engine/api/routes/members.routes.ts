@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { audited } from '../../auth/audit.js';
 import {
   findMemberIdByExternalId,
   memberSnapshot,
   upsertMember,
 } from '../../repositories/member.repository.js';
 import { type EventOutcome, ingestBatch, ingestEvent, replayEvents } from '../../services/events.service.js';
+import { signalMemberChanged } from '../../services/runs.service.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
@@ -22,6 +24,7 @@ import {
   safeText,
   uuidParam,
 } from '../validate.js';
+import type { EventView, ReplayResponse } from '../views.js';
 
 const timezone = safeText(64).refine((tz) => {
   try {
@@ -78,12 +81,16 @@ documented({
   summary: 'Create or update a member',
   tag: 'members',
   body: memberBody,
+  permission: 'members.edit',
+  audit: 'member.upsert',
+  rateLimit: 'ingest',
 });
 documented({
   method: 'get',
   path: '/api/members/:externalId',
   summary: 'A member with tags',
   tag: 'members',
+  permission: 'members.read',
 });
 documented({
   method: 'post',
@@ -93,6 +100,10 @@ documented({
   tag: 'events',
   body: eventBody,
   status: 202,
+  permission: 'events.ingest',
+  // member activity, not a change of configuration: the events table is its record
+  audit: false,
+  rateLimit: 'ingest',
 });
 documented({
   method: 'post',
@@ -102,6 +113,9 @@ documented({
   tag: 'events',
   body: batchBody,
   status: 202,
+  permission: 'events.ingest',
+  audit: false,
+  rateLimit: 'ingest',
 });
 documented({
   method: 'get',
@@ -109,12 +123,15 @@ documented({
   summary: 'Events, newest first: filter by status (pending, processed, dead), member and name; cursor pages',
   tag: 'events',
   query: eventsQuery,
+  permission: 'events.read',
 });
 documented({
   method: 'post',
   path: '/api/events/:id/replay',
   summary: 'Process a dead (or pending) event again, its attempts reset',
   tag: 'events',
+  permission: 'events.manage',
+  audit: 'event.replay',
 });
 documented({
   method: 'post',
@@ -122,6 +139,8 @@ documented({
   summary: 'Replay up to 100 events by id',
   tag: 'events',
   body: replayBody,
+  permission: 'events.manage',
+  audit: 'event.replay',
 });
 
 /** How a single event's outcome is answered: only a server that is away is a 503. */
@@ -150,8 +169,12 @@ export function memberRoutes({ db, temporal }: AppDeps) {
     const ws = c.get('workspaceId');
     const ext = parseOrThrow(externalId, c.req.param('externalId'), 'externalId');
     const input = await body(c, memberBody);
-    const id = await upsertMember(db, ws, ext, input);
-    return c.json({ member: await memberSnapshot(db, id) });
+    const id = await audited(c, db, (trx) => upsertMember(trx, ws, ext, input));
+    const member = await memberSnapshot(db, id);
+    // Exit criteria on tags and attributes act when the member changes: tell their live runs.
+    if (member && (input.tags || input.attributes))
+      await signalMemberChanged(db, temporal, id, { tags: member.tags, attributes: member.attributes });
+    return c.json({ member });
   });
 
   app.get('/members/:externalId', async (c) => {
@@ -204,7 +227,7 @@ export function memberRoutes({ db, temporal }: AppDeps) {
       sel = sel.where('e.member_id', '=', member);
     }
     const page = await paginate(sel, { at: 'e.received_at', id: 'e.id' }, q);
-    return c.json({ events: page.items, nextCursor: page.nextCursor });
+    return c.json({ events: page.items satisfies EventView[], nextCursor: page.nextCursor });
   });
 
   app.post('/events/replay', async (c) => {
@@ -212,7 +235,7 @@ export function memberRoutes({ db, temporal }: AppDeps) {
     const { outcomes, notFound: missing } = await replayEvents(db, temporal, c.get('workspaceId'), [
       ...new Set(ids),
     ]);
-    return c.json({ results: outcomes, notFound: missing });
+    return c.json({ results: outcomes, notFound: missing } satisfies ReplayResponse);
   });
 
   app.post('/events/:id/replay', async (c) => {

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { RUN_STATUSES } from '../../../workflows/core/interpreter.js';
 import { findMemberIdByExternalId } from '../../repositories/member.repository.js';
 import { signalRun } from '../../services/runs.service.js';
 import { AppError, notFound } from '../app-error.js';
@@ -8,8 +9,9 @@ import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
 import { pageQuery, paginate } from '../pagination.js';
 import { externalId, query, uuidParam } from '../validate.js';
+import type { CouponView, MessageView, RunDetail, RunView } from '../views.js';
 
-const runStatus = z.enum(['running', 'waiting', 'completed', 'exited', 'failed', 'cancelled']);
+const runStatus = z.enum(RUN_STATUSES);
 const runsQuery = z.object({
   journeyId: z.uuid().optional(),
   memberId: externalId.optional(),
@@ -28,24 +30,30 @@ documented({
   summary: 'Runs, newest first, filtered by journey, member (external id) and status; cursor pages',
   tag: 'runs',
   query: runsQuery,
+  permission: 'runs.read',
 });
 documented({
   method: 'get',
   path: '/api/runs/:id',
   summary: 'A run with the path it took, node by node',
   tag: 'runs',
+  permission: 'runs.read',
 });
 documented({
   method: 'post',
   path: '/api/runs/:id/cancel',
   summary: 'Cancel a run wherever it is',
   tag: 'runs',
+  permission: 'runs.operate',
+  audit: 'run.cancel',
 });
 documented({
   method: 'post',
   path: '/api/runs/:id/retry',
   summary: 'Retry the failed step of a run',
   tag: 'runs',
+  permission: 'runs.operate',
+  audit: 'run.retry',
 });
 documented({
   method: 'get',
@@ -53,6 +61,7 @@ documented({
   summary: 'Messages (the outbox), newest first, by member and journey; cursor pages',
   tag: 'runs',
   query: memberQuery,
+  permission: 'runs.read',
 });
 documented({
   method: 'get',
@@ -60,6 +69,7 @@ documented({
   summary: 'Issued coupons, newest first, by member and journey; cursor pages',
   tag: 'runs',
   query: memberQuery,
+  permission: 'runs.read',
 });
 
 export function runRoutes({ db, temporal }: AppDeps) {
@@ -108,7 +118,7 @@ export function runRoutes({ db, temporal }: AppDeps) {
     if (member) sel = sel.where('r.member_id', '=', member);
     if (q.status) sel = sel.where('r.status', '=', q.status);
     const page = await paginate(sel, { at: 'r.started_at', id: 'r.id' }, q);
-    return c.json({ runs: page.items, nextCursor: page.nextCursor });
+    return c.json({ runs: page.items satisfies RunView[], nextCursor: page.nextCursor });
   });
 
   app.get('/runs/:id', async (c) => {
@@ -125,7 +135,7 @@ export function runRoutes({ db, temporal }: AppDeps) {
     const ui = temporal.uiUrl
       ? `${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows/${encodeURIComponent(run.workflowId)}`
       : null;
-    return c.json({ run: { ...run, temporalUrl: ui }, steps });
+    return c.json({ run: { ...run, temporalUrl: ui }, steps } satisfies RunDetail);
   });
 
   app.post('/runs/:id/cancel', async (c) => {
@@ -190,7 +200,7 @@ export function runRoutes({ db, temporal }: AppDeps) {
     if (member) sel = sel.where('x.member_id', '=', member);
     if (q.journeyId) sel = sel.where('x.journey_id', '=', q.journeyId);
     const page = await paginate(sel, { at: 'x.created_at', id: 'x.id' }, q);
-    return c.json({ messages: page.items, nextCursor: page.nextCursor });
+    return c.json({ messages: page.items satisfies MessageView[], nextCursor: page.nextCursor });
   });
 
   app.get('/coupons', async (c) => {
@@ -220,7 +230,7 @@ export function runRoutes({ db, temporal }: AppDeps) {
     if (member) sel = sel.where('x.member_id', '=', member);
     if (q.journeyId) sel = sel.where('x.journey_id', '=', q.journeyId);
     const page = await paginate(sel, { at: 'x.issued_at', id: 'x.id' }, q);
-    return c.json({ coupons: page.items, nextCursor: page.nextCursor });
+    return c.json({ coupons: page.items satisfies CouponView[], nextCursor: page.nextCursor });
   });
 
   return app;

@@ -11,7 +11,6 @@ export default defineNode({
   type: 'points',
   version: 1,
   category: 'action',
-  kind: 'action',
   title: { zh: '加积分', en: 'Add points' },
   description: {
     zh: '给会员增加会员积分（attributes.points）',

@@ -3,6 +3,7 @@ import { App, Button, Form, Input, InputNumber, Modal, Radio, Select } from 'ant
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import { useCan } from '../../auth/session';
 import { useCatalog } from '../../shell/catalog';
 import type { WidgetProps } from './widget-props';
 
@@ -12,6 +13,7 @@ export function CouponPicker({ value, onChange, disabled, testId }: WidgetProps<
   const { message } = App.useApp();
   const { couponTemplates, refresh } = useCatalog();
   const [creating, setCreating] = useState(false);
+  const canCreate = useCan('coupons.edit');
   const [form] = Form.useForm();
   const options = couponTemplates.map((c) => ({
     value: c.id,
@@ -41,7 +43,7 @@ export function CouponPicker({ value, onChange, disabled, testId }: WidgetProps<
         data-testid={testId}
         style={{ flex: 1, minWidth: 0 }}
       />
-      {!disabled && (
+      {!disabled && canCreate && (
         <Button icon={<PlusOutlined />} onClick={() => setCreating(true)} title={t('coupon.new')} />
       )}
       <Modal

@@ -10,11 +10,14 @@ export function KeyValueEditor({
   onChange,
   disabled,
   testId,
+  addLabel,
 }: {
   value: Record<string, unknown> | undefined;
   onChange(v: Record<string, unknown>): void;
   disabled?: boolean;
   testId: string;
+  /** the add button's words (default: 添加一行) */
+  addLabel?: string;
 }) {
   const { t } = useTranslation();
   const [rows, setRows] = useState<[string, string][]>(() =>
@@ -57,7 +60,7 @@ export function KeyValueEditor({
       ))}
       {!disabled && (
         <Button size="small" icon={<PlusOutlined />} onClick={() => setRows([...rows, ['', '']])}>
-          {t('form.addRow')}
+          {addLabel ?? t('form.addRow')}
         </Button>
       )}
     </div>

@@ -1,0 +1,72 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { CreatedAt } from './workspace.table.js';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface UserTable {
+  id: Generated<string>;
+  /** trimmed and lower-cased */
+  email: string;
+  name: Generated<string>;
+  /** Argon2id PHC string */
+  password_hash: string;
+  created_at: CreatedAt;
+  password_changed_at: Timestamp;
+}
+
+/** A user's role in a workspace (engine/auth/permissions.ts says what each role may do). */
+export interface WorkspaceMemberTable {
+  workspace_id: string;
+  user_id: string;
+  role: string;
+  invited_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface SessionTable {
+  id: Generated<string>;
+  /** SHA-256 (hex) of the cookie's token */
+  token_hash: string;
+  user_id: string;
+  workspace_id: string | null;
+  created_at: CreatedAt;
+  last_seen_at: Timestamp;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  revoked_at: NullableTimestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface InvitationTable {
+  id: Generated<string>;
+  token_hash: string;
+  workspace_id: string;
+  email: string;
+  role: string;
+  invited_by: string | null;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  accepted_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface ApiKeyTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  prefix: string;
+  /** SHA-256 (hex) of the key */
+  key_hash: string;
+  scopes: string[];
+  created_by: string | null;
+  created_at: CreatedAt;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  revoked_by: string | null;
+}
+
+export type UserRow = Selectable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;
+export type InvitationRow = Selectable<InvitationTable>;

@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/database.js';
+import { CHANNELS, channelLabels } from '../channels/channels.js';
+import type { FrequencyCap, QuietHours } from '../guard/guard-rules.js';
+import { enumLabels, label, timeOfDay, timeZone } from '../nodes/schemas.js';
+
+const capChannel = z.enum(['all', ...CHANNELS]).meta({
+  ...label('渠道', 'Channel'),
+  ...enumLabels({ all: { zh: '全部渠道', en: 'All channels' }, ...channelLabels }),
+});
+
+/** Workspace-wide rules every journey follows: the default time zone, quiet hours and frequency caps. */
+export const workspaceSettingsSchema = z.object({
+  timezone: timeZone.meta(
+    label('默认时区（会员未设置时区时使用）', 'Default time zone (for members without one)'),
+  ),
+  quietHours: z
+    .object({
+      start: timeOfDay.meta(label('开始', 'Start')),
+      end: timeOfDay.meta(label('结束', 'End')),
+    })
+    .refine((q) => q.start !== q.end, { message: 'quiet hours cannot start where they end', path: ['end'] })
+    .nullable()
+    .meta(label('免打扰时段（会员当地时间）', 'Quiet hours (member-local)')),
+  frequencyCaps: z
+    .array(
+      z.object({
+        channel: capChannel,
+        max: z
+          .number()
+          .int()
+          .min(1, 'a cap allows at least 1 message')
+          .max(1000)
+          .meta(label('最多', 'At most')),
+        perDays: z.number().int().min(1).max(365).meta(label('天内', 'Per days')),
+      }),
+    )
+    .max(20)
+    .meta(label('频控（所有旅程合计）', 'Frequency caps (across all journeys)')),
+});
+
+export type WorkspaceSettings = z.output<typeof workspaceSettingsSchema> & {
+  quietHours: QuietHours | null;
+  frequencyCaps: FrequencyCap[];
+};
+
+/** What a workspace starts with: no quiet hours or caps until someone sets them (the UI offers 21:00–09:00). */
+export const DEFAULT_SETTINGS = { quietHours: null, frequencyCaps: [] } as const;
+
+export async function loadWorkspaceSettings(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<WorkspaceSettings> {
+  const row = await db
+    .selectFrom('workspaces')
+    .select(['timezone', 'settings'])
+    .where('id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
+  const stored = (row.settings ?? {}) as Partial<WorkspaceSettings>;
+  return {
+    timezone: row.timezone,
+    quietHours: stored.quietHours ?? DEFAULT_SETTINGS.quietHours,
+    frequencyCaps: stored.frequencyCaps ?? [...DEFAULT_SETTINGS.frequencyCaps],
+  };
+}
+
+export async function saveWorkspaceSettings(
+  db: Kysely<Database>,
+  workspaceId: string,
+  settings: WorkspaceSettings,
+): Promise<WorkspaceSettings> {
+  await db
+    .updateTable('workspaces')
+    .set({
+      timezone: settings.timezone,
+      settings: JSON.stringify({ quietHours: settings.quietHours, frequencyCaps: settings.frequencyCaps }),
+    })
+    .where('id', '=', workspaceId)
+    .execute();
+  return loadWorkspaceSettings(db, workspaceId);
+}

@@ -1,0 +1,73 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { Plan } from '../../workflows/plan.js';
+import { addressFor, CHANNELS } from '../channels/channels.js';
+import type { NodeRegistry } from '../nodes/registry.js';
+import { findMemberIdByExternalId, memberSnapshot } from '../repositories/member.repository.js';
+import { loadWorkspaceSettings } from '../settings/workspace-settings.js';
+import { type SimulationInput, simulateJourney } from './simulate.js';
+
+const DAY = 86_400_000;
+
+export class SimulationMemberNotFound extends Error {}
+
+/**
+ * Simulate a journey for a member — a real one (their tags, attributes, zone, consent, holdout and contact
+ * history count) or a made-up one — under the workspace's quiet hours and caps.
+ */
+export async function simulateForMember(
+  db: Kysely<Database>,
+  registry: NodeRegistry,
+  workspaceId: string,
+  journeyId: string,
+  plan: Plan,
+  input: Omit<SimulationInput, 'journeyKey' | 'memberKey' | 'heldOut'> & { memberId?: string },
+) {
+  const settings = await loadWorkspaceSettings(db, workspaceId);
+  let member = input.member;
+  let contacts: { channel: string; at: number }[] = [];
+  let noAddress: string[] = [];
+  let memberKey: string | undefined;
+  let heldOut = false;
+  if (input.memberId) {
+    const id = await findMemberIdByExternalId(db, workspaceId, input.memberId);
+    const snapshot = id ? await memberSnapshot(db, id) : null;
+    if (!snapshot) throw new SimulationMemberNotFound(input.memberId);
+    member = {
+      tags: snapshot.tags,
+      attributes: snapshot.attributes,
+      timezone: snapshot.timezone,
+      consent: snapshot.consent,
+    };
+    memberKey = snapshot.id;
+    noAddress = CHANNELS.filter((ch) => !addressFor(ch, snapshot));
+    const longest = Math.max(0, ...settings.frequencyCaps.map((c) => c.perDays)) * DAY;
+    const since = (input.startAt ?? Date.now()) - longest;
+    contacts = (
+      await db
+        .selectFrom('contact_ledger')
+        .select(['channel', 'at'])
+        .where('member_id', '=', snapshot.id)
+        .where('at', '>', new Date(since))
+        .execute()
+    ).map((r) => ({ channel: r.channel, at: r.at.getTime() }));
+    heldOut = !!(await db
+      .selectFrom('journey_holdouts')
+      .select('member_id')
+      .where('journey_id', '=', journeyId)
+      .where('member_id', '=', snapshot.id)
+      .executeTakeFirst());
+  }
+  return simulateJourney(
+    plan,
+    registry,
+    { ...input, member, journeyKey: journeyId, memberKey, heldOut },
+    {
+      timezone: settings.timezone,
+      quietHours: settings.quietHours,
+      frequencyCaps: settings.frequencyCaps,
+      contacts,
+      noAddress,
+    },
+  );
+}

@@ -1,0 +1,69 @@
+import type { JSONParsed } from 'hono/utils/types';
+import type { Permission, Role, Scope } from '../../engine/auth/permissions';
+import type {
+  ApiKeyView,
+  AuditEntryView,
+  InvitationView,
+  MemberView,
+  SessionView,
+} from '../../engine/auth/views';
+import { request } from '../api/client';
+
+export type { Permission, Role, Scope };
+/** The engine's own types as they arrive (dates as ISO strings): no hand copies. */
+export type Session = JSONParsed<SessionView>;
+export type ApiKey = JSONParsed<ApiKeyView>;
+export type WorkspaceUser = JSONParsed<MemberView>;
+export type Invitation = JSONParsed<InvitationView>;
+export type AuditEntry = JSONParsed<AuditEntryView>;
+
+export const ROLE_OPTIONS: Role[] = ['admin', 'marketer', 'ops', 'viewer'];
+export const SCOPE_OPTIONS: Scope[] = ['ingest', 'read', 'write', 'admin'];
+
+const enc = encodeURIComponent;
+
+/** Accounts, workspaces, keys and the audit log (engine/api/routes/auth|access|audit.routes.ts). */
+export const authApi = {
+  session: () => request<Session>('GET', '/auth/session'),
+  setup: (input: { email: string; name: string; password: string }) =>
+    request<Session>('POST', '/auth/setup', input),
+  signIn: (input: { email: string; password: string }) => request<Session>('POST', '/auth/sign-in', input),
+  signOut: () => request<{ ok: true }>('POST', '/auth/sign-out', {}),
+  invitation: (token: string) =>
+    request<{ email: string; role: Role; workspace: { id: string; name: string }; hasAccount: boolean }>(
+      'POST',
+      '/auth/invitation',
+      { token },
+    ),
+  acceptInvitation: (input: { token: string; name: string; password: string }) =>
+    request<Session>('POST', '/auth/invitation/accept', input),
+  changePassword: (input: { currentPassword: string; newPassword: string }) =>
+    request<{ ok: true }>('PUT', '/auth/password', input),
+  switchWorkspace: (workspaceId: string) => request<Session>('PUT', '/auth/workspace', { workspaceId }),
+  createWorkspace: (name: string) =>
+    request<{ workspace: { id: string; name: string } }>('POST', '/workspaces', { name }),
+
+  users: () => request<{ users: WorkspaceUser[]; invitations: Invitation[] }>('GET', '/users'),
+  invite: (input: { email: string; role: Role }) =>
+    request<{
+      added?: { id: string; email: string; role: Role };
+      invitation?: Invitation;
+      token?: string;
+      path?: string;
+    }>('POST', '/invitations', input),
+  revokeInvitation: (id: string) => request<{ ok: true }>('DELETE', `/invitations/${enc(id)}`),
+  setRole: (userId: string, role: Role) => request<{ ok: true }>('PUT', `/users/${enc(userId)}`, { role }),
+  removeUser: (userId: string) => request<{ ok: true }>('DELETE', `/users/${enc(userId)}`),
+
+  keys: () => request<{ keys: ApiKey[] }>('GET', '/keys').then((r) => r.keys),
+  createKey: (input: { name: string; scopes: Scope[] }) =>
+    request<{ key: ApiKey; secret: string }>('POST', '/keys', input),
+  revokeKey: (id: string) => request<{ ok: true }>('DELETE', `/keys/${enc(id)}`),
+
+  audit: (filter: Record<string, string | undefined>) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
+    const s = q.toString();
+    return request<{ entries: AuditEntry[]; nextCursor: string | null }>('GET', `/audit${s ? `?${s}` : ''}`);
+  },
+};

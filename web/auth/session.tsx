@@ -1,0 +1,117 @@
+import { Button, Result, Spin } from 'antd';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { onSignedOut } from '../api/client';
+import { AcceptInvitePage } from './accept-invite-page';
+import { authApi, type Permission, type Session } from './auth-api';
+import { SetupPage } from './setup-page';
+import { SignInPage } from './sign-in-page';
+
+interface SessionState {
+  session: Session;
+  /** what the server says now (after a switch of workspace, a role change…) */
+  reload(): Promise<void>;
+  setSession(s: Session): void;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+export function useSession(): SessionState {
+  const state = useContext(SessionContext);
+  if (!state) throw new Error('useSession outside <AuthGate>');
+  return state;
+}
+
+/**
+ * Whether the signed-in person may do this in their workspace. The API refuses it anyway; the UI uses
+ * this to hide or disable the control instead of offering a button that fails.
+ */
+export function useCan(permission: Permission): boolean {
+  return useContext(SessionContext)?.session.permissions.includes(permission) ?? false;
+}
+
+const inviteToken = () => /^#\/invite\/([\w-]+)/.exec(window.location.hash)?.[1] ?? null;
+
+/**
+ * Nothing of the app before the server knows who this is: the first start asks for the administrator,
+ * an invitation link for a password, everyone else signs in. A 401 later (session expired or revoked)
+ * brings sign-in back. The app below re-mounts when the workspace changes, so every page reloads.
+ */
+export function AuthGate({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const [session, setSession] = useState<Session | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [invite, setInvite] = useState(inviteToken);
+
+  const reload = useCallback(async () => {
+    try {
+      setSession(await authApi.session());
+      setFailed(false);
+    } catch {
+      setFailed(true);
+    }
+  }, []);
+
+  useEffect(() => {
+    void reload();
+    onSignedOut(() => void reload());
+    const onHash = () => setInvite(inviteToken());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [reload]);
+
+  // Removed from the workspace this session was in, but still in others: go on in the first of those.
+  useEffect(() => {
+    if (session?.user && !session.workspace && session.workspaces.length > 0)
+      authApi.switchWorkspace(session.workspaces[0].id).then(setSession, () => setFailed(true));
+  }, [session]);
+
+  const signedIn = (s: Session) => {
+    setSession(s);
+    if (inviteToken()) window.location.hash = '#/journeys';
+  };
+
+  if (invite) return <AcceptInvitePage token={invite} onDone={signedIn} />;
+  if (failed && !session)
+    return (
+      <Result
+        status="warning"
+        title={t('auth.unreachable')}
+        extra={<Button onClick={() => void reload()}>{t('auth.retry')}</Button>}
+      />
+    );
+  if (!session)
+    return (
+      <div className="yt-center">
+        <Spin />
+      </div>
+    );
+  if (session.setupRequired) return <SetupPage onDone={signedIn} />;
+  if (!session.user) return <SignInPage onDone={signedIn} />;
+  if (!session.workspace && session.workspaces.length > 0)
+    return (
+      <div className="yt-center">
+        <Spin />
+      </div>
+    );
+  if (!session.workspace)
+    return (
+      <Result
+        status="info"
+        title={t('auth.noWorkspace')}
+        subTitle={t('auth.noWorkspaceHint')}
+        extra={
+          <Button onClick={() => void authApi.signOut().then(reload)} data-testid="sign-out">
+            {t('auth.signOut')}
+          </Button>
+        }
+      />
+    );
+  return (
+    <SessionContext.Provider value={{ session, reload, setSession }}>
+      <div key={session.workspace.id} style={{ display: 'contents' }}>
+        {children}
+      </div>
+    </SessionContext.Provider>
+  );
+}
