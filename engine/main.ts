@@ -18,6 +18,8 @@ import { metricsResponse, observeEventBacklog, observePool, restarts } from './i
 import { apiConnectionOptions } from './infra/temporal-client.js';
 import { ensureTemporal } from './infra/temporal-server.js';
 import { loadNodeRegistry } from './nodes/registry.js';
+import { ensureAudienceSchedule } from './segments/broadcasts.service.js';
+import { ensureAllSystemSegments } from './segments/system-segments.js';
 import { startEventSweeper } from './services/events.service.js';
 import { superviseJourneyWorker } from './worker/start-worker.js';
 
@@ -120,6 +122,21 @@ async function main() {
       shutdownGraceMs: graceMs,
     });
     drain.push({ what: 'worker', run: () => worker.stop() });
+    // The audience schedule (time-based audiences, date triggers) runs on Temporal: made or brought up to
+    // date once Temporal answers, without holding up the start.
+    const scheduleConnection = Connection.lazy({ address: temporal.address });
+    close.unshift({ what: 'schedule client', run: () => scheduleConnection.close() });
+    void keepTrying(log, 'audience schedule', () =>
+      ensureAudienceSchedule(
+        {
+          client: new Client({ connection: scheduleConnection, namespace }),
+          taskQueue,
+          namespace,
+          uiUrl: null,
+        },
+        envInt('YUTANG_AUDIENCE_PASS_SECONDS', 60),
+      ),
+    );
     if (mode === 'worker') {
       const metricsPort = envInt('YUTANG_METRICS_PORT', 9464);
       const app = new Hono();
@@ -192,6 +209,23 @@ async function main() {
   );
 }
 
+/** Run `job` until it succeeds, with back-off (a dependency that is away at start comes back later). */
+async function keepTrying(
+  log: { warn: (o: object, m: string) => void },
+  what: string,
+  job: () => Promise<unknown>,
+) {
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 60_000)) {
+    try {
+      await job();
+      return;
+    } catch (err) {
+      log.warn({ what, ...errorFields(err) }, `${what}: not yet, trying again`);
+      await new Promise((r) => setTimeout(r, delay).unref());
+    }
+  }
+}
+
 /**
  * Migrations, on their own connection without a statement timeout; waits while the database is away.
  * Then the administrator of YUTANG_ADMIN_EMAIL, if nobody has an account yet.
@@ -202,6 +236,8 @@ async function migrateWhenReachable(url: string): Promise<void> {
     try {
       await migrateToLatestOrThrow(db);
       await bootstrapAdminFromEnv(db, log);
+      // every workspace has the system audiences its lifecycle templates start from
+      await ensureAllSystemSegments(db);
       return;
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;

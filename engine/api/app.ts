@@ -12,6 +12,7 @@ import { isTemporalUnavailable } from '../infra/temporal-client.js';
 import { AppError } from './app-error.js';
 import type { AppDeps, AppEnv } from './deps.js';
 import { accessRoutes } from './routes/access.routes.js';
+import { audienceRoutes } from './routes/audiences.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
@@ -75,6 +76,7 @@ export function createApi(deps: AppDeps) {
   api.route('/', memberRoutes(deps));
   api.route('/', runRoutes(deps));
   api.route('/', settingsRoutes(deps));
+  api.route('/', audienceRoutes(deps));
 
   // A catch-all route rather than notFound(): a sub-app's notFound is not used once it is mounted.
   api.all('*', (c) => {

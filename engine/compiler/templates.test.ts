@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadJourneyTemplates } from '../api/routes/journeys.routes.js';
 import { loadNodeRegistry, type NodeRegistry } from '../nodes/registry.js';
+import { resolveSegmentRefs, SYSTEM_SEGMENTS } from '../segments/system-segments.js';
 import { compileJourney } from './compile.js';
 
 let registry: NodeRegistry;
@@ -19,7 +20,10 @@ describe('journey templates', () => {
   it.each(templates.map((t) => [t.id, t] as const))(
     '%s compiles once its coupon templates are chosen',
     (_id, template) => {
-      const doc = structuredClone(template.document);
+      // System audiences resolve to the workspace's own ids when a journey is made from the template.
+      const ids = new Map(SYSTEM_SEGMENTS.map((x, i) => [x.key, `5b0c6b1e-6f1a-4a53-9d0f-00000000000${i}`]));
+      const doc = resolveSegmentRefs(structuredClone(template.document), ids);
+      expect(JSON.stringify(doc)).not.toContain('$segment:');
       const coupons = doc.nodes.filter((n) => n.type === 'coupon');
       expect(template.needs.includes('couponTemplate')).toBe(coupons.length > 0);
       // As shipped, only the unchosen coupon templates are missing.
@@ -31,4 +35,18 @@ describe('journey templates', () => {
       expect(compileJourney(doc, registry).errors).toEqual([]);
     },
   );
+});
+
+describe('lifecycle templates start from what the product sees', () => {
+  it('activation and win-back enter from the system audiences, not from CRM events', () => {
+    const byId = new Map(loadJourneyTemplates().map((t) => [t.id, t]));
+    for (const [id, key] of [
+      ['activation', 'registered_7d_no_order'],
+      ['winback', 'no_order_90d'],
+    ]) {
+      const trigger = byId.get(id)!.document.nodes.find((n) => n.type.startsWith('trigger.'))!;
+      expect(trigger).toMatchObject({ type: 'trigger.segment', data: { segmentId: `$segment:${key}` } });
+      expect(SYSTEM_SEGMENTS.map((s) => s.key)).toContain(key);
+    }
+  });
 });

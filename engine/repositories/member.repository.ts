@@ -156,3 +156,116 @@ export async function memberSnapshot(db: Kysely<Database>, memberId: string): Pr
     tags: tags.map((t) => t.tag),
   };
 }
+
+export interface MemberImportRow {
+  /** the brand's member id */
+  id: string;
+  name?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  timezone?: string | null;
+  attributes?: Record<string, unknown>;
+  consent?: Record<string, boolean>;
+  /** replaces the member's tags when given */
+  tags?: string[];
+  /** when they registered with the brand (counts for "registered N days ago" audiences) */
+  registeredAt?: Date;
+}
+
+/**
+ * Create or update many members in one statement (a brand bringing its members): fields given replace
+ * (an import does not clear a field: leave it out), attributes and consent merge, tags (when given)
+ * replace. Inside the caller's transaction. Returns the members' ids by external id.
+ */
+export async function upsertMembers(
+  trx: Kysely<Database>,
+  workspaceId: string,
+  rows: MemberImportRow[],
+): Promise<Map<string, string>> {
+  if (!rows.length) return new Map();
+  // One row per member id (the last one given wins, as sequential upserts would): Postgres refuses to
+  // update a row twice in one statement.
+  const byId = new Map<string, MemberImportRow>();
+  for (const r of rows) byId.set(r.id, { ...byId.get(r.id), ...r });
+  const input = [...byId.values()].map((r) => ({
+    id: r.id,
+    name: r.name ?? null,
+    phone: r.phone ?? null,
+    email: r.email ?? null,
+    timezone: r.timezone ?? null,
+    attributes: r.attributes ?? {},
+    consent: r.consent ?? {},
+    registered_at: r.registeredAt?.toISOString() ?? null,
+  }));
+  const { rows: ids } = await sql<{ id: string; external_id: string }>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as r(
+        id text, name text, phone text, email text, timezone text, attributes jsonb, consent jsonb, registered_at timestamptz)
+    )
+    insert into members (workspace_id, external_id, name, phone, email, timezone, attributes, consent, created_at)
+    select ${workspaceId}, id, name, phone, email, timezone, attributes, consent, coalesce(registered_at, now()) from input
+    on conflict (workspace_id, external_id) do update set
+      name = coalesce(excluded.name, members.name),
+      phone = coalesce(excluded.phone, members.phone),
+      email = coalesce(excluded.email, members.email),
+      timezone = coalesce(excluded.timezone, members.timezone),
+      attributes = members.attributes || excluded.attributes,
+      consent = members.consent || excluded.consent,
+      created_at = case when (select i.registered_at from input i where i.id = excluded.external_id) is not null
+        then excluded.created_at else members.created_at end,
+      updated_at = now()
+    returning id, external_id`.execute(trx);
+  const idOf = new Map(ids.map((r) => [r.external_id, r.id]));
+  const withTags = [...byId.values()].filter((r) => r.tags);
+  if (withTags.length) {
+    await trx
+      .deleteFrom('member_tags')
+      .where(
+        'member_id',
+        'in',
+        withTags.map((r) => idOf.get(r.id)!),
+      )
+      .execute();
+    const tagRows = withTags.flatMap((r) =>
+      [...new Set(r.tags)].map((tag) => ({ workspace_id: workspaceId, member_id: idOf.get(r.id)!, tag })),
+    );
+    for (let i = 0; i < tagRows.length; i += 5000)
+      await trx
+        .insertInto('member_tags')
+        .values(tagRows.slice(i, i + 5000))
+        .execute();
+  }
+  return idOf;
+}
+
+/**
+ * A data-rights request: the member's personal data goes — profile, contacts, tags, events, audience
+ * stays, message addresses and texts — and their id is replaced, so nothing ties the remaining counts
+ * (runs, sends, coupons) to the person. Inside the caller's transaction; their runs are cancelled first
+ * by the caller.
+ */
+export async function eraseMember(trx: Kysely<Database>, memberId: string): Promise<void> {
+  await trx
+    .updateTable('members')
+    .set({
+      external_id: sql`'deleted-' || id`,
+      name: null,
+      phone: null,
+      email: null,
+      timezone: null,
+      attributes: '{}',
+      consent: '{}',
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', memberId)
+    .execute();
+  await trx.deleteFrom('member_tags').where('member_id', '=', memberId).execute();
+  await trx.deleteFrom('events').where('member_id', '=', memberId).execute();
+  await trx.deleteFrom('member_event_stats').where('member_id', '=', memberId).execute();
+  await trx.deleteFrom('segment_members').where('member_id', '=', memberId).execute();
+  await trx
+    .updateTable('messages')
+    .set({ to_address: null, title: null, body: '[erased]' })
+    .where('member_id', '=', memberId)
+    .execute();
+}

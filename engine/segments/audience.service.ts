@@ -115,7 +115,7 @@ export function createAudienceDeps(
         .select(['j.id', 'j.workspace_id', 'j.status', 'v.version', 'v.plan', 'w.timezone'])
         .where('j.id', '=', journeyId)
         .executeTakeFirst();
-      if (!j || j.status !== 'active') return { next: null, entered: 0 };
+      if (j?.status !== 'active') return { next: null, entered: 0 };
       const plan = versionPlan(j.plan);
       const e = plan.trigger.entry as unknown as DateEntry;
       let range = db
@@ -187,7 +187,7 @@ export function createAudienceDeps(
         ])
         .where('b.id', '=', broadcastId)
         .executeTakeFirst();
-      if (!b || b.status !== 'running') return { done: true, entered: 0, skipped: 0 };
+      if (b?.status !== 'running') return { done: true, entered: 0, skipped: 0 };
       if (b.journeyStatus === 'archived' || !b.plan || b.version === null) {
         await finish(db, broadcastId, 'cancelled', 'the journey was archived');
         return { done: true, entered: 0, skipped: 0 };

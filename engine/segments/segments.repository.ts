@@ -71,8 +71,9 @@ async function checkRuleOrThrow(
   const path = (segmentId: string) => {
     const at: string[] = [];
     const walk = (r: SegmentRule, p: string) => {
-      if (r.kind === 'all' || r.kind === 'any') r.rules.forEach((x, i) => walk(x, `${p}.rules.${i}`));
-      else if (r.kind === 'segment' && r.segmentId === segmentId) at.push(`${p}.segmentId`);
+      if (r.kind === 'all' || r.kind === 'any') {
+        for (const [i, x] of r.rules.entries()) walk(x, `${p}.rules.${i}`);
+      } else if (r.kind === 'segment' && r.segmentId === segmentId) at.push(`${p}.segmentId`);
     };
     walk(rule, 'rule');
     return at[0] ?? 'rule';

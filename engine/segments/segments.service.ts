@@ -308,6 +308,56 @@ export async function sweepSegment(
   return total;
 }
 
+/**
+ * Many members changed at once (an import): every audience of the workspace, in dependency order, is
+ * evaluated in SQL for just those members — two queries per audience, not a round of queries per member.
+ */
+export async function evaluateMembersInSet(
+  db: Kysely<Database>,
+  temporal: TemporalDeps | null,
+  workspaceId: string,
+  memberIds: string[],
+  now = Date.now(),
+): Promise<MembershipChange[]> {
+  if (!memberIds.length) return [];
+  const [segments, ws] = await Promise.all([
+    workspaceSegments(db, workspaceId),
+    db.selectFrom('workspaces').select('timezone').where('id', '=', workspaceId).executeTakeFirstOrThrow(),
+  ]);
+  const changes: MembershipChange[] = [];
+  for (const s of dependencyOrder(segments)) {
+    const [qualifying, current] = await Promise.all([
+      db
+        .selectFrom('members as m')
+        .select('m.id')
+        .where('m.workspace_id', '=', workspaceId)
+        .where('m.id', 'in', memberIds)
+        .where(ruleSql(s.rule, { now: new Date(now), timezone: ws.timezone }))
+        .execute(),
+      db
+        .selectFrom('segment_members')
+        .select('member_id')
+        .where('segment_id', '=', s.id)
+        .where('member_id', 'in', memberIds)
+        .where('left_at', 'is', null)
+        .execute(),
+    ]);
+    const want = new Set(qualifying.map((r) => r.id));
+    const have = new Set(current.map((r) => r.member_id));
+    changes.push(
+      ...(await applyChanges(
+        db,
+        s,
+        [...want].filter((id) => !have.has(id)),
+        [...have].filter((id) => !want.has(id)),
+        new Date(now),
+      )),
+    );
+  }
+  await afterChanges(db, temporal, changes, workspaceId);
+  return changes;
+}
+
 /** Entries whose journeys were not entered yet (an outage, a crash in between): tried again. */
 export async function retryPendingEntries(db: Kysely<Database>, temporal: TemporalDeps, limit = 500) {
   const pending = await db

@@ -7,6 +7,8 @@ import { isEventEntry } from '../../workflows/plan.js';
 import { eventsIngested, eventsProcessed, failureReason } from '../infra/metrics.js'; // yutang:infra
 import { versionPlan } from '../repositories/journey.repository.js';
 import { ensureMembers } from '../repositories/member.repository.js';
+import { recordEventStats } from '../segments/event-stats.js';
+import { evaluateMemberSegments } from '../segments/segments.service.js';
 import { type ErrorKind, errorKind, errorMessage } from './error-kind.js';
 import { signalMemberRuns, startRun, type TemporalDeps } from './runs.service.js';
 
@@ -109,6 +111,8 @@ export async function storeEvents(
         .returningAll()
         .execute();
       for (const r of rows) inserted.set(r.id, r);
+      // the member's aggregates (count, first and last time per name) are stored with the events
+      await recordEventStats(trx, rows);
     }
     const missing = values.filter((v) => !inserted.has(v.id)).map((v) => v.client_id!);
     const earlier = new Map<string, EventRow>();
@@ -288,6 +292,9 @@ export async function processEvent(db: Kysely<Database>, temporal: TemporalDeps,
     },
     started,
   );
+  // Audiences that count this event are re-evaluated for this member now (the real-time path): a member
+  // who qualifies through it enters segment-triggered journeys within the same request.
+  await evaluateMemberSegments(db, temporal, event.workspace_id, event.member_id, { events: [event.name] });
   await db
     .updateTable('events')
     .set({

@@ -18,6 +18,7 @@ import {
   workspacesOf,
 } from '../../auth/users.repository.js';
 import type { ApiKeyView } from '../../auth/views.js';
+import { ensureSystemSegments } from '../../segments/system-segments.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
@@ -147,6 +148,7 @@ export function accessRoutes({ db }: AppDeps, config: AuthConfig) {
         .executeTakeFirst();
       if (!row) throw new AppError('conflict', `a workspace ${id} exists already`, { field: 'id' });
       await putMember(trx, { workspaceId: row.id, userId: me.userId, role: 'admin', invitedBy: me.userId });
+      await ensureSystemSegments(trx, row.id);
       audit(c).target('workspace', row.id).detail({ name: row.name });
       return row;
     });

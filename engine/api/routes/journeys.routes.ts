@@ -17,6 +17,7 @@ import {
   runTotals,
 } from '../../repositories/journey.repository.js';
 import { createBroadcast } from '../../segments/broadcasts.service.js';
+import { ensureSystemSegments, resolveSegmentRefs } from '../../segments/system-segments.js';
 import { publishJourney, setJourneyStatus, validateDocument } from '../../services/journeys.service.js';
 import { SimulationMemberNotFound, simulateForMember } from '../../simulate/simulate.service.js';
 import { AppError, notFound } from '../app-error.js';
@@ -280,7 +281,8 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
       const template = loadJourneyTemplates().find((t) => t.id === input.templateId);
       if (!template)
         throw new AppError('invalid_input', `no template ${input.templateId}`, { field: 'templateId' });
-      document = template.document;
+      // Templates start from the workspace's own system audiences ("$segment:no_order_90d" → its id).
+      document = resolveSegmentRefs(template.document, await ensureSystemSegments(db, ws));
       description ||= template.description.zh;
     }
     const row = await audited(c, db, async (trx) => {

@@ -1,0 +1,307 @@
+import { Hono } from 'hono';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { audit, audited } from '../../auth/audit.js';
+import { broadcastView, createBroadcast, evaluateSegmentSoon } from '../../segments/broadcasts.service.js';
+import { segmentBody, segmentRule } from '../../segments/rules.js';
+import {
+  createSegment,
+  deleteSegment,
+  findSegmentOrThrow,
+  journeysUsingSegment,
+  previewRule,
+  segmentMemberCounts,
+  segmentView,
+  updateSegment,
+} from '../../segments/segments.repository.js';
+import { notFound } from '../app-error.js';
+import type { AppDeps, AppEnv } from '../deps.js';
+import { documented } from '../openapi.js';
+import { body, externalId, query, uuidParam } from '../validate.js';
+
+const previewBody = z.object({ rule: segmentRule });
+const membersQuery = z.object({
+  /** only members who entered at or after this time ("who entered today") */
+  since: z.coerce.date().min(new Date('2000-01-01')).max(new Date('2100-01-01')).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(200).optional(),
+});
+const enterBody = z.object({
+  /** your member ids (at most 100,000 in one call); unknown ids are reported, not created */
+  memberIds: z.array(externalId).min(1).max(100_000).optional(),
+  /** or everyone in an audience now */
+  segmentId: z.uuid().optional(),
+  /** the pace; at most the journey's hourly entry limit / 60 (default 2,000 a minute) */
+  perMinute: z.number().int().min(1).max(100_000).optional(),
+});
+const broadcastsQuery = z.object({ journeyId: z.uuid().optional() });
+
+documented({
+  method: 'get',
+  path: '/api/segments',
+  summary: 'Audiences with their member counts',
+  tag: 'audiences',
+  permission: 'audiences.read',
+});
+documented({
+  method: 'post',
+  path: '/api/segments',
+  summary: 'Create an audience (its members are worked out at once)',
+  tag: 'audiences',
+  body: segmentBody,
+  status: 201,
+  permission: 'audiences.edit',
+  audit: 'segment.create',
+});
+documented({
+  method: 'post',
+  path: '/api/segments/preview',
+  summary: 'How many members a rule matches now, and a sample (for the editor, before saving)',
+  tag: 'audiences',
+  body: previewBody,
+  permission: 'audiences.read',
+  audit: false,
+});
+documented({
+  method: 'get',
+  path: '/api/segments/:id',
+  summary: 'An audience, its count and the journeys using it',
+  tag: 'audiences',
+  permission: 'audiences.read',
+});
+documented({
+  method: 'put',
+  path: '/api/segments/:id',
+  summary: 'Change an audience (name, rule)',
+  tag: 'audiences',
+  body: segmentBody,
+  permission: 'audiences.edit',
+  audit: 'segment.update',
+});
+documented({
+  method: 'delete',
+  path: '/api/segments/:id',
+  summary: 'Delete an audience (refused while published journeys or other audiences use it)',
+  tag: 'audiences',
+  permission: 'audiences.edit',
+  audit: 'segment.delete',
+});
+documented({
+  method: 'get',
+  path: '/api/segments/:id/preview',
+  summary: 'Count and sample of the rule now',
+  tag: 'audiences',
+  permission: 'audiences.read',
+});
+documented({
+  method: 'get',
+  path: '/api/segments/:id/members',
+  summary: 'Who is in the audience now (newest entries first; `since` for who entered today)',
+  tag: 'audiences',
+  query: membersQuery,
+  permission: 'audiences.read',
+});
+documented({
+  method: 'post',
+  path: '/api/journeys/:id/enter',
+  summary: 'Enter a list of members or an audience into a manual-trigger journey, paced (202)',
+  tag: 'journeys',
+  body: enterBody,
+  status: 202,
+  permission: 'journeys.publish',
+  audit: 'journey.enter',
+});
+documented({
+  method: 'get',
+  path: '/api/broadcasts',
+  summary: 'Broadcasts and their progress',
+  tag: 'journeys',
+  query: broadcastsQuery,
+  permission: 'journeys.read',
+});
+documented({
+  method: 'get',
+  path: '/api/broadcasts/:id',
+  summary: 'One broadcast’s progress',
+  tag: 'journeys',
+  permission: 'journeys.read',
+});
+documented({
+  method: 'post',
+  path: '/api/broadcasts/:id/cancel',
+  summary: 'Stop a broadcast (members already entered stay in)',
+  tag: 'journeys',
+  permission: 'journeys.publish',
+  audit: 'broadcast.cancel',
+});
+
+export function audienceRoutes({ db, temporal }: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/segments', async (c) => {
+    const rows = await db
+      .selectFrom('segments')
+      .selectAll()
+      .where('workspace_id', '=', c.get('workspaceId'))
+      .orderBy('name')
+      .execute();
+    const counts = await segmentMemberCounts(
+      db,
+      rows.map((r) => r.id),
+    );
+    return c.json({ segments: rows.map((r) => segmentView(r, { members: counts.get(r.id) ?? 0 })) });
+  });
+
+  app.post('/segments', async (c) => {
+    const input = await body(c, segmentBody);
+    const row = await audited(c, db, async (trx) => {
+      const r = await createSegment(trx, c.get('workspaceId'), input);
+      audit(c).target('segment', r.id).detail({ name: r.name });
+      return r;
+    });
+    await evaluateSegmentSoon(temporal, row.id, row.updated_at.toISOString());
+    return c.json({ segment: segmentView(row, { members: 0 }) }, 201);
+  });
+
+  app.post('/segments/preview', async (c) => {
+    const { rule } = await body(c, previewBody);
+    return c.json(await previewRule(db, c.get('workspaceId'), rule));
+  });
+
+  app.get('/segments/:id', async (c) => {
+    const ws = c.get('workspaceId');
+    const row = await findSegmentOrThrow(db, ws, uuidParam(c, 'id', 'audience'));
+    const counts = await segmentMemberCounts(db, [row.id]);
+    return c.json({
+      segment: segmentView(row, { members: counts.get(row.id) ?? 0 }),
+      journeys: await journeysUsingSegment(db, ws, row.id),
+    });
+  });
+
+  app.put('/segments/:id', async (c) => {
+    const id = uuidParam(c, 'id', 'audience');
+    const input = await body(c, segmentBody);
+    const row = await audited(c, db, async (trx) => {
+      audit(c).target('segment', id);
+      return updateSegment(trx, c.get('workspaceId'), id, input);
+    });
+    await evaluateSegmentSoon(temporal, row.id, row.updated_at.toISOString());
+    const counts = await segmentMemberCounts(db, [row.id]);
+    return c.json({ segment: segmentView(row, { members: counts.get(row.id) ?? 0 }) });
+  });
+
+  app.delete('/segments/:id', async (c) => {
+    const id = uuidParam(c, 'id', 'audience');
+    await audited(c, db, async (trx) => {
+      audit(c).target('segment', id);
+      await deleteSegment(trx, c.get('workspaceId'), id);
+    });
+    return c.json({ ok: true });
+  });
+
+  app.get('/segments/:id/preview', async (c) => {
+    const ws = c.get('workspaceId');
+    const row = await findSegmentOrThrow(db, ws, uuidParam(c, 'id', 'audience'));
+    return c.json(await previewRule(db, ws, segmentRule.parse(row.rule)));
+  });
+
+  app.get('/segments/:id/members', async (c) => {
+    const ws = c.get('workspaceId');
+    const row = await findSegmentOrThrow(db, ws, uuidParam(c, 'id', 'audience'));
+    const q = query(c, membersQuery);
+    const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+    let sel = db
+      .selectFrom('segment_members as sm')
+      .innerJoin('members as m', 'm.id', 'sm.member_id')
+      .select([
+        'sm.id',
+        'sm.entered_at as enteredAt',
+        'm.external_id as memberId',
+        'm.name',
+        'm.phone',
+        'm.email',
+      ])
+      .where('sm.segment_id', '=', row.id)
+      .where('sm.left_at', 'is', null)
+      .orderBy('sm.entered_at', 'desc')
+      .orderBy('sm.id', 'desc')
+      .limit(q.limit + 1);
+    if (q.since) sel = sel.where('sm.entered_at', '>=', q.since);
+    if (cursor)
+      sel = sel.where(sql<boolean>`(sm.entered_at, sm.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
+    const rows = await sel.execute();
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return c.json({
+      members: page.map(({ id: _id, ...m }) => m),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.enteredAt, last.id) : null,
+    });
+  });
+
+  app.post('/journeys/:id/enter', async (c) => {
+    const id = uuidParam(c, 'id', 'journey');
+    const input = await body(c, enterBody);
+    audit(c).target('journey', id).detail({ members: input.memberIds?.length, segmentId: input.segmentId });
+    const result = await createBroadcast(db, temporal, c.get('workspaceId'), id, input);
+    audit(c).detail({ broadcastId: result.broadcast.id, total: result.broadcast.total });
+    return c.json(result, 202);
+  });
+
+  app.get('/broadcasts', async (c) => {
+    const q = query(c, broadcastsQuery);
+    let sel = db
+      .selectFrom('broadcasts')
+      .selectAll()
+      .where('workspace_id', '=', c.get('workspaceId'))
+      .orderBy('created_at', 'desc')
+      .limit(100);
+    if (q.journeyId) sel = sel.where('journey_id', '=', q.journeyId);
+    return c.json({ broadcasts: (await sel.execute()).map(broadcastView) });
+  });
+
+  app.get('/broadcasts/:id', async (c) => {
+    const row = await db
+      .selectFrom('broadcasts')
+      .selectAll()
+      .where('workspace_id', '=', c.get('workspaceId'))
+      .where('id', '=', uuidParam(c, 'id', 'broadcast'))
+      .executeTakeFirst();
+    if (!row) throw notFound('broadcast');
+    return c.json({ broadcast: broadcastView(row) });
+  });
+
+  app.post('/broadcasts/:id/cancel', async (c) => {
+    const id = uuidParam(c, 'id', 'broadcast');
+    const row = await audited(c, db, async (trx) => {
+      audit(c).target('broadcast', id);
+      return trx
+        .updateTable('broadcasts')
+        .set({ status: 'cancelled', finished_at: sql`now()` })
+        .where('workspace_id', '=', c.get('workspaceId'))
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .returningAll()
+        .executeTakeFirst();
+    });
+    if (!row) throw notFound('running broadcast');
+    return c.json({ broadcast: broadcastView(row) });
+  });
+
+  return app;
+}
+
+function encodeCursor(at: Date, id: string) {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+}
+
+/** A cursor from an earlier page; anything else reads as the first page. */
+function decodeCursor(cursor: string): { at: string; id: string } | null {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success)
+      return null;
+    return { at, id };
+  } catch {
+    return null;
+  }
+}
