@@ -194,10 +194,9 @@ describe('hostile input to every route', () => {
   });
   afterAll(() => stack?.stop());
 
-  // Routes that change a journey's state go last, so the others still find it editable.
-  const routes = [...documentedRoutes()].sort(
-    (a, b) => Number(/(archive|pause)$/.test(a.path)) - Number(/(archive|pause)$/.test(b.path)),
-  );
+  // Routes that archive, pause or delete go last, so the others still find the fixtures as they were.
+  const last = (r: RouteDoc) => r.method === 'delete' || /(archive|pause)$/.test(r.path);
+  const routes = [...documentedRoutes()].sort((a, b) => Number(last(a)) - Number(last(b)));
 
   // (named by text: vitest formats each.() arguments, and a zod schema is no fit for that)
   const byName = new Map(routes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r]));
