@@ -1,6 +1,11 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Json } from './workspace.table.js';
 
+/** pending: stored, not yet acted on (retried with back-off) · processed · dead: given up, ops replay it */
+export type EventStatus = 'pending' | 'processed' | 'dead';
+
+type Timestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
 export interface EventTable {
   id: Generated<string>;
   workspace_id: string;
@@ -11,8 +16,18 @@ export interface EventTable {
   properties: Json<Record<string, unknown>>;
   occurred_at: ColumnType<Date, Date | string, never>;
   received_at: ColumnType<Date, Date | string | undefined, never>;
-  /** null until its runs were started and signals delivered; a sweeper retries the rest */
-  processed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  status: Generated<EventStatus>;
+  /** processing attempts so far; replay resets it */
+  attempts: Generated<number>;
+  /** when the sweeper may take a pending event (next); null once processed or dead */
+  next_attempt_at: Timestamp;
+  last_attempt_at: Timestamp;
+  /** set when its runs were started and signals delivered */
+  processed_at: Timestamp;
+  dead_at: Timestamp;
+  /** arrival order, exact within a batch (bigint, read as a number: see db/connection.ts) */
+  seq: ColumnType<number, never, never>;
+  /** the last processing error */
   process_error: string | null;
 }
 

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'invalid_journey'
+  | 'event_failed'
   | 'invalid_settings'
   | 'unavailable'
   | 'internal'
@@ -21,6 +22,7 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 415 | 422 | 429 | 
   not_found: 404,
   conflict: 409,
   invalid_journey: 422,
+  event_failed: 422,
   invalid_settings: 422,
   unavailable: 503,
   internal: 500,
@@ -40,6 +42,8 @@ export class AppError extends Error {
       field?: string;
       issues?: { field: string; message: string }[];
       errors?: Problem[];
+      /** the stored event an error is about (it was kept, or dead-lettered) */
+      eventId?: string;
       /** the permission a 403 lacked */
       permission?: string;
       /** seconds, for 429 and 503: also sent as `Retry-After` */

@@ -39,7 +39,10 @@ export function documented(doc: RouteDoc): void {
   byRoute.set(routeKey(doc.method, doc.path), doc);
 }
 
-/** Every documented route (the route-table tests walk them). */
+/**
+ * Every documented route, with the schemas it validates with: the route-table tests walk them, the
+ * hostile-input suite generates its requests from them, and a test holds the app's routes to this list.
+ */
 export function documentedRoutes(): readonly RouteDoc[] {
   return routes;
 }

@@ -6,6 +6,7 @@
  * (`NodeTypeInfo`, `Problem`, `SimulationResult`, `WorkspaceSettings`, `MemberSnapshot`), it is used as is.
  */
 import type { z } from 'zod';
+import type { EventStatus } from '../../db/tables/event.table.js';
 import type { MessageStatus } from '../../db/tables/message.table.js';
 import type { RunStatus, StepStatus } from '../../workflows/core/interpreter.js';
 import type { JourneyDocument } from '../compiler/document.schema.js';
@@ -14,7 +15,7 @@ import type { Problem } from '../compiler/problem.js';
 import type { Localized, MemberSnapshot } from '../nodes/define-node.js';
 import type { NodeTypeInfo } from '../nodes/registry.js';
 import type { journeyView, Totals } from '../repositories/journey.repository.js';
-import type { IngestResult } from '../services/events.service.js';
+import type { EventOutcome } from '../services/events.service.js';
 import type { WorkspaceSettings } from '../settings/workspace-settings.js';
 import type { SimulationResult } from '../simulate/simulate.js';
 import type { ErrorCode } from './app-error.js';
@@ -204,7 +205,43 @@ export interface CouponView {
   expiresAt: Date | null;
 }
 
-export type { IngestResult, MemberSnapshot as MemberView, WorkspaceSettings };
+export type { EventOutcome, EventStatus, MemberSnapshot as MemberView, WorkspaceSettings };
+
+/** POST /api/events (202): what happened to the event; the batch answers one per event. */
+export type IngestResult = EventOutcome;
+
+/** GET /api/events: an event with its delivery state (pending, processed, dead) and its last error. */
+export interface EventView {
+  id: string;
+  /** the sender's id, when it gave one */
+  clientId: string | null;
+  /** the member's own (external) id */
+  memberId: string;
+  name: string;
+  properties: Record<string, unknown>;
+  status: EventStatus;
+  attempts: number;
+  error: string | null;
+  occurredAt: Date;
+  receivedAt: Date;
+  nextAttemptAt: Date | null;
+  lastAttemptAt: Date | null;
+  processedAt: Date | null;
+  deadAt: Date | null;
+}
+
+/** POST /api/events/replay */
+export interface ReplayResponse {
+  results: EventOutcome[];
+  /** ids that are not events of this workspace */
+  notFound: string[];
+}
+
+/** A list answer: the items under the list's own key (`runs`, `events`…) and the next page's cursor. */
+export interface CursorPage {
+  /** null on the last page */
+  nextCursor: string | null;
+}
 
 /** Every non-2xx answer: a code, an English message, and where known the field, field issues or problems. */
 export interface ErrorBody {

@@ -115,7 +115,7 @@ export function observePool(name: string, pool: pg.Pool): void {
 let backlogDb: Kysely<Database> | null = null;
 new Gauge({
   name: 'yutang_event_backlog',
-  help: 'Stored events not yet processed (waiting for the sweeper); -1 when the database did not answer',
+  help: 'Stored events not yet processed and not dead-lettered (waiting for the sweeper); -1 when the database did not answer',
   registers: [registry],
   async collect() {
     if (!backlogDb) return;
@@ -125,7 +125,7 @@ new Gauge({
       db
         .selectFrom('events')
         .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('processed_at', 'is', null)
+        .where('status', '=', 'pending')
         .executeTakeFirst()
         .then((r) => r?.n ?? 0)
         .catch(() => -1),

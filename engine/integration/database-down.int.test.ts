@@ -117,7 +117,7 @@ describe('the API while Postgres is away', () => {
     await stack.ok('POST', `/journeys/${journey.id}/publish`, {});
     const temporal = { client: stack.client, taskQueue: stack.taskQueue, namespace: 'default', uiUrl: null };
     const lines: string[] = [];
-    const stop = startEventSweeper(db, temporal, { intervalMs: 100, graceMs: 0, log: (l) => lines.push(l) });
+    const stop = startEventSweeper(db, temporal, { intervalMs: 100, log: (l) => lines.push(l) });
     try {
       await proxy.cut();
       // An event stored but not processed (what a crash between the two leaves), written past the proxy.

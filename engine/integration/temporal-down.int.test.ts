@@ -94,7 +94,7 @@ describe('events while Temporal is unreachable', () => {
     const stop = startEventSweeper(
       stack.db,
       { client: stack.client, taskQueue: stack.taskQueue, namespace: 'default', uiUrl: null },
-      { intervalMs: 200, graceMs: 0, log: () => {} },
+      { intervalMs: 200, log: () => {} },
     );
     try {
       await eventually(

@@ -33,3 +33,61 @@ describe('renderTemplate', () => {
     expect(templateVariables('{{member.name}} {{coupon.code|none}}')).toEqual(['member.name', 'coupon.code']);
   });
 });
+
+describe('renderTemplate on hostile templates', () => {
+  const scope = {
+    member: { name: '<b>王</b>', attributes: { city: '上海' }, tags: ['vip'] },
+    coupon: { code: 'C&1' },
+  };
+
+  it('scans a 100 KB template with unclosed `{{` in linear time (it used to backtrack for seconds at 3 KB)', () => {
+    // The shapes that made the old pattern backtrack: an opening with no close, long runs of openings.
+    const inputs = [
+      `{{${'a'.repeat(100_000)}`,
+      `{{ ${' '.repeat(100_000)}`,
+      '{{a|'.repeat(25_000),
+      '{'.repeat(100_000),
+      `{{${'a '.repeat(50_000)}}`,
+    ];
+    for (const input of inputs) expect(renderTemplate(input, scope)).toBe(input);
+    // and a large template full of variables still renders every one
+    const many = '{{member.name}} '.repeat(6_000);
+    expect(renderTemplate(many, scope)).toBe('<b>王</b> '.repeat(6_000));
+  });
+
+  it('keeps the old pattern’s meaning at the edges', () => {
+    expect(renderTemplate('{{{member.name}}}', scope)).toBe('{<b>王</b>}');
+    expect(renderTemplate('{{a{{member.name}}', scope)).toBe('{{a<b>王</b>');
+    expect(renderTemplate('{{member.name}b}}', scope)).toBe('{{member.name}b}}');
+    expect(renderTemplate('{{|x}}', scope)).toBe('{{|x}}');
+    expect(renderTemplate('{{ |x}}', scope)).toBe('x');
+    expect(renderTemplate('{{member.nick|a|b}}', scope)).toBe('a|b');
+    expect(templateVariables('{{{a}} {{b|c}} {{d}x}}')).toEqual(['a', 'b']);
+  });
+
+  it('reaches only the member’s own fields and the run’s variables, never the prototype chain', () => {
+    for (const t of [
+      '{{member.constructor}}',
+      '{{member.toString}}',
+      '{{__proto__.x}}',
+      '{{member.__proto__}}',
+      '{{member.constructor.name}}',
+      '{{constructor.constructor}}',
+      '{{member.tags.constructor}}',
+      '{{member.hasOwnProperty}}',
+      '{{coupon.code.length}}',
+      '{{coupon.code.constructor}}',
+    ]) {
+      expect(renderTemplate(t, scope), t).toBe('');
+    }
+    expect(renderTemplate('{{member.tags.0}}', scope)).toBe('vip');
+  });
+
+  it('HTML-escapes values, not the template or its fallbacks, when asked (channels that render HTML)', () => {
+    const t = '<p>{{member.name}} · {{coupon.code}} · {{member.nick|<i>会员</i>}}</p>';
+    expect(renderTemplate(t, scope, { html: true })).toBe(
+      '<p>&lt;b&gt;王&lt;/b&gt; · C&amp;1 · <i>会员</i></p>',
+    );
+    expect(renderTemplate(t, scope)).toBe('<p><b>王</b> · C&1 · <i>会员</i></p>');
+  });
+});

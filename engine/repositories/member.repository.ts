@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { AppError } from '../api/app-error.js';
+import { PAYLOAD_MAX_BYTES } from '../api/validate.js';
 import type { MemberSnapshot } from '../nodes/define-node.js';
 
 export interface MemberPatch {
@@ -35,6 +37,42 @@ export async function ensureMember(
   return row.id;
 }
 
+/**
+ * The internal ids of many members by external id, creating those not seen before. Inserted in sorted order,
+ * so two batches naming the same new members take their locks in the same order (no deadlock).
+ */
+export async function ensureMembers(
+  db: Kysely<Database>,
+  workspaceId: string,
+  externalIds: string[],
+): Promise<Map<string, string>> {
+  const wanted = [...new Set(externalIds)].sort();
+  const ids = new Map<string, string>();
+  for (let i = 0; i < wanted.length; i += 1000) {
+    const chunk = wanted.slice(i, i + 1000);
+    await db
+      .insertInto('members')
+      .values(
+        chunk.map((external_id) => ({
+          workspace_id: workspaceId,
+          external_id,
+          attributes: '{}',
+          consent: '{}',
+        })),
+      )
+      .onConflict((oc) => oc.columns(['workspace_id', 'external_id']).doNothing())
+      .execute();
+    const rows = await db
+      .selectFrom('members')
+      .select(['id', 'external_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('external_id', 'in', chunk)
+      .execute();
+    for (const r of rows) ids.set(r.external_id, r.id);
+  }
+  return ids;
+}
+
 /** Create or update; attributes and consent merge into what is there, tags (when given) replace. */
 export async function upsertMember(
   db: Kysely<Database>,
@@ -50,7 +88,24 @@ export async function upsertMember(
     const set: Record<string, unknown> = { updated_at: sql`now()` };
     for (const key of ['name', 'phone', 'email', 'timezone'] as const)
       if (key in patch) set[key] = patch[key] ?? null;
-    if (patch.attributes) set.attributes = sql`attributes || ${JSON.stringify(patch.attributes)}::jsonb`;
+    if (patch.attributes) {
+      // merged here rather than with jsonb `||`, to hold the merged attributes to the same 32 KB limit
+      const { attributes } = await trx
+        .selectFrom('members')
+        .select('attributes')
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      const merged = JSON.stringify({ ...attributes, ...patch.attributes });
+      const bytes = Buffer.byteLength(merged);
+      if (bytes > PAYLOAD_MAX_BYTES)
+        throw new AppError(
+          'invalid_input',
+          `attributes: with the stored ones they would be ${bytes} bytes as JSON; at most ${PAYLOAD_MAX_BYTES}`,
+          { field: 'attributes' },
+        );
+      set.attributes = merged;
+    }
     if (patch.consent) set.consent = sql`consent || ${JSON.stringify(patch.consent)}::jsonb`;
     await trx.updateTable('members').set(set).where('id', '=', id).execute();
     if (patch.tags) {

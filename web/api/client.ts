@@ -2,6 +2,9 @@ import type {
   Coupon,
   CouponTemplate,
   ErrorBody,
+  EventOutcome,
+  EventRecord,
+  EventStatus,
   IngestResult,
   JourneyDetail,
   JourneyDocument,
@@ -14,6 +17,8 @@ import type {
   Member,
   Message,
   NodeTypesResponse,
+  Page,
+  PageParams,
   Problem,
   Run,
   RunDetail,
@@ -92,14 +97,22 @@ function safeJson(text: string): unknown {
   }
 }
 
-function query(params: Record<string, string | undefined>): string {
+function query(params: { [key: string]: string | number | undefined } | object): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
 }
 
 const enc = encodeURIComponent;
+
+/** A list answer (`{ runs: [...], nextCursor }`) as a page of items. */
+function paged<K extends string, T>(key: K) {
+  return (r: { [k in K]: T[] } & { nextCursor: string | null }): Page<T> => ({
+    items: r[key],
+    nextCursor: r.nextCursor,
+  });
+}
 
 /** The typed API client; one function per endpoint, typed by the engine's view types. */
 export const api = {
@@ -107,7 +120,11 @@ export const api = {
   templates: () =>
     request<{ templates: JourneyTemplate[] }>('GET', '/journey-templates').then((r) => r.templates),
 
-  journeys: () => request<{ journeys: JourneySummary[] }>('GET', '/journeys').then((r) => r.journeys),
+  journeys: (page: PageParams = {}) =>
+    request<{ journeys: JourneySummary[]; nextCursor: string | null }>(
+      'GET',
+      `/journeys${query({ ...page })}`,
+    ).then(paged<'journeys', JourneySummary>('journeys')),
   journey: (id: string) => request<JourneyDetail>('GET', `/journeys/${enc(id)}`),
   createJourney: (input: {
     name: string;
@@ -151,15 +168,27 @@ export const api = {
 
   member: (externalId: string) =>
     request<{ member: Member }>('GET', `/members/${enc(externalId)}`).then((r) => r.member),
-  runs: (filter: { journeyId?: string; memberId?: string; status?: string }) =>
-    request<{ runs: Run[] }>('GET', `/runs${query(filter)}`).then((r) => r.runs),
+  runs: (filter: { journeyId?: string; memberId?: string; status?: string } & PageParams) =>
+    request<{ runs: Run[]; nextCursor: string | null }>('GET', `/runs${query(filter)}`).then(
+      paged<'runs', Run>('runs'),
+    ),
   run: (id: string) => request<RunDetail>('GET', `/runs/${enc(id)}`),
   runAction: (id: string, action: 'cancel' | 'retry') =>
     request<unknown>('POST', `/runs/${enc(id)}/${action}`, {}),
-  messages: (filter: { memberId?: string; journeyId?: string }) =>
-    request<{ messages: Message[] }>('GET', `/messages${query(filter)}`).then((r) => r.messages),
-  coupons: (memberId: string) =>
-    request<{ coupons: Coupon[] }>('GET', `/coupons${query({ memberId })}`).then((r) => r.coupons),
+  messages: (filter: { memberId?: string; journeyId?: string } & PageParams) =>
+    request<{ messages: Message[]; nextCursor: string | null }>('GET', `/messages${query(filter)}`).then(
+      paged<'messages', Message>('messages'),
+    ),
+  coupons: (filter: { memberId?: string; journeyId?: string } & PageParams) =>
+    request<{ coupons: Coupon[]; nextCursor: string | null }>('GET', `/coupons${query(filter)}`).then(
+      paged<'coupons', Coupon>('coupons'),
+    ),
+  events: (filter: { status?: EventStatus; memberId?: string; name?: string } & PageParams) =>
+    request<{ events: EventRecord[]; nextCursor: string | null }>('GET', `/events${query(filter)}`).then(
+      paged<'events', EventRecord>('events'),
+    ),
+  replayEvents: (ids: string[]) =>
+    request<{ results: EventOutcome[]; notFound: string[] }>('POST', '/events/replay', { ids }),
   postEvent: (input: { memberId: string; name: string; properties?: Record<string, unknown> }) =>
     request<IngestResult>('POST', '/events', input),
 };

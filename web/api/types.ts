@@ -51,3 +51,20 @@ export type Message = Wire<V.MessageView>;
 export type Coupon = Wire<V.CouponView>;
 export type IngestResult = V.IngestResult;
 export type ErrorBody = V.ErrorBody;
+
+/** GET /api/events: an event with its delivery state */
+export type EventRecord = Wire<V.EventView>;
+export type EventOutcome = V.EventOutcome;
+export type EventStatus = V.EventStatus;
+export type ReplayResponse = V.ReplayResponse;
+
+/** One page of a list: the API's lists are newest first, paged by an opaque cursor. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface PageParams {
+  cursor?: string;
+  limit?: number;
+}

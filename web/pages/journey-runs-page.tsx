@@ -4,9 +4,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { RunStatus } from '../api/types';
+import { LoadMore } from '../shell/load-more';
 import { paths } from '../shell/router';
 import { RUN_STATUSES } from '../shell/run-status';
 import { useAsync } from '../shell/use-async';
+import { usePaged } from '../shell/use-paged';
 import { JourneyTotals } from './journey-totals';
 import { RunsTable } from './runs-table';
 
@@ -14,7 +16,7 @@ export function JourneyRunsPage({ journeyId }: { journeyId: string }) {
   const { t } = useTranslation();
   const [status, setStatus] = useState<RunStatus | undefined>();
   const journey = useAsync(() => api.journey(journeyId), [journeyId]);
-  const runs = useAsync(() => api.runs({ journeyId, status }), [journeyId, status]);
+  const runs = usePaged((page) => api.runs({ journeyId, status, ...page }), [journeyId, status]);
   return (
     <div className="yt-page">
       <div className="yt-page__head">
@@ -42,7 +44,8 @@ export function JourneyRunsPage({ journeyId }: { journeyId: string }) {
           </Button>
         </Space>
       </div>
-      <RunsTable runs={runs.data ?? []} loading={runs.loading} onChanged={runs.reload} show="journey" />
+      <RunsTable runs={runs.items} loading={runs.loading} onChanged={runs.reload} show="journey" />
+      <LoadMore list={runs} />
     </div>
   );
 }

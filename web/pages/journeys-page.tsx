@@ -6,14 +6,15 @@ import { api } from '../api/client';
 import type { JourneySummary } from '../api/types';
 import { useCan } from '../auth/session';
 import { formatTime, statusColor } from '../shell/format';
+import { LoadMore } from '../shell/load-more';
 import { paths } from '../shell/router';
-import { useAsync } from '../shell/use-async';
+import { usePaged } from '../shell/use-paged';
 import { CreateJourneyModal } from './create-journey-modal';
 
 export function JourneysPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const list = useAsync(() => api.journeys(), []);
+  const list = usePaged((page) => api.journeys(page), []);
   const [creating, setCreating] = useState(false);
   const canEdit = useCan('journeys.edit');
   const canPause = useCan('journeys.pause');
@@ -49,9 +50,9 @@ export function JourneysPage() {
       </div>
       <Table<JourneySummary>
         rowKey="id"
-        loading={list.loading && !list.data}
-        dataSource={list.data ?? []}
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        loading={list.loading && !list.loaded}
+        dataSource={list.items}
+        pagination={false}
         locale={{ emptyText: t('journeys.empty') }}
         columns={[
           {
@@ -144,6 +145,7 @@ export function JourneysPage() {
           },
         ]}
       />
+      <LoadMore list={list} />
       <CreateJourneyModal open={creating} onClose={() => setCreating(false)} />
     </div>
   );

@@ -5,8 +5,10 @@ import { api } from '../api/client';
 import type { Coupon, Message } from '../api/types';
 import { reasonText } from '../runs/step-words';
 import { formatTime, statusColor } from '../shell/format';
+import { LoadMore } from '../shell/load-more';
 import { navigate, paths } from '../shell/router';
 import { useAsync } from '../shell/use-async';
+import { usePaged } from '../shell/use-paged';
 import { RunsTable } from './runs-table';
 
 /** Ops view of one member: profile, every journey run with its path, messages sent and coupons. */
@@ -34,9 +36,9 @@ export function MemberPage({ externalId }: { externalId?: string }) {
 function MemberDetail({ externalId }: { externalId: string }) {
   const { t } = useTranslation();
   const member = useAsync(() => api.member(externalId), [externalId]);
-  const runs = useAsync(() => api.runs({ memberId: externalId }), [externalId]);
-  const messages = useAsync(() => api.messages({ memberId: externalId }), [externalId]);
-  const coupons = useAsync(() => api.coupons(externalId), [externalId]);
+  const runs = usePaged((page) => api.runs({ memberId: externalId, ...page }), [externalId]);
+  const messages = usePaged((page) => api.messages({ memberId: externalId, ...page }), [externalId]);
+  const coupons = usePaged((page) => api.coupons({ memberId: externalId, ...page }), [externalId]);
   // ops watch a member move through a journey: keep the page live without a manual refresh
   const reloads = [member.reload, runs.reload, messages.reload, coupons.reload];
   const reloadsRef = useRef(reloads);
@@ -72,18 +74,19 @@ function MemberDetail({ externalId }: { externalId: string }) {
       </Card>
       <Card size="small" title={t('member.runs')}>
         <RunsTable
-          runs={runs.data ?? []}
-          loading={runs.loading && !runs.data}
+          runs={runs.items}
+          loading={runs.loading && !runs.loaded}
           onChanged={runs.reload}
           show="member"
         />
+        <LoadMore list={runs} />
       </Card>
       <Row gutter={16}>
         <Col span={14}>
           <Card size="small" title={t('member.messages')}>
             <List<Message>
-              dataSource={messages.data ?? []}
-              loading={messages.loading && !messages.data}
+              dataSource={messages.items}
+              loading={messages.loading && !messages.loaded}
               locale={{ emptyText: t('member.noMessages') }}
               data-testid="member-messages"
               renderItem={(msg) => (
@@ -111,6 +114,7 @@ function MemberDetail({ externalId }: { externalId: string }) {
                 </List.Item>
               )}
             />
+            <LoadMore list={messages} />
           </Card>
         </Col>
         <Col span={10}>
@@ -119,7 +123,7 @@ function MemberDetail({ externalId }: { externalId: string }) {
               size="small"
               rowKey="code"
               pagination={false}
-              dataSource={coupons.data ?? []}
+              dataSource={coupons.items}
               locale={{ emptyText: t('member.noCoupons') }}
               columns={[
                 {
@@ -137,6 +141,7 @@ function MemberDetail({ externalId }: { externalId: string }) {
                 { title: t('member.expires'), dataIndex: 'expiresAt', render: formatTime },
               ]}
             />
+            <LoadMore list={coupons} />
           </Card>
         </Col>
       </Row>

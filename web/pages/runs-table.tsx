@@ -41,7 +41,7 @@ export function RunsTable({
       size="middle"
       loading={loading}
       dataSource={runs}
-      pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      pagination={false}
       locale={{ emptyText: t('runs.empty') }}
       expandable={{ expandedRowRender: (r) => <RunSteps runId={r.id} words={words} /> }}
       data-testid="runs-table"

@@ -9,6 +9,7 @@ import { AccountMenu } from '../auth/account-menu';
 import { RequirePermission } from '../auth/forbidden';
 import { AuthGate, useCan } from '../auth/session';
 import { setLang, useLang } from '../i18n';
+import { DeliveryPage } from '../pages/delivery-page';
 import { EditorPage } from '../pages/editor-page';
 import { JourneyRunsPage } from '../pages/journey-runs-page';
 import { JourneysPage } from '../pages/journeys-page';
@@ -48,6 +49,7 @@ function Shell() {
   const canUsers = useCan('users.manage');
   const canKeys = useCan('keys.manage');
   const canAudit = useCan('audit.read');
+  const canEvents = useCan('events.read');
   if (route.name === 'editor')
     return <EditorPage key={`${route.journeyId}:${route.version ?? ''}`} {...route} />;
   const selected =
@@ -66,6 +68,18 @@ function Shell() {
           items={[
             { key: 'journeys', label: <a href={paths.journeys()}>{t('nav.journeys')}</a> },
             { key: 'members', label: <a href={paths.member()}>{t('nav.members')}</a> },
+            ...(canEvents
+              ? [
+                  {
+                    key: 'delivery',
+                    label: (
+                      <a href={paths.delivery()} data-testid="nav-delivery">
+                        {t('nav.delivery')}
+                      </a>
+                    ),
+                  },
+                ]
+              : []),
             {
               key: 'settings',
               label: (
@@ -120,6 +134,11 @@ function Shell() {
         {route.name === 'journeys' && <JourneysPage />}
         {route.name === 'journeyRuns' && <JourneyRunsPage journeyId={route.journeyId} />}
         {route.name === 'member' && <MemberPage externalId={route.externalId} />}
+        {route.name === 'delivery' && (
+          <RequirePermission permission="events.read">
+            <DeliveryPage />
+          </RequirePermission>
+        )}
         {route.name === 'settings' && <SettingsPage />}
         {route.name === 'users' && (
           <RequirePermission permission="users.manage">

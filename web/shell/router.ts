@@ -6,6 +6,7 @@ export type Route =
   | { name: 'editor'; journeyId: string; version?: number }
   | { name: 'journeyRuns'; journeyId: string }
   | { name: 'member'; externalId?: string }
+  | { name: 'delivery' }
   | { name: 'settings' }
   | { name: 'users' }
   | { name: 'keys' }
@@ -20,6 +21,7 @@ export function parseHash(hash: string): Route {
     return { name: 'editor', journeyId: parts[1] };
   }
   if (parts[0] === 'members') return { name: 'member', externalId: parts[1] };
+  if (parts[0] === 'events') return { name: 'delivery' };
   if (parts[0] === 'settings') return { name: 'settings' };
   if (parts[0] === 'users' || parts[0] === 'keys' || parts[0] === 'audit') return { name: parts[0] };
   return { name: 'journeys' };
@@ -31,6 +33,7 @@ export const paths = {
   version: (id: string, v: number) => `#/journeys/${encodeURIComponent(id)}/versions/${v}`,
   journeyRuns: (id: string) => `#/journeys/${encodeURIComponent(id)}/runs`,
   member: (externalId?: string) => (externalId ? `#/members/${encodeURIComponent(externalId)}` : '#/members'),
+  delivery: () => '#/events',
   settings: () => '#/settings',
   users: () => '#/users',
   keys: () => '#/keys',

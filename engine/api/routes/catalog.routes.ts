@@ -4,20 +4,22 @@ import { audit, audited } from '../../auth/audit.js';
 import { maskContacts } from '../../auth/mask.js';
 import { can } from '../../auth/principal.js';
 import { journeySettingsSchema } from '../../compiler/journey-settings.js';
-import { renderTemplate } from '../../render/template.js';
+import { rendersHtml, renderTemplate } from '../../render/template.js';
 import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/member.repository.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented, openApiDocument } from '../openapi.js';
-import { body, externalId } from '../validate.js';
+import { body, externalId, int32, safeText } from '../validate.js';
 import type { NodeTypesResponse } from '../views.js';
 
 const couponTemplateBody = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: safeText(100, { min: 1, trim: true, line: true }),
     kind: z.enum(['amount', 'percent']),
-    value: z.number().positive(),
+    /** yuan off for `amount`, percent off for `percent` */
+    value: z.number().positive().max(1_000_000),
     validDays: z.number().int().min(1).max(3650),
-    stock: z.number().int().min(0).nullable().optional(),
+    /** how many may be issued; null or absent: unlimited */
+    stock: int32.min(0).nullable().optional(),
   })
   .refine((t) => t.kind !== 'percent' || t.value < 100, {
     message: 'a percent discount is below 100',
@@ -25,9 +27,11 @@ const couponTemplateBody = z
   });
 
 const renderBody = z.object({
-  body: z.string().max(4000),
-  title: z.string().max(200).optional(),
+  body: safeText(20_000),
+  title: safeText(200).optional(),
   memberId: externalId.optional(),
+  /** the channel the message goes to: variables are HTML-escaped for channels that render HTML (email) */
+  channel: safeText(40, { line: true }).optional(),
 });
 
 documented({
@@ -205,9 +209,10 @@ export function catalogRoutes({ db, registry }: AppDeps) {
         ? (maskContacts(found) as typeof found)
         : found || SAMPLE_MEMBER;
     const scope = { member, coupon: { code: 'YTSAMPLE8K2Q', kind: 'amount', value: 20 } };
+    const options = { html: rendersHtml(input.channel) };
     return c.json({
-      body: renderTemplate(input.body, scope),
-      title: input.title ? renderTemplate(input.title, scope) : null,
+      body: renderTemplate(input.body, scope, options),
+      title: input.title ? renderTemplate(input.title, scope, options) : null,
       sample: member === SAMPLE_MEMBER,
     });
   });

@@ -23,7 +23,18 @@ import { SimulationMemberNotFound, simulateForMember } from '../../simulate/simu
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
-import { body, parseOrThrow, uuidParam } from '../validate.js';
+import { pageQuery, paginate } from '../pagination.js';
+import {
+  body,
+  externalId,
+  jsonPayload,
+  parseOrThrow,
+  payloadKey,
+  positiveIntText,
+  query,
+  safeText,
+  uuidParam,
+} from '../validate.js';
 import type {
   JourneyDetail,
   JourneyStats,
@@ -55,22 +66,23 @@ export function loadJourneyTemplates() {
     .map((f) => templateSchema.parse(JSON.parse(readFileSync(join(templatesDir, f), 'utf8'))));
 }
 
+const journeyName = safeText(120, { min: 1, minMessage: 'give the journey a name', trim: true, line: true });
 /** GET /api/journey-templates: a ready journey to start from. */
 export type JourneyTemplate = z.output<typeof templateSchema>;
 
 const createBody = z.object({
-  name: z.string().trim().min(1, 'give the journey a name').max(120),
-  description: z.string().max(2000).optional(),
-  templateId: z.string().optional(),
+  name: journeyName,
+  description: safeText(2000).optional(),
+  templateId: safeText(100, { line: true }).optional(),
   document: journeyDocumentSchema.optional(),
 });
 const updateBody = z.object({
-  name: z.string().trim().min(1).max(120).optional(),
-  description: z.string().max(2000).optional(),
+  name: journeyName.optional(),
+  description: safeText(2000).optional(),
   document: journeyDocumentSchema.optional(),
 });
 const validateBody = z.object({ document: journeyDocumentSchema.optional() });
-const publishBody = z.object({ note: z.string().trim().max(500).optional() });
+const publishBody = z.object({ note: safeText(500, { trim: true }).optional() });
 const unitMs = {
   seconds: 1_000,
   minutes: 60_000,
@@ -82,13 +94,16 @@ const MAX_SIM_MS = 10 * 366 * 86_400_000;
 const simulateBody = z.object({
   document: journeyDocumentSchema.optional(),
   /** a real member (their tags, attributes, zone, consent and contact history), or a made-up member */
-  memberId: z.string().trim().min(1).max(128).optional(),
+  memberId: externalId.optional(),
   member: z
     .object({
-      tags: z.array(z.string().max(64)).max(500).default([]),
-      attributes: z.record(z.string(), z.unknown()).default({}),
+      tags: z
+        .array(safeText(64, { min: 1, trim: true, line: true }))
+        .max(500)
+        .default([]),
+      attributes: jsonPayload().default({}),
       timezone: timeZone.nullable().optional(),
-      consent: z.record(z.string(), z.boolean()).optional(),
+      consent: z.record(payloadKey, z.boolean()).optional(),
     })
     .optional(),
   /** when the member enters (default: now) */
@@ -97,8 +112,8 @@ const simulateBody = z.object({
     .array(
       z
         .object({
-          name: z.string().trim().min(1).max(100),
-          properties: z.record(z.string(), z.unknown()).optional(),
+          name: safeText(100, { min: 1, trim: true, line: true }),
+          properties: jsonPayload().optional(),
           /** ms after entry */
           afterMs: z.number().int().min(0).max(MAX_SIM_MS).optional(),
           after: z
@@ -112,17 +127,23 @@ const simulateBody = z.object({
     )
     .max(200)
     .default([]),
-  outcomes: z.record(z.string(), z.string().max(40)).optional(),
+  /** the output to take at nodes that need an outside answer, by node id */
+  outcomes: z
+    .record(safeText(64, { line: true }), safeText(40, { line: true }))
+    .refine((o) => Object.keys(o).length <= 2000, 'at most 2000 outcomes')
+    .optional(),
   horizonDays: z.number().int().min(1).max(3660).optional(),
 });
 /** POST /api/journeys/:id/simulate */
 export type SimulateRequest = z.input<typeof simulateBody>;
+const journeysQuery = z.object({ ...pageQuery });
 
 documented({
   method: 'get',
   path: '/api/journeys',
-  summary: 'List journeys with status, version and counts',
+  summary: 'Journeys with status, version and counts, recently updated first; cursor pages',
   tag: 'journeys',
+  query: journeysQuery,
   permission: 'journeys.read',
 });
 documented({
@@ -234,15 +255,20 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
 
   app.get('/journeys', async (c) => {
     const ws = c.get('workspaceId');
-    const rows = await db
-      .selectFrom('journeys')
-      .selectAll()
-      .where('workspace_id', '=', ws)
-      .orderBy('updated_at', 'desc')
-      .execute();
-    const totals = await runTotals(db, ws);
+    const q = query(c, journeysQuery);
+    const page = await paginate(
+      db.selectFrom('journeys').selectAll().where('workspace_id', '=', ws),
+      { at: 'journeys.updated_at', id: 'journeys.id' },
+      q,
+    );
+    const totals = await runTotals(
+      db,
+      ws,
+      page.items.map((r) => r.id),
+    );
     return c.json({
-      journeys: rows.map((r) => journeyView(r, { stats: totals.get(r.id) ?? emptyTotals() })),
+      journeys: page.items.map((r) => journeyView(r, { stats: totals.get(r.id) ?? emptyTotals() })),
+      nextCursor: page.nextCursor,
     });
   });
 
@@ -373,7 +399,7 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
   app.get('/journeys/:id/versions/:version', async (c) => {
     const ws = c.get('workspaceId');
     const id = uuidParam(c, 'id', 'journey');
-    const version = parseOrThrow(z.coerce.number().int().positive(), c.req.param('version'), 'version');
+    const version = parseOrThrow(positiveIntText, c.req.param('version'), 'version');
     const row = await db
       .selectFrom('journey_versions')
       .selectAll()

@@ -12,14 +12,27 @@ import {
   upsertMembers,
 } from '../../repositories/member.repository.js';
 import { evaluateMemberSegments, evaluateMembersInSet } from '../../segments/segments.service.js';
-import { ingestEvent } from '../../services/events.service.js';
+import { type EventOutcome, ingestBatch, ingestEvent, replayEvents } from '../../services/events.service.js';
 import { signalMemberChanged, signalRun } from '../../services/runs.service.js';
-import { notFound } from '../app-error.js';
+import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
-import { body, externalId, parseOrThrow } from '../validate.js';
+import { pageQuery, paginate } from '../pagination.js';
+import {
+  body,
+  externalId,
+  externalIdParam,
+  jsonPayload,
+  parseOrThrow,
+  pastInstant,
+  payloadKey,
+  query,
+  safeText,
+  uuidParam,
+} from '../validate.js';
+import type { EventView, ReplayResponse } from '../views.js';
 
-const timezone = z.string().refine((tz) => {
+const timezone = safeText(64).refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;
@@ -29,13 +42,20 @@ const timezone = z.string().refine((tz) => {
 }, 'not an IANA time zone, e.g. Asia/Shanghai');
 
 const memberBody = z.object({
-  name: z.string().max(200).nullable().optional(),
-  phone: z.string().max(40).nullable().optional(),
-  email: z.email().nullable().optional(),
+  name: safeText(200, { line: true }).nullable().optional(),
+  phone: safeText(40, { line: true }).nullable().optional(),
+  email: z.email().max(254).nullable().optional(),
   timezone: timezone.nullable().optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
-  consent: z.record(z.string(), z.boolean()).optional(),
-  tags: z.array(z.string().trim().min(1).max(64)).max(500).optional(),
+  /** merged into what is stored; the result stays within 32 KB */
+  attributes: jsonPayload().optional(),
+  consent: z
+    .record(payloadKey, z.boolean())
+    .refine((c) => Object.keys(c).length <= 50, 'at most 50 channels')
+    .optional(),
+  tags: z
+    .array(safeText(64, { min: 1, trim: true, line: true }))
+    .max(500)
+    .optional(),
 });
 
 /** One member of an import: the member body plus their id and registration time. */
@@ -53,11 +73,20 @@ const eventBody = z.object({
     .min(1)
     .max(100)
     .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, _ . : - only'),
-  properties: z.record(z.string(), z.unknown()).optional(),
-  occurredAt: z.coerce.date().optional(),
-  id: z.string().trim().min(1).max(200).optional(),
+  properties: jsonPayload().optional(),
+  occurredAt: pastInstant.optional(),
+  id: safeText(200, { min: 1, trim: true, line: true }).optional(),
 });
 const batchBody = z.object({ events: z.array(eventBody).min(1).max(1000) });
+
+const eventStatus = z.enum(['pending', 'processed', 'dead']);
+const eventsQuery = z.object({
+  status: eventStatus.optional(),
+  memberId: externalId.optional(),
+  name: safeText(100, { line: true }).optional(),
+  ...pageQuery,
+});
+const replayBody = z.object({ ids: z.array(z.uuid()).min(1).max(100) });
 
 documented({
   method: 'put',
@@ -79,7 +108,8 @@ documented({
 documented({
   method: 'post',
   path: '/api/events',
-  summary: 'Ingest one member event (202)',
+  summary:
+    'Ingest one member event: 202 when processed; 503 when a server is away (the event is kept and retried); 422 `event_failed` when processing failed for good (the event is dead-lettered)',
   tag: 'events',
   body: eventBody,
   status: 202,
@@ -91,7 +121,8 @@ documented({
 documented({
   method: 'post',
   path: '/api/events/batch',
-  summary: 'Ingest up to 1000 events (202)',
+  summary:
+    'Ingest up to 1000 events: all stored in one transaction, then processed in order; the answer says per event what happened (202)',
   tag: 'events',
   body: batchBody,
   status: 202,
@@ -99,6 +130,50 @@ documented({
   audit: false,
   rateLimit: 'ingest',
 });
+documented({
+  method: 'get',
+  path: '/api/events',
+  summary: 'Events, newest first: filter by status (pending, processed, dead), member and name; cursor pages',
+  tag: 'events',
+  query: eventsQuery,
+  permission: 'events.read',
+});
+documented({
+  method: 'post',
+  path: '/api/events/:id/replay',
+  summary: 'Process a dead (or pending) event again, its attempts reset',
+  tag: 'events',
+  permission: 'events.manage',
+  audit: 'event.replay',
+});
+documented({
+  method: 'post',
+  path: '/api/events/replay',
+  summary: 'Replay up to 100 events by id',
+  tag: 'events',
+  body: replayBody,
+  permission: 'events.manage',
+  audit: 'event.replay',
+});
+
+/** How a single event's outcome is answered: only a server that is away is a 503. */
+function answerOne(outcome: EventOutcome) {
+  if (outcome.status === 'kept' && outcome.error?.kind === 'unavailable')
+    throw new AppError(
+      'unavailable',
+      'a server the event needs is not reachable; the event was kept and will be retried',
+      { eventId: outcome.eventId },
+    );
+  if (outcome.status === 'dead')
+    throw new AppError(
+      'event_failed',
+      `the event was stored but could not be processed: ${outcome.error?.message}`,
+      {
+        eventId: outcome.eventId,
+      },
+    );
+  return outcome;
+}
 
 documented({
   method: 'post',
@@ -197,7 +272,7 @@ export function memberRoutes({ db, temporal }: AppDeps) {
 
   app.get('/members/:externalId', async (c) => {
     const ws = c.get('workspaceId');
-    const id = await findMemberIdByExternalId(db, ws, c.req.param('externalId'));
+    const id = await findMemberIdByExternalId(db, ws, externalIdParam(c, 'externalId'));
     const member = id ? await memberSnapshot(db, id) : null;
     if (!member) throw notFound('member');
     return c.json({ member });
@@ -205,17 +280,62 @@ export function memberRoutes({ db, temporal }: AppDeps) {
 
   app.post('/events', async (c) => {
     const input = await body(c, eventBody);
-    const result = await ingestEvent(db, temporal, c.get('workspaceId'), input);
-    return c.json(result, 202);
+    return c.json(answerOne(await ingestEvent(db, temporal, c.get('workspaceId'), input)), 202);
   });
 
   app.post('/events/batch', async (c) => {
     const { events } = await body(c, batchBody);
-    const ws = c.get('workspaceId');
-    const results = [];
-    // In order, so a member's events reach their runs in the order sent.
-    for (const e of events) results.push(await ingestEvent(db, temporal, ws, e));
+    const results = await ingestBatch(db, temporal, c.get('workspaceId'), events);
     return c.json({ results }, 202);
+  });
+
+  app.get('/events', async (c) => {
+    const ws = c.get('workspaceId');
+    const q = query(c, eventsQuery);
+    let sel = db
+      .selectFrom('events as e')
+      .innerJoin('members as m', 'm.id', 'e.member_id')
+      .select([
+        'e.id',
+        'e.client_id as clientId',
+        'm.external_id as memberId',
+        'e.name',
+        'e.properties',
+        'e.status',
+        'e.attempts',
+        'e.process_error as error',
+        'e.occurred_at as occurredAt',
+        'e.received_at as receivedAt',
+        'e.next_attempt_at as nextAttemptAt',
+        'e.last_attempt_at as lastAttemptAt',
+        'e.processed_at as processedAt',
+        'e.dead_at as deadAt',
+      ])
+      .where('e.workspace_id', '=', ws);
+    if (q.status) sel = sel.where('e.status', '=', q.status);
+    if (q.name) sel = sel.where('e.name', '=', q.name);
+    if (q.memberId !== undefined) {
+      const member = await findMemberIdByExternalId(db, ws, q.memberId);
+      if (!member) return c.json({ events: [], nextCursor: null });
+      sel = sel.where('e.member_id', '=', member);
+    }
+    const page = await paginate(sel, { at: 'e.received_at', id: 'e.id' }, q);
+    return c.json({ events: page.items satisfies EventView[], nextCursor: page.nextCursor });
+  });
+
+  app.post('/events/replay', async (c) => {
+    const { ids } = await body(c, replayBody);
+    const { outcomes, notFound: missing } = await replayEvents(db, temporal, c.get('workspaceId'), [
+      ...new Set(ids),
+    ]);
+    return c.json({ results: outcomes, notFound: missing } satisfies ReplayResponse);
+  });
+
+  app.post('/events/:id/replay', async (c) => {
+    const id = uuidParam(c, 'id', 'event');
+    const { outcomes } = await replayEvents(db, temporal, c.get('workspaceId'), [id]);
+    if (!outcomes.length) throw notFound('event');
+    return c.json(outcomes[0]);
   });
 
   return app;

@@ -7,6 +7,7 @@ import { signalRun } from '../../services/runs.service.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
+import { pageQuery, paginate } from '../pagination.js';
 import { externalId, query, uuidParam } from '../validate.js';
 import type { CouponView, MessageView, RunDetail, RunView } from '../views.js';
 
@@ -15,14 +16,18 @@ const runsQuery = z.object({
   journeyId: z.uuid().optional(),
   memberId: externalId.optional(),
   status: runStatus.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  ...pageQuery,
 });
-const memberQuery = z.object({ memberId: externalId.optional(), journeyId: z.uuid().optional() });
+const memberQuery = z.object({
+  memberId: externalId.optional(),
+  journeyId: z.uuid().optional(),
+  ...pageQuery,
+});
 
 documented({
   method: 'get',
   path: '/api/runs',
-  summary: 'Runs, filtered by journey, member (external id) and status',
+  summary: 'Runs, newest first, filtered by journey, member (external id) and status; cursor pages',
   tag: 'runs',
   query: runsQuery,
   permission: 'runs.read',
@@ -53,7 +58,7 @@ documented({
 documented({
   method: 'get',
   path: '/api/messages',
-  summary: 'Messages (the outbox) by member and journey',
+  summary: 'Messages (the outbox), newest first, by member and journey; cursor pages',
   tag: 'runs',
   query: memberQuery,
   permission: 'runs.read',
@@ -61,7 +66,7 @@ documented({
 documented({
   method: 'get',
   path: '/api/coupons',
-  summary: 'Issued coupons by member',
+  summary: 'Issued coupons, newest first, by member and journey; cursor pages',
   tag: 'runs',
   query: memberQuery,
   permission: 'runs.read',
@@ -107,12 +112,13 @@ export function runRoutes({ db, temporal }: AppDeps) {
   app.get('/runs', async (c) => {
     const ws = c.get('workspaceId');
     const q = query(c, runsQuery);
-    let sel = runSelect(ws).orderBy('r.started_at', 'desc').limit(q.limit);
+    let sel = runSelect(ws);
     if (q.journeyId) sel = sel.where('r.journey_id', '=', q.journeyId);
     const member = await memberFilter(ws, q.memberId);
     if (member) sel = sel.where('r.member_id', '=', member);
     if (q.status) sel = sel.where('r.status', '=', q.status);
-    return c.json({ runs: (await sel.execute()) satisfies RunView[] });
+    const page = await paginate(sel, { at: 'r.started_at', id: 'r.id' }, q);
+    return c.json({ runs: page.items satisfies RunView[], nextCursor: page.nextCursor });
   });
 
   app.get('/runs/:id', async (c) => {
@@ -189,13 +195,12 @@ export function runRoutes({ db, temporal }: AppDeps) {
         'x.created_at as createdAt',
         'x.sent_at as sentAt',
       ])
-      .where('x.workspace_id', '=', ws)
-      .orderBy('x.created_at', 'desc')
-      .limit(500);
+      .where('x.workspace_id', '=', ws);
     const member = await memberFilter(ws, q.memberId);
     if (member) sel = sel.where('x.member_id', '=', member);
     if (q.journeyId) sel = sel.where('x.journey_id', '=', q.journeyId);
-    return c.json({ messages: (await sel.execute()) satisfies MessageView[] });
+    const page = await paginate(sel, { at: 'x.created_at', id: 'x.id' }, q);
+    return c.json({ messages: page.items satisfies MessageView[], nextCursor: page.nextCursor });
   });
 
   app.get('/coupons', async (c) => {
@@ -220,13 +225,12 @@ export function runRoutes({ db, temporal }: AppDeps) {
         'x.issued_at as issuedAt',
         'x.expires_at as expiresAt',
       ])
-      .where('x.workspace_id', '=', ws)
-      .orderBy('x.issued_at', 'desc')
-      .limit(500);
+      .where('x.workspace_id', '=', ws);
     const member = await memberFilter(ws, q.memberId);
     if (member) sel = sel.where('x.member_id', '=', member);
     if (q.journeyId) sel = sel.where('x.journey_id', '=', q.journeyId);
-    return c.json({ coupons: (await sel.execute()) satisfies CouponView[] });
+    const page = await paginate(sel, { at: 'x.issued_at', id: 'x.id' }, q);
+    return c.json({ coupons: page.items satisfies CouponView[], nextCursor: page.nextCursor });
   });
 
   return app;

@@ -1,0 +1,353 @@
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { documentedRoutes, type RouteDoc } from '../api/openapi.js';
+import { edge, node } from '../testing/documents.js';
+import {
+  encodeSegment,
+  fromSchema,
+  type GenContext,
+  hostileJson,
+  hostileStrings,
+  type JsonSchema,
+  nested,
+  toJsonText,
+  withOneHostilePlace,
+} from '../testing/hostile.js';
+import { type Stack, startStack } from '../testing/stack.js';
+
+/**
+ * Never a 500 for bad input, and nothing half-written: generated hostile requests to every documented route
+ * (the same registry the OpenAPI document comes from; openapi.test.ts holds it to the app's routes), built
+ * from each route's own schemas. Each answer must be below 500; a 4xx must be a JSON error with a code, and
+ * must leave every table as it was (row counts and last update times).
+ *
+ * Reproduce a failure with the seed it prints: FUZZ_SEED=<seed> [FUZZ_RUNS=<n>].
+ */
+const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+/** FUZZ_STATS=1 prints, per route, how many answers had each status: is the suite getting past validation? */
+const STATS = process.env.FUZZ_STATS === '1';
+
+interface HostileRequest {
+  method: string;
+  path: string;
+  query: [string, string][];
+  headers: Record<string, string>;
+  body?: string;
+}
+
+describe('hostile input to every route', () => {
+  let stack: Stack;
+  let app: Stack['app'];
+  let snapshot: () => Promise<Record<string, unknown>>;
+  let ctx: GenContext;
+  let pool: string[];
+  let ids: Record<string, string[]>;
+
+  beforeAll(async () => {
+    console.log(`hostile-input: seed ${SEED}, ${RUNS} runs a route (repeat with FUZZ_SEED=${SEED})`);
+    stack = await startStack({ worker: false });
+    app = stack.app;
+
+    // Things that exist, so generated requests reach past "not found": an active journey whose trigger
+    // filters on a property (events are matched against hostile properties), a draft to edit and publish,
+    // a member, a run, a processed and a dead event, a coupon template.
+    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
+      name: '券',
+      kind: 'amount',
+      value: 5,
+      validDays: 7,
+      stock: 1000,
+    });
+    const active = await stack.ok('POST', '/journeys', {
+      name: 'fuzz',
+      document: {
+        nodes: [
+          node('t', 'trigger.event', {
+            event: 'fuzz_evt',
+            where: [{ property: 'amount', op: 'gte', value: 100 }],
+          }),
+          node('w', 'wait.event', { event: 'fuzz_paid', timeout: { amount: 1, unit: 'days' } }),
+          node('m', 'message', {
+            channel: 'email',
+            title: '您好',
+            body: '{{member.name}} {{member.attributes.city}}',
+          }),
+          node('x', 'exit'),
+        ],
+        edges: [edge('t', 'w'), edge('w', 'm', 'matched'), edge('w', 'x', 'timeout'), edge('m', 'x')],
+      },
+    });
+    await stack.ok('POST', `/journeys/${active.id}/publish`, {});
+    const draft = await stack.ok('POST', '/journeys', { name: 'draft', templateId: 'welcome' });
+    const spare = await stack.ok('POST', '/journeys', { name: 'spare' });
+    await stack.ok('PUT', '/members/fuzz-m1', { name: '王', attributes: { city: '上海' }, tags: ['vip'] });
+    const first = await stack.ok('POST', '/events', {
+      memberId: 'fuzz-m1',
+      name: 'fuzz_evt',
+      properties: { amount: 120 },
+      id: 'fuzz-1',
+    });
+    const { runs } = await stack.ok('GET', '/runs?memberId=fuzz-m1');
+    const dead = await stack.db
+      .insertInto('events')
+      .values({
+        workspace_id: stack.workspaceId,
+        member_id: (await stack.db
+          .selectFrom('members')
+          .select('id')
+          .where('workspace_id', '=', stack.workspaceId)
+          .where('external_id', '=', 'fuzz-m1')
+          .executeTakeFirstOrThrow())!.id,
+        name: 'fuzz_evt',
+        properties: JSON.stringify({ amount: 1 }),
+        occurred_at: new Date(),
+        status: 'dead',
+        attempts: 12,
+        process_error: 'made up',
+        dead_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+
+    pool = [draft.id, spare.id, runs[0].id, first.eventId, dead.id, couponTemplate.id, 'fuzz-m1', '1', '2'];
+    ids = {
+      '/api/journeys/:id/versions': [draft.id, spare.id, '1', '2'],
+      '/api/journeys': [draft.id, spare.id],
+      '/api/runs': [runs[0].id],
+      '/api/events': [first.eventId, dead.id],
+      '/api/members': ['fuzz-m1'],
+    };
+    const { nodeTypes } = await stack.ok('GET', '/node-types');
+    const goodIds = fc.constantFrom('t', 'a', 'b', 'c', 'd');
+    const badIds = fc.constantFrom('__proto__', 'constructor', 'x'.repeat(65), 'a.b', '', '\u0000');
+    const nodeId = fc.oneof({ weight: 20, arbitrary: goodIds }, { weight: 1, arbitrary: badIds });
+    const outputs = ['next', 'matched', 'timeout', 'issued', 'unavailable', 'else', 'a', '__proto__'];
+    ctx = {
+      root: {},
+      vocabulary: [
+        ...pool,
+        'fuzz_evt',
+        'fuzz_paid',
+        'welcome',
+        'sms',
+        'email',
+        'push',
+        'amount',
+        'percent',
+        'days',
+        'pending',
+        'dead',
+        ...nodeTypes.map((t: any) => t.type),
+        ...outputs,
+      ],
+      // A journey document's nodes take the registry's own config schemas, so compile and simulate see
+      // configs that are nearly right (a wait of 1e308 days, an output named __proto__…).
+      special: (path) => {
+        if (path === 'document.nodes[]')
+          return fc.constantFrom(...(nodeTypes as { type: string; configSchema: JsonSchema }[])).chain((t) =>
+            fc.record({
+              id: nodeId,
+              type: fc.constant(t.type),
+              position: fc.record({
+                x: fc.oneof(
+                  { weight: 20, arbitrary: fc.integer({ min: -5000, max: 5000 }) },
+                  { weight: 1, arbitrary: fc.double() },
+                ),
+                y: fc.integer({ min: -5000, max: 5000 }),
+              }),
+              data: fromSchema(t.configSchema, { ...ctx, root: t.configSchema }, ''),
+            }),
+          );
+        if (path === 'document.edges[]')
+          return fc.record({
+            id: fc.oneof({ weight: 20, arbitrary: fc.uuid() }, { weight: 1, arbitrary: badIds }),
+            source: nodeId,
+            sourceHandle: fc.constantFrom(...outputs, null),
+            target: nodeId,
+          });
+        return undefined;
+      },
+    };
+
+    const tables = (
+      await sql<{ table_name: string }>`
+        select table_name from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely%'
+          -- the records of requests themselves: a refused call is audited and counted, by design
+          and table_name not in ('audit_log', 'rate_limits')
+        order by table_name`.execute(stack.db)
+    ).rows.map((r) => r.table_name);
+    const updated = (
+      await sql<{ table_name: string }>`
+        select table_name from information_schema.columns
+        where table_schema = 'public' and column_name = 'updated_at' order by table_name`.execute(stack.db)
+    ).rows.map((r) => r.table_name);
+    const columns = [
+      ...tables.map((t) => `(select count(*) from "${t}")::int as "${t}"`),
+      ...updated.map((t) => `(select max(updated_at) from "${t}")::text as "${t}.updated_at"`),
+    ];
+    snapshot = async () =>
+      (await sql.raw<Record<string, unknown>>(`select ${columns.join(', ')}`).execute(stack.db)).rows[0];
+  });
+  afterAll(() => stack?.stop());
+
+  // Routes that archive, pause or delete go last, so the others still find the fixtures as they were.
+  const last = (r: RouteDoc) => r.method === 'delete' || /(archive|pause)$/.test(r.path);
+  const routes = [...documentedRoutes()].sort((a, b) => Number(last(a)) - Number(last(b)));
+
+  // (named by text: vitest formats each.() arguments, and a zod schema is no fit for that)
+  const byName = new Map(routes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r]));
+  it.each([...byName.keys()])('%s', async (name) => {
+    const route = byName.get(name)!;
+    const statuses: Record<string, number> = {};
+    await fc.assert(
+      fc.asyncProperty(requestFor(route), async (req) => {
+        try {
+          await check(req);
+        } catch (err) {
+          // the request as sent, short enough to read; fast-check then reports the seed and path
+          console.log(`hostile-input failure: ${describeRequest(req)}\n${String(err).slice(0, 2000)}`);
+          throw err;
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    if (STATS) console.log(`${name}: ${JSON.stringify(statuses)}`);
+
+    async function check(req: HostileRequest) {
+      const before = await snapshot();
+      const query = req.query.map(([k, v]) => `${encodeSegment(k)}=${encodeSegment(v)}`).join('&');
+      const res = await app.request(`${req.path}${query ? `?${query}` : ''}`, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+      });
+      const text = await res.text();
+      const what = `${req.method} ${req.path.slice(0, 300)} → ${res.status} ${text.slice(0, 500)}`;
+      expect(res.status, what).toBeLessThan(500);
+      const error = res.status >= 400 ? JSON.parse(text).error : undefined;
+      const field = error?.field ? ` ${String(error.field).replace(/\.\d+/g, '.n').slice(0, 40)}` : '';
+      const key = `${res.status}${error ? ` ${error.code}${field}` : ''}`;
+      statuses[key] = (statuses[key] ?? 0) + 1;
+      if (error) {
+        expect(typeof error.code, what).toBe('string');
+        expect(typeof error.message, what).toBe('string');
+        // stored but failed for good: processing cannot cope with something the schema let in
+        expect(error.code, what).not.toBe('event_failed');
+        expect(await snapshot(), `${what}: a refused request changed the database`).toEqual(before);
+      }
+    }
+  });
+
+  /** A request for a route: hostile path parameters, query and body, sometimes a hostile header. */
+  function requestFor(route: RouteDoc): fc.Arbitrary<HostileRequest> {
+    const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+    // ids that exist, the ones that fit this route first (any route not listed gets them all)
+    const fitting = Object.entries(ids).find(([prefix]) => route.path.startsWith(prefix))?.[1] ?? pool;
+    const param = fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom(...fitting) },
+      { weight: 1, arbitrary: fc.constantFrom(...pool) },
+      { weight: 2, arbitrary: fc.constantFrom(...hostileStrings.filter((s) => s !== '')) },
+      { weight: 1, arbitrary: fc.uuid() },
+      { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
+    );
+    const path = fc
+      .tuple(...params.map(() => param))
+      .map((values) => values.reduce((p, v, i) => p.replace(`:${params[i]}`, encodeSegment(v)), route.path));
+
+    const querySchema = route.query
+      ? (z.toJSONSchema(route.query, { io: 'input', unrepresentable: 'any' }) as JsonSchema)
+      : undefined;
+    const queryArb = fc.oneof(
+      querySchema
+        ? fromSchema(querySchema, { ...ctx, root: querySchema }).map(toQuery)
+        : fc.constant<[string, string][]>([]),
+      fc.array(
+        fc.tuple(
+          fc.constantFrom('cursor', 'limit', 'status', 'memberId', 'x'),
+          fc.constantFrom(...hostileStrings),
+        ),
+        {
+          maxLength: 3,
+        },
+      ),
+    );
+
+    const sendsBody = route.method === 'post' || route.method === 'put';
+    const bodySchema = route.body
+      ? (z.toJSONSchema(route.body, { io: 'input', unrepresentable: 'any' }) as JsonSchema)
+      : undefined;
+    const shaped = bodySchema ? fromSchema(bodySchema, { ...ctx, root: bodySchema }) : hostileJson;
+    const bodyArb: fc.Arbitrary<string | undefined> = sendsBody
+      ? fc.oneof(
+          { weight: 5, arbitrary: shaped.map(toJsonText) },
+          { weight: 4, arbitrary: shaped.chain(withOneHostilePlace).map(toJsonText) },
+          { weight: 1, arbitrary: hostileJson.map(toJsonText) },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(
+              '',
+              '{',
+              'null',
+              '[]',
+              '"text"',
+              '1e400',
+              'memberId=a&name=b',
+              '\u0000',
+              '{"a":"\\ud800"}',
+              '{"__proto__":{"polluted":true}}',
+              toJsonText(nested(5_000, 'object')),
+              toJsonText(nested(100_000, 'array')),
+              `{"name":"${'x'.repeat(100_000)}"}`,
+            ),
+          },
+        )
+      : fc.constant(undefined);
+
+    // the stack's API key, mostly; now and then content that is not JSON, or credentials that are not a key
+    const headers = fc.oneof(
+      { weight: 10, arbitrary: fc.constant(stack.headers) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1')
+          .map((type) => ({ ...stack.headers, 'content-type': type })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('Bearer nope', `Bearer yt_${'x'.repeat(300)}`, 'Basic Og==', 'Bearer ', '__proto__')
+          .map((authorization) => ({ 'content-type': 'application/json', authorization })),
+      },
+    );
+
+    return fc.record({
+      method: fc.constant(route.method.toUpperCase()),
+      path,
+      query: queryArb,
+      headers,
+      body: bodyArb,
+    });
+  }
+});
+
+function describeRequest(req: HostileRequest): string {
+  const cut = (s: string) => (s.length > 400 ? `${s.slice(0, 400)}… (${s.length} chars)` : s);
+  return `${req.method} ${cut(req.path)} query=${cut(JSON.stringify(req.query))} headers=${JSON.stringify(req.headers)} body=${req.body === undefined ? '-' : cut(JSON.stringify(req.body))}`;
+}
+
+/** Query parameters from a generated value: every leaf as text, arrays as repeated keys. */
+function toQuery(value: unknown): [string, string][] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return [['q', typeof value === 'string' ? value : toJsonText(value)]];
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v])
+      out.push([k, typeof item === 'object' && item !== null ? toJsonText(item) : String(item)]);
+  }
+  return out;
+}
