@@ -9,6 +9,7 @@ import { assertEveryRouteDeclared, authorize } from '../auth/authorize.js';
 import { errorFields, logger } from '../infra/logger.js';
 import { httpDuration, httpRequests } from '../infra/metrics.js';
 import { isTemporalUnavailable } from '../infra/temporal-client.js';
+import { errorKind } from '../services/error-kind.js';
 import { AppError } from './app-error.js';
 import type { AppDeps, AppEnv } from './deps.js';
 import { accessRoutes } from './routes/access.routes.js';
@@ -100,7 +101,9 @@ export function createApi(deps: AppDeps) {
         503,
       );
     }
-    if (isTemporalUnavailable(err)) {
+    // Only an unreachable Temporal (or one that answered "try again") is a 503; a request Temporal refused
+    // for good (an invalid argument) is our bug and a 500 below, not something a retry mends.
+    if (isTemporalUnavailable(err) && errorKind(err) !== 'permanent') {
       reqLog.warn(errorFields(err), 'Temporal unreachable');
       c.header('retry-after', '5');
       return c.json(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addressFor, CHANNELS, channelEnumMeta } from '../channels/channels.js';
-import { renderTemplate } from '../render/template.js';
+import { rendersHtml, renderTemplate } from '../render/template.js';
 import { defineNode, type NodeRunContext } from './define-node.js';
 import { NodeFailure } from './node-failure.js';
 import { enumLabels, label } from './schemas.js';
@@ -62,7 +62,8 @@ async function outboxRow(
       channel: c.channel,
       to_address: addressFor(c.channel, ctx.member),
       title: c.title ? renderTemplate(c.title, scope) : null,
-      body: renderTemplate(c.body, scope),
+      // member values are escaped where the channel renders HTML (email), never the template itself
+      body: renderTemplate(c.body, scope, { html: rendersHtml(c.channel) }),
       status,
       skip_reason: skipReason,
       idempotency_key: key,

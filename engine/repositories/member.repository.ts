@@ -173,6 +173,25 @@ export interface MemberImportRow {
 }
 
 /**
+ * Rows of an import whose attributes, merged with the stored ones, would pass the limit a single update is
+ * held to: the import refuses just those rows.
+ */
+export async function oversizedAttributeMerges(
+  db: Kysely<Database>,
+  workspaceId: string,
+  rows: { id: string; attributes?: Record<string, unknown> }[],
+): Promise<Set<string>> {
+  const withAttributes = rows.filter((r) => r.attributes && Object.keys(r.attributes).length);
+  if (!withAttributes.length) return new Set();
+  const { rows: tooBig } = await sql<{ id: string }>`
+    select r.id from jsonb_to_recordset(${JSON.stringify(withAttributes.map((r) => ({ id: r.id, attributes: r.attributes })))}::jsonb)
+      as r(id text, attributes jsonb)
+    join members m on m.workspace_id = ${workspaceId} and m.external_id = r.id
+    where octet_length((m.attributes || r.attributes)::text) > ${PAYLOAD_MAX_BYTES}`.execute(db);
+  return new Set(tooBig.map((r) => r.id));
+}
+
+/**
  * Create or update many members in one statement (a brand bringing its members): fields given replace
  * (an import does not clear a field: leave it out), attributes and consent merge, tags (when given)
  * replace. Inside the caller's transaction. Returns the members' ids by external id.

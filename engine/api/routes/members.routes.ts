@@ -8,6 +8,7 @@ import {
   eraseMember,
   findMemberIdByExternalId,
   memberSnapshot,
+  oversizedAttributeMerges,
   upsertMember,
   upsertMembers,
 } from '../../repositories/member.repository.js';
@@ -219,10 +220,13 @@ export function memberRoutes({ db, temporal }: AppDeps) {
     // written together, in one transaction (no row half-written).
     const errors: { index: number; id?: string; field: string; message: string }[] = [];
     const rows: z.output<typeof importRow>[] = [];
+    const rowIndex: number[] = [];
     members.forEach((raw, index) => {
       const r = importRow.safeParse(raw);
-      if (r.success) rows.push(r.data);
-      else {
+      if (r.success) {
+        rows.push(r.data);
+        rowIndex.push(index);
+      } else {
         const issue = r.error.issues[0];
         const id = (raw as { id?: unknown })?.id;
         errors.push({
@@ -234,7 +238,21 @@ export function memberRoutes({ db, temporal }: AppDeps) {
       }
     });
     const ids = await audited(c, db, async (trx) => {
-      const idOf = await upsertMembers(trx, ws, rows);
+      const oversized = await oversizedAttributeMerges(trx, ws, rows);
+      for (const [i, r] of rows.entries())
+        if (oversized.has(r.id))
+          errors.push({
+            index: rowIndex[i],
+            id: r.id,
+            field: 'attributes',
+            message: 'with the stored attributes this passes 32 KB',
+          });
+      errors.sort((a, b) => a.index - b.index);
+      const idOf = await upsertMembers(
+        trx,
+        ws,
+        rows.filter((r) => !oversized.has(r.id)),
+      );
       audit(c).detail({ imported: idOf.size, rejected: errors.length });
       return idOf;
     });
