@@ -24,6 +24,7 @@ import { ensureTemporal } from '../infra/temporal-server.js';
 import { loadNodeRegistry } from '../nodes/registry.js';
 import { fixtureKey, keyHeaders } from '../testing/credentials.js';
 import { createJourneyWorker } from '../worker/start-worker.js';
+import { benchAudiences } from './audiences.js';
 
 const N = Number(process.env.BENCH_N ?? 300);
 const LATENCY_N = Number(process.env.BENCH_LATENCY_N ?? 50);
@@ -398,6 +399,16 @@ async function main() {
   console.log(
     `200-node journey: plan ${planKB.toFixed(1)} KB; one run's history (short path) ${historyKB.toFixed(1)} KB`,
   );
+  console.log('');
+
+  for (const line of await benchAudiences({
+    db,
+    temporal: { client, taskQueue, namespace: 'default', uiUrl: null },
+    post,
+    publish,
+    latencyN: LATENCY_N,
+  }))
+    console.log(line);
   console.log('');
 
   tearingDown = true;
