@@ -360,4 +360,61 @@ describe('audiences', () => {
       'the erased member’s run cancelled',
     );
   });
+
+  it('the welcome and repurchase templates run end to end from their events', async () => {
+    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
+      name: '新人券',
+      kind: 'amount',
+      value: 20,
+      validDays: 7,
+    });
+    const fromTemplate = async (templateId: string) => {
+      const created = await stack.ok('POST', '/journeys', { name: templateId, templateId });
+      const doc = created.document as JourneyDocument;
+      for (const n of doc.nodes) if (n.type === 'coupon') n.data.templateId = couponTemplate.id;
+      await stack.ok('PUT', `/journeys/${created.id}`, { document: doc });
+      await stack.ok('POST', `/journeys/${created.id}/publish`, {});
+      return created.id as string;
+    };
+    const welcome = await fromTemplate('welcome');
+    await stack.ok('PUT', '/members/tw1', { name: '新会员', phone: '13400000001' });
+    await stack.ok('POST', '/events', { memberId: 'tw1', name: 'member_registered', id: 'tw1-reg' });
+    await eventually(
+      async () => (await runOf(welcome, 'tw1')).currentNodeId === 'wait_first_order',
+      20_000,
+      'welcome waiting for an order',
+    );
+    const [msg] = (await stack.ok('GET', '/messages?memberId=tw1')).messages;
+    expect(msg.body).toMatch(/^新会员，欢迎加入会员！新人专享券已到账，券码 YT/);
+    await stack.ok('POST', '/events', { memberId: 'tw1', name: 'order_paid', id: 'tw1-order' });
+    await eventually(
+      async () => (await runOf(welcome, 'tw1')).status === 'completed',
+      20_000,
+      'welcome completed',
+    );
+
+    // repurchase: an order starts it (the event that started it does not end its wait); each new order restarts
+    // the replenishment cycle in the same run
+    const repurchase = await fromTemplate('repurchase');
+    await stack.ok('POST', '/events', { memberId: 'tw2', name: 'order_paid', id: 'tw2-o1' });
+    const first = await eventually(
+      async () => {
+        const r = await runOf(repurchase, 'tw2');
+        return r.currentNodeId === 'wait_cycle' && r;
+      },
+      20_000,
+      'repurchase waiting',
+    );
+    await stack.ok('POST', '/events', { memberId: 'tw2', name: 'order_paid', id: 'tw2-o2' });
+    await eventually(
+      async () => {
+        const { steps } = await stack.ok('GET', `/runs/${first.id}`);
+        return steps.filter((s: any) => s.nodeId === 'wait_cycle' && s.output === 'matched').length === 1;
+      },
+      20_000,
+      'the cycle restarted by the second order',
+    );
+    expect((await runOf(repurchase, 'tw2')).status).toBe('waiting');
+    expect((await stack.ok('GET', `/runs?journeyId=${repurchase}&memberId=tw2`)).runs).toHaveLength(1);
+  });
 });

@@ -220,7 +220,11 @@ export function createAudienceDeps(
           memberId: member_id,
           triggerEventId: entryKey(`${broadcastId}:${member_id}`),
         });
-        const outcome = r.runId ? 'entered' : (r.skipped ?? 'not_eligible');
+        const outcome = r.runId
+          ? r.ownTrigger
+            ? 'entered'
+            : 'already_in_journey'
+          : (r.skipped ?? 'not_eligible');
         // Counted once: only the attempt that sets the outcome counts it.
         const set = await db
           .updateTable('broadcast_members')

@@ -277,7 +277,9 @@ export async function processEvent(db: Kysely<Database>, temporal: TemporalDeps,
       memberId: event.member_id,
       triggerEventId: event.id,
     });
-    if (r.runId) started.push(r.runId);
+    // The run this event started does not also hear it (its own trigger is not an answer to its waits); a run
+    // the member was already in does.
+    if (r.runId && r.ownTrigger) started.push(r.runId);
     if (r.started) runsStarted++;
   }
   const runsSignalled = await signalMemberRuns(

@@ -47,7 +47,13 @@ export async function startRun(
   db: Kysely<Database>,
   temporal: TemporalDeps,
   req: StartRunRequest,
-): Promise<{ runId: string | null; started: boolean; skipped?: EntrySkipReason }> {
+): Promise<{
+  runId: string | null;
+  started: boolean;
+  /** the run is this trigger's (new, or started by this very event before); false: the member was inside already */
+  ownTrigger?: boolean;
+  skipped?: EntrySkipReason;
+}> {
   const entryNo = await nextEntry(db, req);
   if (entryNo === null) return { runId: null, started: false };
   const workflowId = runWorkflowId(req.journeyId, req.memberId, entryNo);
@@ -74,7 +80,7 @@ export async function startRun(
         trigger_event_id: req.triggerEventId,
       })
       .onConflict((oc) => oc.doNothing())
-      .returning(['id', 'version', 'status', 'workflow_id'])
+      .returning(['id', 'version', 'status', 'workflow_id', 'trigger_event_id'])
       .executeTakeFirst();
   const maxPerHour = entry?.maxPerHour ?? null;
   const inserted =
@@ -99,20 +105,21 @@ export async function startRun(
   if (!existing && req.triggerEventId) {
     existing = await db
       .selectFrom('runs')
-      .select(['id', 'version', 'status', 'workflow_id'])
+      .select(['id', 'version', 'status', 'workflow_id', 'trigger_event_id'])
       .where('journey_id', '=', req.journeyId)
       .where('trigger_event_id', '=', req.triggerEventId)
       .executeTakeFirst();
   }
   existing ??= await db
     .selectFrom('runs')
-    .select(['id', 'version', 'status', 'workflow_id'])
+    .select(['id', 'version', 'status', 'workflow_id', 'trigger_event_id'])
     .where('workflow_id', '=', workflowId)
     .executeTakeFirstOrThrow();
   const run = existing;
+  const ownTrigger = run.trigger_event_id === req.triggerEventId;
   // Only a row still "running" may lack its workflow (a start that failed or is in flight). A finished run
   // must not be started again: Temporal forgets workflow ids after the namespace's retention period.
-  if (run.status !== 'running') return { runId: run.id, started: false };
+  if (run.status !== 'running') return { runId: run.id, started: false, ownTrigger };
   const plan = run.version === req.version ? req.plan : await findVersionPlan(db, req.journeyId, run.version);
   if (!plan) throw new Error(`journey ${req.journeyId} has no version ${run.version}`);
   const input = await runInput(db, {
@@ -126,9 +133,10 @@ export async function startRun(
   try {
     await temporal.client.workflow.start(journeyRun, startOptions(temporal, run.workflow_id, input));
     runsStarted.inc(); // yutang:infra
-    return { runId: run.id, started: true };
+    return { runId: run.id, started: true, ownTrigger };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: run.id, started: false };
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      return { runId: run.id, started: false, ownTrigger };
     throw err;
   }
 }
