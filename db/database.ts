@@ -12,7 +12,7 @@ import type { ContactLedgerTable, GuardIntentTable } from './tables/guard.table.
 import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
 import type { MemberTable, MemberTagTable } from './tables/member.table.js';
 import type { MessageTable } from './tables/message.table.js';
-import type { RunStepTable, RunTable } from './tables/run.table.js';
+import type { JourneyRunCountTable, RunStepTable, RunTable } from './tables/run.table.js';
 import type {
   BroadcastMemberTable,
   BroadcastTable,
@@ -33,6 +33,7 @@ export interface Database {
   journey_versions: JourneyVersionTable;
   runs: RunTable;
   run_steps: RunStepTable;
+  journey_run_counts: JourneyRunCountTable;
   messages: MessageTable;
   coupon_templates: CouponTemplateTable;
   coupons: CouponTable;

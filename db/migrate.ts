@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-run-trigger-event.js';
 import * as m0003 from './migrations/0003-journey-rules.js';
 import * as m0004 from './migrations/0004-audiences.js';
+import * as m0005 from './migrations/0005-run-counts.js';
 import * as m0006 from './migrations/0006-event-delivery.js';
 import * as m0007 from './migrations/0007-list-indexes.js';
 import * as m0008 from './migrations/0008-accounts.js';
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002-run-trigger-event': m0002,
   '0003-journey-rules': m0003,
   '0004-audiences': m0004,
+  '0005-run-counts': m0005,
   '0006-event-delivery': m0006,
   '0007-list-indexes': m0007,
   '0008-accounts': m0008,

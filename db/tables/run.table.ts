@@ -49,3 +49,11 @@ export interface RunStepTable {
 
 export type RunRow = Selectable<RunTable>;
 export type RunStepRow = Selectable<RunStepTable>;
+
+/** Runs of a journey by status, kept by a trigger on `runs` (16 shards a status; sum them). */
+export interface JourneyRunCountTable {
+  journey_id: string;
+  status: string;
+  shard: number;
+  n: number;
+}

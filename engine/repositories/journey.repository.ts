@@ -42,14 +42,16 @@ export async function journeyVersions(db: Kysely<Database>, journeyId: string) {
     .execute();
 }
 
+/** Run totals of journeys, from the counters a trigger keeps on `runs` (not a count over every run). */
 export async function runTotals(db: Kysely<Database>, workspaceId: string, journeyIds?: string[]) {
   if (journeyIds && journeyIds.length === 0) return new Map<string, Totals>();
   let q = db
-    .selectFrom('runs')
-    .select(['journey_id', 'status', sql<number>`count(*)`.as('n')])
-    .where('workspace_id', '=', workspaceId)
-    .groupBy(['journey_id', 'status']);
-  if (journeyIds) q = q.where('journey_id', 'in', journeyIds);
+    .selectFrom('journey_run_counts as c')
+    .innerJoin('journeys as j', 'j.id', 'c.journey_id')
+    .select(['c.journey_id', 'c.status', sql<number>`sum(c.n)::bigint`.as('n')])
+    .where('j.workspace_id', '=', workspaceId)
+    .groupBy(['c.journey_id', 'c.status']);
+  if (journeyIds) q = q.where('c.journey_id', 'in', journeyIds);
   const rows = await q.execute();
   const out = new Map<string, Totals>();
   for (const r of rows) {

@@ -17,14 +17,14 @@ import {
 import { notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
+import { pageQuery, paginate } from '../pagination.js';
 import { body, externalId, query, uuidParam } from '../validate.js';
 
 const previewBody = z.object({ rule: segmentRule });
 const membersQuery = z.object({
   /** only members who entered at or after this time ("who entered today") */
   since: z.coerce.date().min(new Date('2000-01-01')).max(new Date('2100-01-01')).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(200).optional(),
+  ...pageQuery,
 });
 const enterBody = z.object({
   /** your member ids (at most 100,000 in one call); unknown ids are reported, not created */
@@ -34,7 +34,8 @@ const enterBody = z.object({
   /** the pace; at most the journey's hourly entry limit / 60 (default 2,000 a minute) */
   perMinute: z.number().int().min(1).max(100_000).optional(),
 });
-const broadcastsQuery = z.object({ journeyId: z.uuid().optional() });
+const broadcastsQuery = z.object({ journeyId: z.uuid().optional(), ...pageQuery });
+const segmentsQuery = z.object({ ...pageQuery });
 
 documented({
   method: 'get',
@@ -139,17 +140,20 @@ export function audienceRoutes({ db, temporal }: AppDeps) {
   const app = new Hono<AppEnv>();
 
   app.get('/segments', async (c) => {
-    const rows = await db
-      .selectFrom('segments')
-      .selectAll()
-      .where('workspace_id', '=', c.get('workspaceId'))
-      .orderBy('name')
-      .execute();
+    const q = query(c, segmentsQuery);
+    const page = await paginate(
+      db.selectFrom('segments').selectAll().where('workspace_id', '=', c.get('workspaceId')),
+      { at: 'created_at', id: 'id' },
+      q,
+    );
     const counts = await segmentMemberCounts(
       db,
-      rows.map((r) => r.id),
+      page.items.map((r) => r.id),
     );
-    return c.json({ segments: rows.map((r) => segmentView(r, { members: counts.get(r.id) ?? 0 })) });
+    return c.json({
+      segments: page.items.map((r) => segmentView(r, { members: counts.get(r.id) ?? 0 })),
+      nextCursor: page.nextCursor,
+    });
   });
 
   app.post('/segments', async (c) => {
@@ -209,33 +213,15 @@ export function audienceRoutes({ db, temporal }: AppDeps) {
     const ws = c.get('workspaceId');
     const row = await findSegmentOrThrow(db, ws, uuidParam(c, 'id', 'audience'));
     const q = query(c, membersQuery);
-    const cursor = q.cursor ? decodeCursor(q.cursor) : null;
     let sel = db
       .selectFrom('segment_members as sm')
       .innerJoin('members as m', 'm.id', 'sm.member_id')
-      .select([
-        'sm.id',
-        'sm.entered_at as enteredAt',
-        'm.external_id as memberId',
-        'm.name',
-        'm.phone',
-        'm.email',
-      ])
+      .select(['sm.entered_at as enteredAt', 'm.external_id as memberId', 'm.name', 'm.phone', 'm.email'])
       .where('sm.segment_id', '=', row.id)
-      .where('sm.left_at', 'is', null)
-      .orderBy('sm.entered_at', 'desc')
-      .orderBy('sm.id', 'desc')
-      .limit(q.limit + 1);
+      .where('sm.left_at', 'is', null);
     if (q.since) sel = sel.where('sm.entered_at', '>=', q.since);
-    if (cursor)
-      sel = sel.where(sql<boolean>`(sm.entered_at, sm.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
-    const rows = await sel.execute();
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return c.json({
-      members: page.map(({ id: _id, ...m }) => m),
-      nextCursor: rows.length > q.limit && last ? encodeCursor(last.enteredAt, last.id) : null,
-    });
+    const page = await paginate(sel, { at: 'sm.entered_at', id: 'sm.id' }, q);
+    return c.json({ members: page.items, nextCursor: page.nextCursor });
   });
 
   app.post('/journeys/:id/enter', async (c) => {
@@ -249,14 +235,10 @@ export function audienceRoutes({ db, temporal }: AppDeps) {
 
   app.get('/broadcasts', async (c) => {
     const q = query(c, broadcastsQuery);
-    let sel = db
-      .selectFrom('broadcasts')
-      .selectAll()
-      .where('workspace_id', '=', c.get('workspaceId'))
-      .orderBy('created_at', 'desc')
-      .limit(100);
+    let sel = db.selectFrom('broadcasts').selectAll().where('workspace_id', '=', c.get('workspaceId'));
     if (q.journeyId) sel = sel.where('journey_id', '=', q.journeyId);
-    return c.json({ broadcasts: (await sel.execute()).map(broadcastView) });
+    const page = await paginate(sel, { at: 'created_at', id: 'id' }, q);
+    return c.json({ broadcasts: page.items.map(broadcastView), nextCursor: page.nextCursor });
   });
 
   app.get('/broadcasts/:id', async (c) => {
@@ -288,20 +270,4 @@ export function audienceRoutes({ db, temporal }: AppDeps) {
   });
 
   return app;
-}
-
-function encodeCursor(at: Date, id: string) {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-}
-
-/** A cursor from an earlier page; anything else reads as the first page. */
-function decodeCursor(cursor: string): { at: string; id: string } | null {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success)
-      return null;
-    return { at, id };
-  } catch {
-    return null;
-  }
 }
