@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-// Per-journey run counts by status, kept by triggers on `runs`, so a page of journeys shows its totals without
+// Per-journey run counts by status, kept by a trigger on `runs`, so a page of journeys shows its totals without
 // counting a million runs per view. Sharded 16 ways by run: runs of one journey changing status at once do not
 // queue on one counter row.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -12,30 +12,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('n', 'bigint', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('journey_run_counts_pk', ['journey_id', 'status', 'shard'])
     .execute();
-  // Statement-level triggers over transition tables: a statement that inserts or changes many runs (a bulk load,
-  // a backfill) adds its counts once per (journey, status, shard), not once per row.
   await sql`create or replace function yt_count_runs() returns trigger language plpgsql as $$
     begin
       if tg_op in ('UPDATE', 'DELETE') then
-        update journey_run_counts c set n = c.n - o.n
-          from (select journey_id, status, hashtext(id::text) & 15 as shard, count(*) as n from old_rows group by 1, 2, 3) o
-          where c.journey_id = o.journey_id and c.status = o.status and c.shard = o.shard;
+        if tg_op = 'DELETE' or new.status is distinct from old.status or new.journey_id is distinct from old.journey_id then
+          update journey_run_counts set n = n - 1
+            where journey_id = old.journey_id and status = old.status and shard = (hashtext(old.id::text) & 15);
+        end if;
       end if;
-      if tg_op in ('INSERT', 'UPDATE') then
+      if tg_op = 'INSERT' or (tg_op = 'UPDATE' and (new.status is distinct from old.status or new.journey_id is distinct from old.journey_id)) then
         insert into journey_run_counts (journey_id, status, shard, n)
-          select journey_id, status, hashtext(id::text) & 15, count(*) from new_rows group by 1, 2, 3
-          on conflict (journey_id, status, shard) do update set n = journey_run_counts.n + excluded.n;
+          values (new.journey_id, new.status, hashtext(new.id::text) & 15, 1)
+          on conflict (journey_id, status, shard) do update set n = journey_run_counts.n + 1;
       end if;
       return null;
     end $$`.execute(db);
   await sql`insert into journey_run_counts (journey_id, status, shard, n)
     select journey_id, status, hashtext(id::text) & 15, count(*) from runs group by 1, 2, 3`.execute(db);
-  await sql`create trigger runs_count_insert after insert on runs referencing new table as new_rows
-    for each statement execute function yt_count_runs()`.execute(db);
-  await sql`create trigger runs_count_update after update on runs referencing old table as old_rows new table as new_rows
-    for each statement execute function yt_count_runs()`.execute(db);
-  await sql`create trigger runs_count_delete after delete on runs referencing old table as old_rows
-    for each statement execute function yt_count_runs()`.execute(db);
+  await sql`create trigger runs_count after insert or update of status, journey_id or delete on runs
+    for each row execute function yt_count_runs()`.execute(db);
 
   // list orders (newest first, id as tiebreaker) of the audience pages
   await db.schema
@@ -62,8 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['runs_count_insert', 'runs_count_update', 'runs_count_delete'])
-    await sql`drop trigger if exists ${sql.raw(t)} on runs`.execute(db);
+  await sql`drop trigger if exists runs_count on runs`.execute(db);
   await sql`drop function if exists yt_count_runs()`.execute(db);
   await db.schema.dropTable('journey_run_counts').ifExists().execute();
   for (const i of ['segments_list_idx', 'broadcasts_list_idx', 'broadcasts_journey_idx'])
