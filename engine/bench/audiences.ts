@@ -93,7 +93,7 @@ export async function benchAudiences(ctx: AudienceBenchContext): Promise<string[
     await sql`insert into events (workspace_id, member_id, name, properties, occurred_at, status, processed_at)
       select ${ws}, b.id, case when g % 3 = 0 then 'order_paid' else 'app_open' end, '{"amount": 100}'::jsonb,
         now() - make_interval(secs => (random() * 365 * 86400)::int), 'processed', now()
-      from generate_series(1, ${events}) g join bench_ids b on b.rn = 1 + (g * 7919) % ${members}`.execute(
+      from generate_series(1, ${events}) g join bench_ids b on b.rn = 1 + (g::bigint * 7919) % ${members}`.execute(
       db,
     );
     await sql`insert into member_event_stats (member_id, name, workspace_id, count, first_at, last_at)
