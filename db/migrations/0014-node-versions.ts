@@ -13,7 +13,11 @@ const stamp = (column: string) => sql`jsonb_set(${sql.ref(column)}, '{nodes}', c
 const hasNodes = (column: string) => sql<boolean>`jsonb_typeof(${sql.ref(column)}->'nodes') = 'array'`;
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.updateTable('journeys').set({ draft: stamp('draft') }).where(hasNodes('draft')).execute();
+  await db
+    .updateTable('journeys')
+    .set({ draft: stamp('draft') })
+    .where(hasNodes('draft'))
+    .execute();
   await db
     .updateTable('journey_versions')
     .set({ document: stamp('document') })

@@ -9,7 +9,11 @@ export type MigrateResult = { ok: true; config: Record<string, unknown> } | { ok
  * A config written for `from` brought to the definition's version through its `migrate` steps. Steps are
  * pure functions of the old config: the same document always migrates to the same config.
  */
-export function migrateConfig(def: NodeDefinition, config: Record<string, unknown>, from: number): MigrateResult {
+export function migrateConfig(
+  def: NodeDefinition,
+  config: Record<string, unknown>,
+  from: number,
+): MigrateResult {
   if (from === def.version) return { ok: true, config };
   if (from > def.version) {
     return {

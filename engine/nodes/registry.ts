@@ -47,6 +47,11 @@ export class NodeRegistry {
     }
   }
 
+  /** This registry plus more definitions (a test's own node types), e.g. `(await loadNodeRegistry()).with([myNode])`. */
+  with(definitions: NodeDefinition[]): NodeRegistry {
+    return new NodeRegistry([...this.byKey.values(), ...definitions], this.problems);
+  }
+
   /** The definition of a type: a given version (what a run started with), else the latest. */
   get(type: string, version?: number): NodeDefinition | undefined {
     return version === undefined ? this.latestByType.get(type) : this.byKey.get(`${type}@${version}`);
@@ -140,7 +145,10 @@ export interface DiscoverOptions {
  * package.json declares `"yutang": { "nodes": ["./dist/x.node.js"] }`. A package that cannot be read is a
  * problem of its own, not a failed start.
  */
-export function nodeSources(opts: DiscoverOptions = {}): { sources: NodeSource[]; problems: NodeLoadProblem[] } {
+export function nodeSources(opts: DiscoverOptions = {}): {
+  sources: NodeSource[];
+  problems: NodeLoadProblem[];
+} {
   const root = resolve(opts.projectRoot ?? process.cwd());
   const sources: NodeSource[] = [{ name: 'built-in', files: nodeFiles(nodesDir).sort() }];
   const problems: NodeLoadProblem[] = [];

@@ -139,7 +139,9 @@ export function createNodeExecutor(deps: ExecutorDeps) {
     const result = await def.run(ctx, parsed.data);
     const fault = deps.failAfterEffect;
     if (fault && fault.type === req.nodeType && attempt <= fault.attempts) {
-      throw new Error(`injected failure after the effect (attempt ${attempt} of ${fault.attempts} that fail)`);
+      throw new Error(
+        `injected failure after the effect (attempt ${attempt} of ${fault.attempts} that fail)`,
+      );
     }
     let facts: MemberFacts | undefined;
     if (result.memberChanged) {
@@ -199,7 +201,9 @@ function currentAttempt(): number {
 }
 
 /** YUTANG_FAIL_AFTER_EFFECT=<node type>:<attempts>, for tests that prove a retried step's effect happens once. */
-export function failAfterEffectFromEnv(env: NodeJS.ProcessEnv = process.env): ExecutorDeps['failAfterEffect'] {
+export function failAfterEffectFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): ExecutorDeps['failAfterEffect'] {
   const m = /^([A-Za-z0-9_.-]+):(\d+)$/.exec(env.YUTANG_FAIL_AFTER_EFFECT ?? '');
   return m ? { type: m[1], attempts: Number(m[2]) } : null;
 }

@@ -127,10 +127,11 @@ export function catalogRoutes({ db, registry }: AppDeps) {
     defaults: { exits: [], priority: 5 },
   };
   // Node files or packages that failed to load at start (broken file, duplicate type id), for developers.
-  const problems = registry.problems.map((p) => ({ ...p, source: relative(process.cwd(), p.source) || p.source }));
-  app.get('/node-types', (c) =>
-    c.json({ nodeTypes, journeySettings, problems } satisfies NodeTypesResponse),
-  );
+  const problems = registry.problems.map((p) => ({
+    ...p,
+    source: relative(process.cwd(), p.source) || p.source,
+  }));
+  app.get('/node-types', (c) => c.json({ nodeTypes, journeySettings, problems } satisfies NodeTypesResponse));
 
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 

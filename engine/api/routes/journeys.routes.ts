@@ -7,7 +7,11 @@ import { z } from 'zod';
 import { audit, audited } from '../../auth/audit.js';
 import { actorOf } from '../../auth/principal.js';
 import { compileJourney } from '../../compiler/compile.js';
-import { emptyDocument, type JourneyDocument, journeyDocumentSchema } from '../../compiler/document.schema.js';
+import {
+  emptyDocument,
+  type JourneyDocument,
+  journeyDocumentSchema,
+} from '../../compiler/document.schema.js';
 import { migrateDocument } from '../../nodes/migrate-config.js';
 import { timeZone } from '../../nodes/schemas.js';
 import {
