@@ -25,6 +25,8 @@
  * });
  */
 
+// SQL for effects through `ctx.db` / `ctx.once(trx => …)` (Kysely's template tag)
+export { sql } from 'kysely';
 // One zod for the SDK and its users: schemas built with another copy would not convert to JSON Schema.
 export { z } from 'zod';
 export type { Database } from '../../db/database.js';
