@@ -120,7 +120,7 @@ export default defineNode({
     });
     if (outcome.kind === 'rejected') throw new NodeFailure(outcome.code, outcome.message);
     if (outcome.kind === 'retry') {
-      ctx.log.warn({ attempt: ctx.attempt, reason: outcome.message }, 'webhook not delivered; retrying');
+      ctx.log.warn({ reason: outcome.message }, 'webhook not delivered; retrying');
       throw new Error(outcome.message);
     }
     const chosen = (outcome.json as { output?: unknown } | null)?.output;

@@ -38,6 +38,13 @@ export interface RunNodeOptions {
   nodeId?: string;
   /** the channel sender `ctx.channels` gives (default: the sandbox, which records nothing outside) */
   channels?: ChannelSender;
+  /**
+   * Run the step as a plan compiled against this version of the type would (default: `def.version`), with
+   * the node types of `registry` installed (default: `def` alone) — e.g. to check that members still on
+   * version 1 keep working once version 2 ships.
+   */
+  typeVersion?: number;
+  registry?: NodeRegistry;
 }
 
 export interface NodeRunOutcome extends ActionResult {
@@ -89,7 +96,7 @@ export async function runNode<S extends z.ZodType>(
     .executeTakeFirstOrThrow();
   const execute = createNodeExecutor({
     db,
-    registry: new NodeRegistry([def as unknown as NodeDefinition]),
+    registry: opts.registry ?? new NodeRegistry([def as unknown as NodeDefinition]),
     channels: opts.channels ?? createSandboxChannels(),
   });
   const request: ActionRequest = {
@@ -99,7 +106,7 @@ export async function runNode<S extends z.ZodType>(
     memberId,
     nodeId: opts.nodeId ?? 'node',
     nodeType: def.type,
-    typeVersion: def.version,
+    typeVersion: opts.typeVersion ?? def.version,
     config: config as Record<string, never>,
     visit: 1,
     vars: opts.vars ?? {},
@@ -134,7 +141,8 @@ export async function runJourneyWithNode(
   opts: { members: string[]; event?: string; timeoutMs?: number },
 ): Promise<JourneyRunOutcome[]> {
   const def = stack.registry.getOrThrow(nodeType);
-  const event = opts.event ?? `test_${nodeType.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  // an event of this journey's own: journeys published earlier in the same workspace do not hear it
+  const event = opts.event ?? `test_${nodeType.replace(/[^A-Za-z0-9_]/g, '_')}_${randomUUID().slice(0, 8)}`;
   const outputs = stack.registry.outputsOf(def, config).map((o) => o.id);
   const journey = await stack.ok('POST', '/journeys', {
     name: `test ${nodeType} ${randomUUID().slice(0, 6)}`,
