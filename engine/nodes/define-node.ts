@@ -198,9 +198,10 @@ export function defineNode<S extends z.ZodType>(def: NodeDefinition<S>): NodeDef
     throw new Error(`node type ${String(def.type)}: a type id is letters, digits, _ . - (max 100)`);
   if (!Number.isInteger(def.version) || def.version < 1)
     throw new Error(`node type ${def.type}: version is a whole number from 1`);
-  for (let v = 1; v < def.version; v++) {
-    // a missing step would leave old documents stuck; steps are only needed from the oldest version in use
-    if (def.migrate && v >= Math.min(...Object.keys(def.migrate).map(Number)) && !def.migrate[v])
+  // Steps run from the oldest one given up to the current version: a gap would leave old documents stuck.
+  const steps = Object.keys(def.migrate ?? {}).map(Number);
+  for (let v = Math.min(...steps); v < def.version; v++) {
+    if (!def.migrate?.[v])
       throw new Error(`node type ${def.type}: migrate has no step from version ${v} to ${v + 1}`);
   }
   const isAction = def.category === 'action';

@@ -71,6 +71,8 @@ export default defineNode({
     extra: [{ id: 'next', label: { zh: '已送达', en: 'Delivered' } }],
   },
   summary: { zh: 'POST {{url}}', en: 'POST {{url}}' },
+  // the simulator calls nobody: it assumes a delivery whose answer chose no output
+  simulate: () => ({ output: 'next' }),
   check(config) {
     const seen = new Set<string>(['next']);
     return config.outputs.flatMap((o, i) => {
