@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, startAppProcess } from '../testing/app-process.js';
@@ -164,4 +166,38 @@ describe('docs/custom-nodes.md', () => {
       );
     expect(failures.map((l) => l.attempt).sort()).toEqual([1, 1, 1, 2, 2, 2]);
   });
+
+  it('the example type-checks against the SDK (config typed from its schema)', async () => {
+    const example = docExample();
+    const dir = mkdtempSync(join(tmpdir(), 'yutang-doc-types-'));
+    try {
+      mkdirSync(join(dir, 'nodes'));
+      mkdirSync(join(dir, 'node_modules'));
+      symlinkSync(repoRoot, join(dir, 'node_modules', 'yutang'), 'dir');
+      writeFileSync(join(dir, example.path), example.code);
+      // the same code with a type error: proves the check sees the SDK's types, not `any`
+      writeFileSync(
+        join(dir, 'nodes', 'wrong.node.ts'),
+        example.code.replace('stamps >= config.cardSize', 'stamps >= config.cardSize.length'),
+      );
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          extends: join(repoRoot, 'tsconfig.json'),
+          include: ['nodes'],
+          compilerOptions: { types: ['node'], typeRoots: [join(repoRoot, 'node_modules/@types')] },
+        }),
+      );
+      const tsc = join(repoRoot, 'node_modules/.bin/tsc');
+      const result = await promisify(execFile)(tsc, ['--noEmit', '-p', dir]).catch((err) => err);
+      const lines = String(result.stdout ?? '')
+        .trim()
+        .split('\n');
+      expect(lines).toEqual([
+        expect.stringMatching(/nodes\/wrong\.node\.ts.*Property 'length' does not exist on type 'number'/),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
