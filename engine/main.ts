@@ -17,7 +17,7 @@ import { errorFields, logger } from './infra/logger.js';
 import { metricsResponse, observeEventBacklog, observePool, restarts } from './infra/metrics.js';
 import { apiConnectionOptions } from './infra/temporal-client.js';
 import { ensureTemporal } from './infra/temporal-server.js';
-import { loadNodeRegistry } from './nodes/registry.js';
+import { discoverNodeRegistry } from './nodes/registry.js';
 import { ensureAudienceSchedule } from './segments/broadcasts.service.js';
 import { ensureAllSystemSegments } from './segments/system-segments.js';
 import { startEventSweeper } from './services/events.service.js';
@@ -101,7 +101,18 @@ async function main() {
     },
   });
   servers.unshift({ what: 'local Temporal server', run: () => temporal.stop() });
-  const registry = await loadNodeRegistry();
+  // Built-ins, the project's nodes/ folder (YUTANG_NODES_DIR) and node packages; what fails to load is
+  // reported here and in GET /api/node-types, and the rest start regardless.
+  const registry = await discoverNodeRegistry({ nodesDir: process.env.YUTANG_NODES_DIR || undefined });
+  for (const problem of registry.problems)
+    log.error({ nodeSource: problem.source, code: problem.code }, `node type not loaded: ${problem.message}`);
+  log.info(
+    { nodeTypes: registry.latest().length, problems: registry.problems.length },
+    `node types: ${registry
+      .latest()
+      .map((d) => `${d.type}@${d.version}`)
+      .join(', ')}`,
+  );
   const onPoolError = (err: Error, pool: string) =>
     log.warn({ pool, ...errorFields(err) }, 'Postgres connection lost; the pool reconnects on demand');
 

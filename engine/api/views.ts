@@ -13,7 +13,7 @@ import type { JourneyDocument } from '../compiler/document.schema.js';
 import type { journeySettingsSchema } from '../compiler/journey-settings.js';
 import type { Problem } from '../compiler/problem.js';
 import type { Localized, MemberSnapshot } from '../nodes/define-node.js';
-import type { NodeTypeInfo } from '../nodes/registry.js';
+import type { NodeLoadProblem, NodeTypeInfo } from '../nodes/registry.js';
 import type { journeyView, Totals } from '../repositories/journey.repository.js';
 import type { EventOutcome } from '../services/events.service.js';
 import type { WorkspaceSettings } from '../settings/workspace-settings.js';
@@ -63,6 +63,8 @@ export type JourneySettingsInput = z.input<typeof journeySettingsSchema>;
 export interface NodeTypesResponse {
   nodeTypes: NodeTypeView[];
   journeySettings: { configSchema: JsonSchema; defaults: JourneySettingsInput };
+  /** node files and packages that did not load at start, and why (the others loaded) */
+  problems: NodeLoadProblem[];
 }
 
 /** A journey as every journey route answers it (POST …/pause, …/resume, …/archive answer just this). */

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Behavior, JsonObject, Plan, PlanNode } from '../../workflows/plan.js';
 import { pauses } from '../../workflows/plan.js';
 import { behaviorOf, type NodeDefinition } from '../nodes/define-node.js';
+import { migrateDocument } from '../nodes/migrate-config.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { RESERVED_IDS } from '../nodes/schemas.js';
 import type { JourneyDocument } from './document.schema.js';
@@ -22,8 +23,11 @@ const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
  * Reports every problem it can find in one pass, each tied to a node (and field/output where it applies);
  * journey-level problems (settings, size, the trigger count) have the node id ''.
  */
-export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): CompileResult {
-  const errors: Problem[] = [];
+export function compileJourney(written: JourneyDocument, registry: NodeRegistry): CompileResult {
+  // A journey saved with older node versions compiles with its configs brought up to date.
+  const { document: doc, problems: versionProblems } = migrateDocument(written, registry);
+  const errors: Problem[] = [...versionProblems];
+  const stale = new Set(versionProblems.map((p) => p.nodeId));
   if (doc.nodes.length > MAX_JOURNEY_NODES) {
     errors.push({
       nodeId: '',
@@ -76,6 +80,16 @@ export function compileJourney(doc: JourneyDocument, registry: NodeRegistry): Co
     const def = registry.get(node.type);
     if (!def) {
       errors.push({ nodeId: node.id, code: 'unknown_type', message: `unknown node type "${node.type}"` });
+      continue;
+    }
+    if (stale.has(node.id)) {
+      // its config is of a version this registry cannot read: reported above, not checked against today's schema
+      compiled.set(node.id, {
+        def,
+        config: node.data ?? {},
+        outputs: outputIds(registry, def, node.data ?? {}),
+        behavior: null,
+      });
       continue;
     }
     const parsed = def.config.safeParse(node.data ?? {});

@@ -33,6 +33,8 @@ export const journeyDocumentSchema = z.object({
         type: safeText(100, { min: 1 })
           .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only')
           .refine((t) => !RESERVED.has(t), { message: 'not a node type' }),
+        /** the node type's version its config was written for; absent: the installed one (see migrate-config.ts) */
+        version: z.number().int().min(1).max(1_000_000).optional(),
         position: z.object({ x: coordinate, y: coordinate }).default({ x: 0, y: 0 }),
         data: jsonPayload(NODE_DATA_MAX_BYTES).default({}),
       }),

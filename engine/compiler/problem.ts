@@ -14,7 +14,8 @@ export type ProblemCode =
   | 'invalid_id'
   | 'too_large'
   | 'invalid_settings'
-  | 'holdout_contact';
+  | 'holdout_contact'
+  | 'node_version';
 
 export interface Problem {
   /** the node the problem belongs to; '' for journey-level problems (e.g. no trigger) */

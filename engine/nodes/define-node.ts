@@ -39,6 +39,10 @@ export interface NodeRunContext {
   vars: RunVars;
   db: Kysely<Database>;
   channels: ChannelSender;
+  /** a logger that already carries the run, member and node (pino-style: `log.info({ … }, 'message')`) */
+  log: NodeLogger;
+  /** which attempt of this step this is (1, 2, …): for logs only — effects key on `idempotencyKey` */
+  attempt: number;
   now(): Date;
   /**
    * Run `effect` exactly once per idempotency key: the key and the effect commit in one transaction,
@@ -46,6 +50,20 @@ export interface NodeRunContext {
    */
   once<T extends Record<string, unknown>>(effect: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
 }
+
+/** The logging a node gets: pino's methods, so lines are structured JSON tagged with the run. */
+export interface NodeLogger {
+  info(fields: Record<string, unknown>, message?: string): void;
+  warn(fields: Record<string, unknown>, message?: string): void;
+  error(fields: Record<string, unknown>, message?: string): void;
+  debug(fields: Record<string, unknown>, message?: string): void;
+}
+
+/**
+ * How a config of version n becomes a config of version n + 1, keyed by n. Old configs are plain JSON of a
+ * shape the current schema no longer describes, so a step takes and returns a loose object.
+ */
+export type ConfigMigrations = Record<number, (config: Record<string, unknown>) => Record<string, unknown>>;
 
 export interface MemberSnapshot {
   id: string;
@@ -103,8 +121,14 @@ export interface SimulatedEffect {
 export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
   /** stable id stored in documents and plans, e.g. `wait.event` */
   type: string;
-  /** bump when `run` or the config meaning changes; runs keep the version they started with */
+  /**
+   * Bump when `run` or the config meaning changes; runs keep the version they started with. Documents
+   * store each node's version; an older one is brought up to date through `migrate` when the journey is
+   * opened, validated or published.
+   */
   version: number;
+  /** `{ 1: (v1) => v2, 2: (v2) => v3 }`: one step per version bump (see ConfigMigrations) */
+  migrate?: ConfigMigrations;
   /** palette group: triggers start a journey, flow nodes steer it, actions have effects (`run`) */
   category: NodeCategory;
   /** position in its palette group (lower first); custom nodes without one follow the built-ins */
@@ -170,6 +194,16 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
  * });
  */
 export function defineNode<S extends z.ZodType>(def: NodeDefinition<S>): NodeDefinition<S> {
+  if (typeof def.type !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(def.type))
+    throw new Error(`node type ${String(def.type)}: a type id is letters, digits, _ . - (max 100)`);
+  if (!Number.isInteger(def.version) || def.version < 1)
+    throw new Error(`node type ${def.type}: version is a whole number from 1`);
+  // Steps run from the oldest one given up to the current version: a gap would leave old documents stuck.
+  const steps = Object.keys(def.migrate ?? {}).map(Number);
+  for (let v = Math.min(...steps); v < def.version; v++) {
+    if (!def.migrate?.[v])
+      throw new Error(`node type ${def.type}: migrate has no step from version ${v} to ${v + 1}`);
+  }
   const isAction = def.category === 'action';
   if (isAction && !def.run) throw new Error(`node type ${def.type}: an action needs run()`);
   if (!isAction && def.run) throw new Error(`node type ${def.type}: only actions have run()`);

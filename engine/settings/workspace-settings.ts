@@ -38,6 +38,11 @@ export const workspaceSettingsSchema = z.object({
     )
     .max(20)
     .meta(label('频控（所有旅程合计）', 'Frequency caps (across all journeys)')),
+  /** webhooks may call private, loopback and link-local addresses (an intranet receiver); off by default (SSRF) */
+  allowPrivateWebhooks: z
+    .boolean()
+    .default(false)
+    .meta(label('允许 Webhook 访问内网地址', 'Webhooks may call private addresses')),
 });
 
 export type WorkspaceSettings = z.output<typeof workspaceSettingsSchema> & {
@@ -46,7 +51,7 @@ export type WorkspaceSettings = z.output<typeof workspaceSettingsSchema> & {
 };
 
 /** What a workspace starts with: no quiet hours or caps until someone sets them (the UI offers 21:00–09:00). */
-export const DEFAULT_SETTINGS = { quietHours: null, frequencyCaps: [] } as const;
+export const DEFAULT_SETTINGS = { quietHours: null, frequencyCaps: [], allowPrivateWebhooks: false } as const;
 
 export async function loadWorkspaceSettings(
   db: Kysely<Database>,
@@ -62,6 +67,7 @@ export async function loadWorkspaceSettings(
     timezone: row.timezone,
     quietHours: stored.quietHours ?? DEFAULT_SETTINGS.quietHours,
     frequencyCaps: stored.frequencyCaps ?? [...DEFAULT_SETTINGS.frequencyCaps],
+    allowPrivateWebhooks: stored.allowPrivateWebhooks === true,
   };
 }
 
@@ -74,7 +80,11 @@ export async function saveWorkspaceSettings(
     .updateTable('workspaces')
     .set({
       timezone: settings.timezone,
-      settings: JSON.stringify({ quietHours: settings.quietHours, frequencyCaps: settings.frequencyCaps }),
+      settings: JSON.stringify({
+        quietHours: settings.quietHours,
+        frequencyCaps: settings.frequencyCaps,
+        allowPrivateWebhooks: settings.allowPrivateWebhooks === true,
+      }),
     })
     .where('id', '=', workspaceId)
     .execute();

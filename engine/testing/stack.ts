@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { createDb } from '../../db/connection.js';
 import { createApi } from '../api/app.js';
 import type { GuardOptions } from '../guard/guard.js';
+import type { NodeDefinition } from '../nodes/define-node.js';
 import { loadNodeRegistry, type NodeRegistry } from '../nodes/registry.js';
 import { ensureMember } from '../repositories/member.repository.js';
 import type { TemporalDeps } from '../services/runs.service.js';
@@ -17,11 +18,18 @@ import { fixtureKey, keyHeaders } from './credentials.js';
  * set-up), this file's own workspace and task queue (so files never see each other's journeys), the API as
  * the app mounts it, and optionally an in-process worker.
  */
-export async function startStack(opts: { worker?: boolean; guard?: GuardOptions } = {}) {
+export async function startStack(
+  opts: {
+    worker?: boolean;
+    guard?: GuardOptions /** node types of the test's own, beside the built-ins */;
+    nodes?: NodeDefinition[];
+  } = {},
+) {
   const databaseUrl = inject('databaseUrl');
   const temporalAddress = inject('temporalAddress');
   const db = createDb(databaseUrl);
-  const registry: NodeRegistry = await loadNodeRegistry();
+  const builtIns = await loadNodeRegistry();
+  const registry: NodeRegistry = opts.nodes?.length ? builtIns.with(opts.nodes) : builtIns;
   const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
   await db.insertInto('workspaces').values({ id: workspaceId, name: workspaceId }).execute();
   // Every call is authenticated like a real system's: an admin-scoped API key of this workspace.

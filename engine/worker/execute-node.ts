@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import {
@@ -10,7 +11,9 @@ import {
 import type { MemberFacts } from '../../workflows/core/conditions.js';
 import { type Plan, type PlanNode, planRegion } from '../../workflows/plan.js';
 import { type GuardOptions, guardEffect } from '../guard/guard.js';
+import { type Logger, logger as rootLogger } from '../infra/logger.js';
 import type { ChannelSender, NodeRunContext } from '../nodes/define-node.js';
+import { migrateConfig } from '../nodes/migrate-config.js';
 import { NodeFailure } from '../nodes/node-failure.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { findVersionPlan } from '../repositories/journey.repository.js';
@@ -21,21 +24,39 @@ export interface ExecutorDeps {
   registry: NodeRegistry;
   channels: ChannelSender;
   guard?: GuardOptions;
+  log?: Logger;
+  /**
+   * Fault injection for tests (YUTANG_FAIL_AFTER_EFFECT=<type>:<n> in main): the step fails after its `run`
+   * returned on its first n attempts, as if the worker died after the effect — the retry must not repeat it.
+   */
+  failAfterEffect?: { type: string; attempts: number } | null;
   /** tell the member's other live runs that their facts changed (exit criteria on tags and attributes) */
   memberChanged?(memberId: string, facts: MemberFacts, exceptRunId: string): Promise<void>;
 }
 
 /** Runs an action node's guard stage and `run` with the context it is promised; injected into the activities. */
 export function createNodeExecutor(deps: ExecutorDeps) {
+  const log = deps.log ?? rootLogger.child({ component: 'node' });
   return async function executeNode(req: ActionRequest): Promise<ActionResult> {
-    // The version the run's plan was compiled against, not today's latest.
-    const def = deps.registry.get(req.nodeType, req.typeVersion);
+    // The version the run's plan was compiled against, not today's latest; when only a newer one is
+    // installed, the plan's config is migrated to it (an old version's file can be kept to avoid that).
+    let def = deps.registry.get(req.nodeType, req.typeVersion);
+    let config: unknown = req.config;
+    if (!def) {
+      const latest = deps.registry.get(req.nodeType);
+      const migrated = latest ? migrateConfig(latest, req.config, req.typeVersion) : null;
+      if (latest && migrated?.ok) {
+        def = latest;
+        config = migrated.config;
+      }
+    }
     if (!def?.run) {
       throw new NodeFailure(
         'node_type_missing',
         `node type ${req.nodeType}@${req.typeVersion} is not installed on this worker`,
       );
     }
+    const attempt = currentAttempt();
     const member = await memberSnapshot(deps.db, req.memberId);
     if (!member) throw new NodeFailure('member_missing', 'the member no longer exists');
     const idempotencyKey = `${req.runId}:${req.nodeId}:${req.visit}`;
@@ -49,6 +70,15 @@ export function createNodeExecutor(deps: ExecutorDeps) {
       vars: req.vars,
       db: deps.db,
       channels: deps.channels,
+      log: log.child({
+        runId: req.runId,
+        journeyId: req.journeyId,
+        memberId: req.memberId,
+        nodeId: req.nodeId,
+        nodeType: req.nodeType,
+        attempt,
+      }),
+      attempt,
       now: () => new Date(),
       once: (effect) =>
         deps.db.transaction().execute(async (trx) => {
@@ -81,7 +111,7 @@ export function createNodeExecutor(deps: ExecutorDeps) {
           return result;
         }),
     };
-    const parsed = def.config.safeParse(req.config);
+    const parsed = def.config.safeParse(config);
     if (!parsed.success)
       throw new NodeFailure('invalid_config', `config no longer valid: ${parsed.error.issues[0]?.message}`);
 
@@ -107,6 +137,12 @@ export function createNodeExecutor(deps: ExecutorDeps) {
     }
 
     const result = await def.run(ctx, parsed.data);
+    const fault = deps.failAfterEffect;
+    if (fault && fault.type === req.nodeType && attempt <= fault.attempts) {
+      throw new Error(
+        `injected failure after the effect (attempt ${attempt} of ${fault.attempts} that fail)`,
+      );
+    }
     let facts: MemberFacts | undefined;
     if (result.memberChanged) {
       facts = await memberFacts(deps.db, req.memberId);
@@ -153,4 +189,21 @@ export function createPlanNodes(db: Kysely<Database>, size = 200) {
     if (cache.size > size) cache.delete(cache.keys().next().value as string);
     return planRegion(plan.nodes, want.nodeIds);
   };
+}
+
+/** The activity's attempt number (1 outside an activity: a node run directly by a test). */
+function currentAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
+
+/** YUTANG_FAIL_AFTER_EFFECT=<node type>:<attempts>, for tests that prove a retried step's effect happens once. */
+export function failAfterEffectFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): ExecutorDeps['failAfterEffect'] {
+  const m = /^([A-Za-z0-9_.-]+):(\d+)$/.exec(env.YUTANG_FAIL_AFTER_EFFECT ?? '');
+  return m ? { type: m[1], attempts: Number(m[2]) } : null;
 }

@@ -28,7 +28,12 @@ import type { NodeRegistry } from '../nodes/registry.js';
 import { createAudienceDeps } from '../segments/audience.service.js';
 import { signalMemberChanged } from '../services/runs.service.js';
 import { createSandboxChannels } from './channels.js';
-import { createDeadlineResolver, createNodeExecutor, createPlanNodes } from './execute-node.js';
+import {
+  createDeadlineResolver,
+  createNodeExecutor,
+  createPlanNodes,
+  failAfterEffectFromEnv,
+} from './execute-node.js';
 
 export interface WorkerOptions {
   db: Kysely<Database>;
@@ -98,6 +103,8 @@ export async function createJourneyWorker(opts: WorkerOptions) {
         registry: opts.registry,
         channels: opts.channels ?? createSandboxChannels(),
         guard: opts.guard ?? guardOptionsFromEnv(),
+        log: log.child({ component: 'node' }),
+        failAfterEffect: failAfterEffectFromEnv(),
         async memberChanged(memberId, facts, exceptRunId) {
           const { client } = await signalClient();
           await signalMemberChanged(opts.db, { client }, memberId, facts, [exceptRunId]);

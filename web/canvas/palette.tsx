@@ -1,13 +1,15 @@
 import { Tooltip } from 'antd';
 import { memo, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { NodeCategory, NodeTypeInfo } from '../api/types';
+import type { NodeCategory, NodeTypeInfo, NodeTypesResponse } from '../api/types';
 import { useLang } from '../i18n';
 import { NodeIcon } from './node-icon';
 
 const GROUPS: NodeCategory[] = ['trigger', 'flow', 'action'];
 interface Props {
   nodeTypes: NodeTypeInfo[];
+  /** node files the server could not load: a developer sees why their node is missing */
+  problems?: NodeTypesResponse['problems'];
   disabled?: boolean;
   /** while dragging, so the canvas can highlight the edge a drop would split */
   onDragMove(type: string, clientX: number, clientY: number): void;
@@ -22,9 +24,12 @@ interface Props {
  * button for the keyboard: Tab to it, Enter or Space adds the node after the selected one.
  * The handlers are read when called, so the palette only re-renders when the node types change.
  */
-export const Palette = memo(PaletteImpl, (a, b) => a.nodeTypes === b.nodeTypes && a.disabled === b.disabled);
+export const Palette = memo(
+  PaletteImpl,
+  (a, b) => a.nodeTypes === b.nodeTypes && a.disabled === b.disabled && a.problems === b.problems,
+);
 
-function PaletteImpl({ nodeTypes, disabled, onDragMove, onDrop, onClickAdd }: Props) {
+function PaletteImpl({ nodeTypes, problems = [], disabled, onDragMove, onDrop, onClickAdd }: Props) {
   const { t } = useTranslation();
   const { pick } = useLang();
   const [ghost, setGhost] = useState<{ type: NodeTypeInfo; x: number; y: number } | null>(null);
@@ -100,6 +105,20 @@ function PaletteImpl({ nodeTypes, disabled, onDragMove, onDrop, onClickAdd }: Pr
         );
       })}
       <div className="yt-palette__hint">{t('palette.hint')}</div>
+      {problems.length > 0 && (
+        <Tooltip
+          placement="right"
+          title={problems.map((p) => (
+            <div key={p.source}>
+              {p.source}: {p.message}
+            </div>
+          ))}
+        >
+          <div className="yt-palette__hint yt-error-text" data-testid="palette-node-problems">
+            {t('palette.problems', { count: problems.length })}
+          </div>
+        </Tooltip>
+      )}
       {ghost && (
         <div className="yt-drag-ghost" style={{ left: ghost.x, top: ghost.y, borderColor: ghost.type.color }}>
           <span className="yt-palette__icon" style={{ color: ghost.type.color }}>

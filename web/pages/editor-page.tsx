@@ -462,7 +462,12 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
         }}
       />
       <div className="yt-editor__body">
-        <Palette nodeTypes={catalog.nodeTypes} disabled={readOnly} {...paletteHandlers} />
+        <Palette
+          nodeTypes={catalog.nodeTypes}
+          problems={catalog.nodeProblems}
+          disabled={readOnly}
+          {...paletteHandlers}
+        />
         {/* biome-ignore lint/a11y/noStaticElementInteractions: focus and Enter come from the focusable nodes inside */}
         <div
           className="yt-canvas"

@@ -9,6 +9,7 @@ import {
   Select,
   Space,
   Spin,
+  Switch,
   Table,
   Tag,
   Typography,
@@ -203,6 +204,18 @@ export function SettingsPage() {
             onChange={(frequencyCaps, ...fields) => edit({ ...draft, frequencyCaps }, ...fields)}
           />
           <FieldError text={errors.get('frequencyCaps')} testId="settings-error-frequencyCaps" />
+        </Card>
+
+        <Card size="small" title={t('settings.webhooks')} className="yt-settings__card">
+          <Typography.Paragraph type="secondary">{t('settings.webhooksHelp')}</Typography.Paragraph>
+          <Switch
+            checked={draft.allowPrivateWebhooks === true}
+            onChange={(allowPrivateWebhooks) =>
+              edit({ ...draft, allowPrivateWebhooks }, 'allowPrivateWebhooks')
+            }
+            data-testid="settings-allow-private-webhooks"
+          />{' '}
+          {t('settings.allowPrivateWebhooks')}
         </Card>
       </ConfigProvider>
     </div>

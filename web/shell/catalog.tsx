@@ -7,6 +7,8 @@ export interface Catalog {
   nodeTypes: NodeTypeInfo[];
   /** the journey settings panel's form: its schema and the values a journey starts with */
   journeySettings: NodeTypesResponse['journeySettings'];
+  /** node files or packages the server could not load at start (shown under the palette) */
+  nodeProblems: NodeTypesResponse['problems'];
   byType: Map<string, NodeTypeInfo>;
   tags: string[];
   events: string[];
@@ -22,6 +24,7 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState({
     nodeTypes: [] as NodeTypeInfo[],
     journeySettings: { configSchema: {}, defaults: {} } as NodeTypesResponse['journeySettings'],
+    nodeProblems: [] as NodeTypesResponse['problems'],
     tags: [] as string[],
     events: [] as string[],
     couponTemplates: [] as CouponTemplate[],
@@ -35,8 +38,17 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
       api.eventNames().catch(() => []),
       api.couponTemplates().catch(() => []),
     ])
-      .then(([{ nodeTypes, journeySettings }, tags, events, couponTemplates]) =>
-        setState({ nodeTypes, journeySettings, tags, events, couponTemplates, loaded: true, error: null }),
+      .then(([{ nodeTypes, journeySettings, problems }, tags, events, couponTemplates]) =>
+        setState({
+          nodeTypes,
+          journeySettings,
+          nodeProblems: problems ?? [],
+          tags,
+          events,
+          couponTemplates,
+          loaded: true,
+          error: null,
+        }),
       )
       .catch((e: Error) => setState((s) => ({ ...s, loaded: true, error: e.message })));
   }, []);

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { audit, audited } from '../../auth/audit.js';
@@ -125,7 +126,12 @@ export function catalogRoutes({ db, registry }: AppDeps) {
     >,
     defaults: { exits: [], priority: 5 },
   };
-  app.get('/node-types', (c) => c.json({ nodeTypes, journeySettings } satisfies NodeTypesResponse));
+  // Node files or packages that failed to load at start (broken file, duplicate type id), for developers.
+  const problems = registry.problems.map((p) => ({
+    ...p,
+    source: relative(process.cwd(), p.source) || p.source,
+  }));
+  app.get('/node-types', (c) => c.json({ nodeTypes, journeySettings, problems } satisfies NodeTypesResponse));
 
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 

@@ -7,7 +7,12 @@ import { z } from 'zod';
 import { audit, audited } from '../../auth/audit.js';
 import { actorOf } from '../../auth/principal.js';
 import { compileJourney } from '../../compiler/compile.js';
-import { emptyDocument, journeyDocumentSchema } from '../../compiler/document.schema.js';
+import {
+  emptyDocument,
+  type JourneyDocument,
+  journeyDocumentSchema,
+} from '../../compiler/document.schema.js';
+import { migrateDocument } from '../../nodes/migrate-config.js';
 import { timeZone } from '../../nodes/schemas.js';
 import {
   emptyTotals,
@@ -250,6 +255,8 @@ export type { NodeStats };
 
 export function journeyRoutes({ db, registry, temporal }: AppDeps) {
   const app = new Hono<AppEnv>();
+  /** Documents are stored with each node's type version, so a later version bump knows what to migrate. */
+  const stampVersions = (doc: JourneyDocument): JourneyDocument => migrateDocument(doc, registry).document;
 
   app.get('/journey-templates', (c) => c.json({ templates: loadJourneyTemplates() }));
 
@@ -275,14 +282,14 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
   app.post('/journeys', async (c) => {
     const ws = c.get('workspaceId');
     const input = await body(c, createBody);
-    let document = input.document ?? emptyDocument;
+    let document = stampVersions(input.document ?? emptyDocument);
     let description = input.description ?? '';
     if (input.templateId) {
       const template = loadJourneyTemplates().find((t) => t.id === input.templateId);
       if (!template)
         throw new AppError('invalid_input', `no template ${input.templateId}`, { field: 'templateId' });
       // Templates start from the workspace's own system audiences ("$segment:no_order_90d" → its id).
-      document = resolveSegmentRefs(template.document, await ensureSystemSegments(db, ws));
+      document = stampVersions(resolveSegmentRefs(template.document, await ensureSystemSegments(db, ws)));
       description ||= template.description.zh;
     }
     const row = await audited(c, db, async (trx) => {
@@ -304,7 +311,8 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
     const totals = await runTotals(db, ws, [row.id]);
     return c.json({
       ...journeyView(row, { stats: totals.get(row.id) ?? emptyTotals() }),
-      document: row.draft,
+      // Opened at today's node versions: an older node's config comes migrated (saved as such on the next save).
+      document: migrateDocument(row.draft, registry).document,
       versions: versions.map((v) => ({
         version: v.version,
         note: v.note,
@@ -324,6 +332,7 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
     if (input.name !== undefined) set.name = input.name;
     if (input.description !== undefined) set.description = input.description;
     if (input.document !== undefined) {
+      input.document = stampVersions(input.document);
       set.draft = JSON.stringify(input.document);
       // Edits of a published journey go to the draft; running members keep the version they entered.
       // The flag compares as jsonb (key order does not matter), so undoing back to the published state clears it.
