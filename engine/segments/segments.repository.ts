@@ -23,7 +23,8 @@ export function segmentView(
     created_at: Date;
     updated_at: Date;
   },
-  extra: { members?: number } = {},
+  /** its live member count (from segment_members) */
+  extra: { members: number },
 ) {
   return {
     id: row.id,
@@ -177,6 +178,22 @@ export async function journeysUsingSegment(db: Kysely<Database>, workspaceId: st
     .execute();
 }
 
+/** `journeysUsingSegment` for a page of audiences at once (the list shows who uses each). */
+export async function journeysUsingSegments(db: Kysely<Database>, workspaceId: string, ids: string[]) {
+  const out = new Map<string, { id: string; name: string }[]>();
+  if (!ids.length) return out;
+  // the same test as journeysUsingSegment (the plan mentions the id), for every audience of the page
+  const { rows } = await sql<{ id: string; name: string; segmentId: string }>`
+    select j.id, j.name, s.id::text as "segmentId"
+    from journeys j
+    join journey_versions v on v.journey_id = j.id and v.version = j.current_version
+    cross join unnest(${ids}::uuid[]) as s(id)
+    where j.workspace_id = ${workspaceId} and j.status != 'archived' and strpos(v.plan::text, s.id::text) > 0
+    order by j.name`.execute(db);
+  for (const r of rows) out.set(r.segmentId, [...(out.get(r.segmentId) ?? []), { id: r.id, name: r.name }]);
+  return out;
+}
+
 /** Deleting an audience a published journey or another audience uses is refused, naming them. */
 export async function deleteSegment(db: Kysely<Database>, workspaceId: string, id: string) {
   const row = await findSegmentOrThrow(db, workspaceId, id);
@@ -185,7 +202,7 @@ export async function deleteSegment(db: Kysely<Database>, workspaceId: string, i
     throw new AppError(
       'conflict',
       `the audience is used by published journeys: ${journeys.map((j) => j.name).join(', ')}`,
-      { field: 'id', journeys } as never,
+      { field: 'id', journeys },
     );
   }
   const audiences = await db
@@ -198,7 +215,7 @@ export async function deleteSegment(db: Kysely<Database>, workspaceId: string, i
     throw new AppError(
       'conflict',
       `other audiences refer to this one: ${audiences.map((a) => a.name).join(', ')}`,
-      { field: 'id', audiences } as never,
+      { field: 'id', audiences },
     );
   }
   await db.deleteFrom('segments').where('id', '=', row.id).execute();

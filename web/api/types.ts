@@ -11,6 +11,9 @@ export type Wire<T> = JSONParsed<T>;
 
 export type {
   JourneyDocument,
+  LeafRule,
+  NamedRef,
+  SegmentRule,
   JourneySettingsInput,
   JsonSchema,
   Localized,
@@ -51,6 +54,15 @@ export type Message = Wire<V.MessageView>;
 export type Coupon = Wire<V.CouponView>;
 export type IngestResult = V.IngestResult;
 export type ErrorBody = V.ErrorBody;
+
+export type Segment = Wire<V.SegmentView>;
+export type SegmentSummary = Wire<V.SegmentSummary>;
+export type SegmentDetail = Wire<V.SegmentDetail>;
+export type SegmentPreview = Wire<V.SegmentPreview>;
+export type SegmentMember = Wire<V.SegmentMemberView>;
+export type Broadcast = Wire<V.BroadcastView>;
+export type EnterResult = Wire<V.EnterResult>;
+export type MemberImportResult = V.MemberImportResult;
 
 /** GET /api/events: an event with its delivery state */
 export type EventRecord = Wire<V.EventView>;
