@@ -28,8 +28,14 @@ const cases: [LeafRule, string][] = [
   ],
   [{ kind: 'consent', channel: 'sms', value: true }, '同意接收短信'],
   [{ kind: 'consent', channel: 'wecom', value: false }, '不接收企业微信（已退订）'],
-  [{ kind: 'event_count', event: 'order_paid', days: 30, op: 'gte', value: 3 }, '近 30 天 order_paid 次数 ≥ 3'],
-  [{ kind: 'event_count', event: 'order_paid', days: 30, op: 'gt', value: 3 }, '近 30 天 order_paid 次数 > 3'],
+  [
+    { kind: 'event_count', event: 'order_paid', days: 30, op: 'gte', value: 3 },
+    '近 30 天 order_paid 次数 ≥ 3',
+  ],
+  [
+    { kind: 'event_count', event: 'order_paid', days: 30, op: 'gt', value: 3 },
+    '近 30 天 order_paid 次数 > 3',
+  ],
   [{ kind: 'event_count', event: 'app_open', days: 7, op: 'lte', value: 1 }, '近 7 天 app_open 次数 ≤ 1'],
   [{ kind: 'event_count', event: 'app_open', days: 7, op: 'lt', value: 1 }, '近 7 天 app_open 次数 < 1'],
   [{ kind: 'event_count', event: 'app_open', days: 7, op: 'eq', value: 0 }, '近 7 天 app_open 次数 = 0'],
@@ -64,7 +70,10 @@ const cases: [LeafRule, string][] = [
     '近 90 天 order_paid（store 等于 “线上”） 的 amount 合计 < 50',
   ],
   [{ kind: 'last_event', event: 'order_paid', op: 'within_days', days: 7 }, '近 7 天内发生过 order_paid'],
-  [{ kind: 'last_event', event: 'order_paid', op: 'none_within_days', days: 90 }, '近 90 天未发生 order_paid'],
+  [
+    { kind: 'last_event', event: 'order_paid', op: 'none_within_days', days: 90 },
+    '近 90 天未发生 order_paid',
+  ],
   [
     { kind: 'last_event', event: 'order_paid', op: 'more_than_days_ago', days: 90 },
     '最近一次 order_paid 超过 90 天前',
