@@ -23,8 +23,8 @@ import type { SimulationResult } from '../simulate/simulate.js';
 import type { ErrorCode } from './app-error.js';
 
 export type { ProblemCode } from '../compiler/problem.js';
-export type { LeafRule, SegmentRule } from '../segments/rules.js';
 export type { NodeCategory, NodeOutput } from '../nodes/define-node.js';
+export type { LeafRule, SegmentRule } from '../segments/rules.js';
 export type { JourneyDocument, Localized, Problem, RunStatus, SimulationResult, StepStatus, Totals };
 
 /** A JSON Schema (draft 2020-12, from zod's toJSONSchema) as the API serves it, with our `x-` extensions. */

@@ -55,7 +55,7 @@ export async function findSegmentOrThrow(db: Kysely<Database>, workspaceId: stri
  * A rule that cannot be evaluated is refused with the path of the bad rule: a missing value, an audience
  * that does not exist (in this workspace) or that contains itself through others.
  */
-async function checkRuleOrThrow(
+export async function checkRuleOrThrow(
   db: Kysely<Database>,
   workspaceId: string,
   id: string | null,

@@ -11,18 +11,18 @@ export type Wire<T> = JSONParsed<T>;
 
 export type {
   JourneyDocument,
-  LeafRule,
-  NamedRef,
-  SegmentRule,
   JourneySettingsInput,
   JsonSchema,
+  LeafRule,
   Localized,
+  NamedRef,
   NodeCategory,
   NodeOutput,
   NodeStats,
   Problem,
   ProblemCode,
   RunStatus,
+  SegmentRule,
   SimulateRequest,
   SimulationResult,
   StepStatus,
@@ -55,9 +55,11 @@ export type Coupon = Wire<V.CouponView>;
 export type IngestResult = V.IngestResult;
 export type ErrorBody = V.ErrorBody;
 
-export type Segment = Wire<V.SegmentView>;
-export type SegmentSummary = Wire<V.SegmentSummary>;
-export type SegmentDetail = Wire<V.SegmentDetail>;
+/** A rule carries no dates and is JSON as it is; JSONParsed cannot expand its recursion, so it is used as served. */
+type WithRule<T> = Omit<Wire<T>, 'rule'> & { rule: V.SegmentRule };
+export type Segment = WithRule<V.SegmentView>;
+export type SegmentSummary = WithRule<V.SegmentSummary>;
+export type SegmentDetail = { segment: Segment; journeys: V.NamedRef[] };
 export type SegmentPreview = Wire<V.SegmentPreview>;
 export type SegmentMember = Wire<V.SegmentMemberView>;
 export type Broadcast = Wire<V.BroadcastView>;

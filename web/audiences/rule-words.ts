@@ -139,7 +139,7 @@ export function leafInWords(rule: LeafRule, ctx: RuleWordsContext = {}): string 
 export function rulesInWords(rule: SegmentRule, ctx: RuleWordsContext = {}): string {
   const lang = ctx.lang ?? 'zh';
   const walk = (r: SegmentRule, top: boolean): string => {
-    if (r.kind !== 'all' && r.kind !== 'any') return leafInWords(r, ctx);
+    if (!('rules' in r)) return leafInWords(r, ctx);
     if (r.rules.length === 0) return lang === 'zh' ? '（空条件组）' : '(empty group)';
     if (r.rules.length === 1) return walk(r.rules[0], top);
     const sep = r.kind === 'all' ? (lang === 'zh' ? ' 且 ' : ' and ') : lang === 'zh' ? ' 或 ' : ' or ';

@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
-import type { CouponTemplate, NodeTypeInfo, NodeTypesResponse } from '../api/types';
+import type { CouponTemplate, NodeTypeInfo, NodeTypesResponse, SegmentSummary } from '../api/types';
 
 /** Everything the editor looks things up in: node types and the suggestion lists. Loaded once, refreshable. */
 export interface Catalog {
@@ -11,6 +11,8 @@ export interface Catalog {
   tags: string[];
   events: string[];
   couponTemplates: CouponTemplate[];
+  /** saved audiences (the first 500), for the audience pickers and the words of rules that name one */
+  segments: SegmentSummary[];
   loaded: boolean;
   error: string | null;
   refresh(): void;
@@ -25,6 +27,7 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
     tags: [] as string[],
     events: [] as string[],
     couponTemplates: [] as CouponTemplate[],
+    segments: [] as SegmentSummary[],
     loaded: false,
     error: null as string | null,
   });
@@ -34,9 +37,22 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
       api.tags().catch(() => []),
       api.eventNames().catch(() => []),
       api.couponTemplates().catch(() => []),
+      api
+        .segments({ limit: 500 })
+        .then((p) => p.items)
+        .catch(() => []),
     ])
-      .then(([{ nodeTypes, journeySettings }, tags, events, couponTemplates]) =>
-        setState({ nodeTypes, journeySettings, tags, events, couponTemplates, loaded: true, error: null }),
+      .then(([{ nodeTypes, journeySettings }, tags, events, couponTemplates, segments]) =>
+        setState({
+          nodeTypes,
+          journeySettings,
+          tags,
+          events,
+          couponTemplates,
+          segments,
+          loaded: true,
+          error: null,
+        }),
       )
       .catch((e: Error) => setState((s) => ({ ...s, loaded: true, error: e.message })));
   }, []);

@@ -5,6 +5,7 @@ import { audit, audited } from '../../auth/audit.js';
 import { broadcastView, createBroadcast, evaluateSegmentSoon } from '../../segments/broadcasts.service.js';
 import { segmentBody, segmentRule } from '../../segments/rules.js';
 import {
+  checkRuleOrThrow,
   createSegment,
   deleteSegment,
   findSegmentOrThrow,
@@ -175,6 +176,8 @@ export function audienceRoutes({ db, temporal }: AppDeps) {
 
   app.post('/segments/preview', async (c) => {
     const { rule } = await body(c, previewBody);
+    // the checks a save makes, so the editor marks a bad row while the marketer types, not only on save
+    await checkRuleOrThrow(db, c.get('workspaceId'), null, rule);
     return c.json(await previewRule(db, c.get('workspaceId'), rule));
   });
 
