@@ -1,0 +1,227 @@
+import { promises as fs } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { keyHeaders } from '../engine/testing/credentials.js';
+import { launchBrowser, type RunningApp, signIn, startApp } from './harness.js';
+
+// 人群 as a marketer meets them in the real app: build an audience of two rules in the builder, watch its live
+// count, save it, make it the trigger of a new journey on the canvas and publish. The API is used only for
+// what a CRM does (import members, update a member) and to check what the UI did.
+
+let app: RunningApp | undefined;
+let browser: Browser;
+let base: string;
+let key: string;
+const shots = 'test-results';
+const n = Date.now() % 100000;
+
+beforeAll(async () => {
+  base = process.env.E2E_BASE_URL ?? '';
+  key = process.env.E2E_API_KEY ?? '';
+  if (!base) {
+    app = await startApp({ databaseUrl: inject('databaseUrl'), temporalAddress: inject('temporalAddress') });
+    base = app.baseUrl;
+    key = app.apiKey;
+  }
+  browser = await launchBrowser();
+  await fs.mkdir(shots, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}/api${path}`, {
+    method,
+    headers: keyHeaders(key),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function newPage(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page, base);
+  return { page, errors };
+}
+
+/** Types into the text box of a widget, whether the test id is on the input or on its wrapper. */
+async function typeInto(page: Page, testId: string, text: string) {
+  await page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first().fill(text);
+}
+
+async function pick(page: Page, selectTestId: string, option: string | RegExp) {
+  await page.getByTestId(selectTestId).click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+    .first()
+    .click();
+}
+
+async function waitSaved(page: Page) {
+  await expect
+    .poll(() => page.getByTestId('save-status').getAttribute('data-status'), { timeout: 15_000 })
+    .toBe('saved');
+}
+
+it('a marketer builds an audience of two rules, sees its count, triggers a new journey with it, and a member who newly qualifies enters', async () => {
+  const vip = `e2e_aud_vip_${n}`;
+  const city = `杭州${n}`;
+  const id = (s: string) => `e2e_aud_${n}_${s}`;
+  // The CRM imports members: three match both rules, two match only one of them.
+  const imported = await call<{ imported: number; rejected: number }>('POST', '/members/batch', {
+    members: [
+      { id: id('a'), name: '王一', tags: [vip], attributes: { city } },
+      { id: id('b'), name: '王二', tags: [vip, 'other'], attributes: { city } },
+      { id: id('c'), name: '王三', tags: [vip], attributes: { city, level: 2 } },
+      { id: id('tag_only'), tags: [vip], attributes: { city: '上海' } },
+      { id: id('city_only'), attributes: { city } },
+    ],
+  });
+  expect(imported).toEqual({ imported: 5, rejected: 0, errors: [] });
+
+  const { page, errors } = await newPage();
+  await page.goto(`${base}/#/journeys`);
+  await page.getByTestId('nav-audiences').click();
+  await page.getByTestId('audiences-page').waitFor();
+  await page.getByTestId('new-audience').click();
+  await page.getByTestId('audience-editor').waitFor();
+
+  // Rule 1: has the tag. Rule 2: the attribute city equals the city. The count follows the edits.
+  const name = `E2E 杭州 VIP ${n}`;
+  await page.getByTestId('audience-name').fill(name);
+  await typeInto(page, 'rule.rules.0-tag', vip);
+  await page.getByTestId('rule-add').click();
+  await pick(page, 'rule.rules.1-kind', /^属性$/);
+  await page.getByTestId('rule.rules.1-key').fill('city');
+  await page.getByTestId('rule.rules.1-value').fill(city);
+  await expect(page.getByTestId('audience-words').textContent()).resolves.toContain(
+    `有标签「${vip}」 且 city 等于 “${city}”`,
+  );
+  const count = page.locator(
+    '[data-testid="audience-count"][data-loading="false"] .ant-statistic-content-value',
+  );
+  await expect.poll(() => count.textContent(), { timeout: 30_000 }).toBe('3');
+  await page
+    .getByTestId('audience-sample')
+    .getByRole('link', { name: id('a') })
+    .waitFor();
+  await page.screenshot({ path: `${shots}/audience-editor.png`, fullPage: true });
+
+  // A row the engine refuses is marked on that row: an attribute rule with its name cleared.
+  await page.getByTestId('rule.rules.1-key').fill('');
+  await page
+    .getByTestId('rule.rules.1-error')
+    .filter({ hasText: '请填写属性名' })
+    .waitFor({ timeout: 30_000 });
+  await page.getByTestId('rule.rules.1-key').fill('city');
+  await expect.poll(() => count.textContent(), { timeout: 30_000 }).toBe('3');
+  await expect(page.getByTestId('rule.rules.1-error').count()).resolves.toBe(0);
+
+  await page.getByTestId('audience-save').click();
+  await page.locator('.ant-message', { hasText: '已保存人群' }).waitFor();
+  await expect.poll(() => page.url()).toMatch(/#\/audiences\/[0-9a-f-]{36}$/);
+  const segmentId = page.url().split('/').pop()!;
+  const saved = await call<{ segment: { name: string; rule: unknown } }>('GET', `/segments/${segmentId}`);
+  expect(saved.segment).toMatchObject({
+    name,
+    rule: {
+      kind: 'all',
+      rules: [
+        { kind: 'tag', op: 'has', tag: vip },
+        { kind: 'attribute', key: 'city', op: 'eq', value: city },
+      ],
+    },
+  });
+  // its members are worked out after saving: the list shows the three once they are
+  await expect
+    .poll(
+      async () =>
+        (await call<{ segment: { members: number } }>('GET', `/segments/${segmentId}`)).segment.members,
+      {
+        timeout: 60_000,
+      },
+    )
+    .toBe(3);
+  await page.goto(`${base}/#/audiences`);
+  const row = page.locator('[data-testid="audiences-table"] tr', { hasText: name });
+  await expect.poll(() => row.getByTestId('audience-members').textContent(), { timeout: 15_000 }).toBe('3');
+
+  // A new journey on the canvas: the audience trigger, its audience picked by name, then an exit.
+  await page.goto(`${base}/#/journeys`);
+  await page.getByTestId('new-journey').click();
+  await page.getByTestId('template-blank').click();
+  await page.getByTestId('journey-name-input').fill(`E2E 人群触发 ${n}`);
+  await page.getByTestId('create-journey-ok').click();
+  await page.getByTestId('palette').waitFor();
+  await expect.poll(() => page.url()).toMatch(/#\/journeys\/[0-9a-f-]{36}$/);
+  const journeyId = page.url().split('/').pop()!;
+  await page.getByTestId('palette-trigger.segment').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('node-trigger_segment_1').waitFor();
+  await page.locator('[data-testid="config-panel"]').waitFor();
+  await page.locator('[data-testid="field-segmentId"] .ant-select').first().click();
+  await page.keyboard.type(name);
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: name })
+    .first()
+    .click();
+  // the canvas says the rule in words
+  await page
+    .getByTestId('node-trigger_segment_1')
+    .filter({ hasText: `进入人群：${name}（有标签「${vip}」 且 city 等于 “${city}”）` })
+    .waitFor();
+  await page.getByTestId('palette-exit').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('node-exit_1').waitFor();
+  await page.getByTestId('problems-toggle').filter({ hasText: '没有问题' }).waitFor({ timeout: 30_000 });
+  await waitSaved(page);
+  await page.screenshot({ path: `${shots}/audience-trigger.png` });
+  await page.getByTestId('publish').click();
+  await page.getByTestId('publish-confirm').click();
+  await page.getByTestId('editor-status').filter({ hasText: '运行中' }).waitFor({ timeout: 15_000 });
+
+  // The published journey's trigger is the audience, and the audience names the journey as a user.
+  const version = await call<{ document: { nodes: { type: string; data: Record<string, unknown> }[] } }>(
+    'GET',
+    `/journeys/${journeyId}/versions/1`,
+  );
+  expect(version.document.nodes.find((x) => x.type.startsWith('trigger.'))).toMatchObject({
+    type: 'trigger.segment',
+    data: { segmentId },
+  });
+  const detail = await call<{ journeys: { id: string }[] }>('GET', `/segments/${segmentId}`);
+  expect(detail.journeys.map((j) => j.id)).toContain(journeyId);
+
+  // A member newly comes to match both rules (the CRM updates them): their run of the journey starts.
+  const newcomer = id('newcomer');
+  await call('PUT', `/members/${newcomer}`, { name: '新来的', tags: [vip], attributes: { city } });
+  await expect
+    .poll(
+      async () =>
+        (await call<{ runs: { memberId: string }[] }>('GET', `/runs?journeyId=${journeyId}`)).runs.map(
+          (r) => r.memberId,
+        ),
+      { timeout: 90_000, interval: 500 },
+    )
+    .toContain(newcomer);
+  // those already in the audience when it was published did not enter (the trigger is for newcomers)
+  const runs = await call<{ runs: { memberId: string }[] }>('GET', `/runs?journeyId=${journeyId}`);
+  expect(runs.runs.map((r) => r.memberId)).toEqual([newcomer]);
+
+  // Deleting the audience is refused while the journey uses it, naming the journey.
+  await page.goto(`${base}/#/audiences`);
+  await page.getByTestId(`audience-delete-${segmentId}`).click();
+  await page.locator('.ant-popconfirm .ant-btn-primary').click();
+  await page
+    .getByTestId('audience-in-use')
+    .filter({ hasText: `E2E 人群触发 ${n}` })
+    .waitFor();
+  await page.screenshot({ path: `${shots}/audience-in-use.png` });
+  expect(errors).toEqual([]);
+});
