@@ -217,11 +217,15 @@ it('a marketer builds an audience of two rules, sees its count, triggers a new j
   // Deleting the audience is refused while the journey uses it, naming the journey.
   await page.goto(`${base}/#/audiences`);
   await page.getByTestId(`audience-delete-${segmentId}`).click();
-  await page.locator('.ant-popconfirm .ant-btn-primary').click();
+  await page.locator('.ant-popover:visible .ant-btn-primary').click();
   await page
     .getByTestId('audience-in-use')
     .filter({ hasText: `E2E 人群触发 ${n}` })
-    .waitFor();
+    .waitFor()
+    .catch(async (err) => {
+      await page.screenshot({ path: `${shots}/audience-in-use-failed.png` });
+      throw err;
+    });
   await page.screenshot({ path: `${shots}/audience-in-use.png` });
   expect(errors).toEqual([]);
 });

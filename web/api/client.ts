@@ -77,7 +77,11 @@ export async function request<T>(
   try {
     res = await fetch(`/api${path}`, {
       method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      // a change without a body (DELETE) says JSON too: the server refuses an untyped body it may be given
+      headers:
+        body === undefined && (method === 'GET' || method === 'HEAD')
+          ? undefined
+          : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       ...init,
     });
