@@ -229,3 +229,68 @@ it('a marketer builds an audience of two rules, sees its count, triggers a new j
   await page.screenshot({ path: `${shots}/audience-in-use.png` });
   expect(errors).toEqual([]);
 });
+
+it('ops import members from a CSV (a bad row named by its line) and enter a pasted list into a list-trigger journey, watching its progress', async () => {
+  const id = (s: string) => `e2e_imp_${n}_${s}`;
+  const journey = await call<{ id: string }>('POST', '/journeys', {
+    name: `E2E 名单群发 ${n}`,
+    document: {
+      nodes: [
+        { id: 'start', type: 'trigger.manual', position: { x: 200, y: 0 }, data: {} },
+        { id: 'bye', type: 'exit', position: { x: 200, y: 160 }, data: {} },
+      ],
+      edges: [{ id: 'e1', source: 'start', sourceHandle: 'next', target: 'bye' }],
+    },
+  });
+  await call('POST', `/journeys/${journey.id}/publish`, {});
+
+  const { page, errors } = await newPage();
+  await page.goto(`${base}/#/audiences`);
+  await page.getByTestId('import-members').click();
+  const modal = page.getByTestId('import-members-modal');
+  await modal.waitFor();
+  const csv = [
+    'external_id,name,email,tags,city',
+    `${id('a')},甲,a@example.com,vip|新客,上海`,
+    `${id('b')},乙,not-an-email,,上海`,
+    `${id('c')},丙,,vip,北京`,
+    `${id('d')},"丁, 四",,,`,
+  ].join('\n');
+  await modal
+    .locator('input[type="file"]')
+    .setInputFiles({ name: 'members.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+  await modal
+    .getByTestId('import-summary')
+    .filter({ hasText: '成功 3 · 失败 1' })
+    .waitFor({ timeout: 30_000 });
+  // the refused row is named by its line in the file, its id and its field
+  const refused = modal.getByTestId('import-errors').locator('tr', { hasText: id('b') });
+  await expect(refused.textContent()).resolves.toContain('3');
+  await expect(refused.textContent()).resolves.toContain('email');
+  await page.screenshot({ path: `${shots}/import-members.png` });
+  const a = await call<{ member: { name: string; tags: string[]; attributes: Record<string, unknown> } }>(
+    'GET',
+    `/members/${id('a')}`,
+  );
+  expect(a.member).toMatchObject({ name: '甲', attributes: { city: '上海' } });
+  expect([...a.member.tags].sort()).toEqual(['vip', '新客']);
+  expect((await call<{ member: { name: string } }>('GET', `/members/${id('d')}`)).member.name).toBe('丁, 四');
+  await page.keyboard.press('Escape');
+
+  // The journey's runs page: paste the ids (one unknown), start, and watch the broadcast finish.
+  await page.goto(`${base}/#/journeys/${journey.id}/runs`);
+  await page.getByTestId('broadcast-open').click();
+  await page
+    .locator('textarea[data-testid="broadcast-ids"], [data-testid="broadcast-ids"] textarea')
+    .first()
+    .fill([id('a'), id('c'), id('d'), id('nobody')].join('\n'));
+  await page.getByTestId('broadcast-start').click();
+  await page.locator('.ant-message', { hasText: '1 个会员 ID 不存在' }).waitFor();
+  const row = page.getByTestId('broadcasts-table').locator('tr', { hasText: '名单 4 人' });
+  await row.getByTestId('broadcast-status').filter({ hasText: '已完成' }).waitFor({ timeout: 60_000 });
+  await expect(row.getByTestId('broadcast-progress').textContent()).resolves.toContain('已进入 3');
+  await page.screenshot({ path: `${shots}/broadcast-done.png` });
+  const runs = await call<{ runs: { memberId: string }[] }>('GET', `/runs?journeyId=${journey.id}`);
+  expect(runs.runs.map((r) => r.memberId).sort()).toEqual([id('a'), id('c'), id('d')].sort());
+  expect(errors).toEqual([]);
+});
