@@ -289,6 +289,17 @@ it('ops import members from a CSV (a bad row named by its line) and enter a past
   const row = page.getByTestId('broadcasts-table').locator('tr', { hasText: '名单 4 人' });
   await row.getByTestId('broadcast-status').filter({ hasText: '已完成' }).waitFor({ timeout: 60_000 });
   await expect(row.getByTestId('broadcast-progress').textContent()).resolves.toContain('已进入 3');
+  // the runs below show the members who entered (the page refreshes as the broadcast ends)
+  await expect
+    .poll(
+      async () => {
+        const text = await page.getByTestId('runs-table').textContent();
+        if (!text?.includes(id('d'))) await page.getByRole('button', { name: /刷\s*新/ }).click();
+        return [id('a'), id('c'), id('d')].every((x) => text?.includes(x));
+      },
+      { timeout: 30_000, interval: 1_000 },
+    )
+    .toBe(true);
   await page.screenshot({ path: `${shots}/broadcast-done.png` });
   const runs = await call<{ runs: { memberId: string }[] }>('GET', `/runs?journeyId=${journey.id}`);
   expect(runs.runs.map((r) => r.memberId).sort()).toEqual([id('a'), id('c'), id('d')].sort());

@@ -38,7 +38,16 @@ const STATUS_COLOR: Record<Broadcast['status'], string> = {
  * 名单 / 群发进入: enter a pasted or uploaded list of member ids, or everyone in an audience, into a published
  * manual-trigger journey — paced by the journey's entry limit — and watch each broadcast's progress.
  */
-export function BroadcastsPanel({ journeyId, canEnter }: { journeyId: string; canEnter: boolean }) {
+export function BroadcastsPanel({
+  journeyId,
+  canEnter,
+  onProgress,
+}: {
+  journeyId: string;
+  canEnter: boolean;
+  /** called while broadcasts move and when they end: the page refreshes its runs and totals */
+  onProgress?(): void;
+}) {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const { segments } = useCatalog();
@@ -46,13 +55,19 @@ export function BroadcastsPanel({ journeyId, canEnter }: { journeyId: string; ca
   const list = usePaged((page) => api.broadcasts({ journeyId, ...page }), [journeyId]);
   const [open, setOpen] = useState(false);
   const running = list.items.some((b) => b.status === 'running');
-  const reloadRef = useRef(list.reload);
-  reloadRef.current = list.reload;
-  // progress moves on its own while a broadcast runs: poll until none does
+  const reloadRef = useRef(() => {});
+  reloadRef.current = () => {
+    list.reload();
+    onProgress?.();
+  };
+  // progress moves on its own while a broadcast runs: poll until none does, and once more as it ends
   useEffect(() => {
     if (!running) return;
     const timer = setInterval(() => reloadRef.current(), POLL_MS);
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      reloadRef.current();
+    };
   }, [running]);
 
   const cancel = async (b: Broadcast) => {
