@@ -267,6 +267,7 @@ it('ops import members from a CSV (a bad row named by its line) and enter a past
   const refused = modal.getByTestId('import-errors').locator('tr', { hasText: id('b') });
   await expect(refused.textContent()).resolves.toContain('3');
   await expect(refused.textContent()).resolves.toContain('email');
+  await expect(refused.textContent()).resolves.toContain('邮箱格式不对');
   await page.screenshot({ path: `${shots}/import-members.png` });
   const a = await call<{ member: { name: string; tags: string[]; attributes: Record<string, unknown> } }>(
     'GET',

@@ -13,6 +13,7 @@ import {
   IMPORT_BATCH,
   parseCsv,
   type RowError,
+  rowErrorKey,
 } from './member-csv';
 
 interface ImportState {
@@ -153,7 +154,8 @@ export function ImportMembersModal({ open, onClose }: { open: boolean; onClose()
             <Typography.Text>{state.file}</Typography.Text>
             <Progress
               percent={pct}
-              status={state.running ? 'active' : state.errors.length ? 'exception' : 'success'}
+              // some refused rows are not a failed import: the bar stays plain, the list below says which
+              status={state.running ? 'active' : state.errors.length ? 'normal' : 'success'}
               data-testid="import-progress"
             />
             <Typography.Text data-testid="import-summary">
@@ -176,12 +178,18 @@ export function ImportMembersModal({ open, onClose }: { open: boolean; onClose()
                     onClick={() =>
                       download(
                         `import-errors-${state.file}`,
-                        errorsCsv(state.errors, [
-                          t('import.col.line'),
-                          'external_id',
-                          t('import.col.field'),
-                          t('import.col.message'),
-                        ]),
+                        errorsCsv(
+                          state.errors.map((e) => ({
+                            ...e,
+                            message: `${t(rowErrorKey(e), { message: e.message })} (${e.message})`,
+                          })),
+                          [
+                            t('import.col.line'),
+                            'external_id',
+                            t('import.col.field'),
+                            t('import.col.message'),
+                          ],
+                        ),
                       )
                     }
                     data-testid="import-errors-download"
@@ -199,7 +207,11 @@ export function ImportMembersModal({ open, onClose }: { open: boolean; onClose()
                     { title: t('import.col.line'), dataIndex: 'line', width: 70 },
                     { title: 'external_id', dataIndex: 'id', width: 160 },
                     { title: t('import.col.field'), dataIndex: 'field', width: 130 },
-                    { title: t('import.col.message'), dataIndex: 'message' },
+                    {
+                      title: t('import.col.message'),
+                      dataIndex: 'message',
+                      render: (m: string, e) => <span title={m}>{t(rowErrorKey(e), { message: m })}</span>,
+                    },
                   ]}
                 />
               </>

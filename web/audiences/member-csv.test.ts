@@ -8,6 +8,7 @@ import {
   failedBatch,
   parseCsv,
   parseMemberIds,
+  rowErrorKey,
 } from './member-csv';
 
 describe('member CSV', () => {
@@ -88,5 +89,14 @@ describe('member CSV', () => {
   it('reads pasted member ids in any separator, or the id column of a CSV', () => {
     expect(parseMemberIds('m1\nm2, m3 m4\n\nm1')).toEqual(['m1', 'm2', 'm3', 'm4']);
     expect(parseMemberIds('external_id,name\nm1,王\nm2,李\n')).toEqual(['m1', 'm2']);
+  });
+
+  it('names the reason of a refused row by its field', () => {
+    const key = (field: string, message = 'Invalid') => rowErrorKey({ field, message });
+    expect(key('email')).toBe('import.reason.email');
+    expect(key('consent.sms')).toBe('import.reason.consent');
+    expect(key('attributes', 'with the stored attributes this passes 32 KB')).toBe('import.reason.tooBig');
+    expect(key('batch', 'network')).toBe('import.reason.batch');
+    expect(key('something')).toBe('import.reason.other');
   });
 });

@@ -175,6 +175,22 @@ export function failedBatch(batch: CsvMember[], message: string): RowError[] {
   }));
 }
 
+/** i18n key for a refused row's reason, by the field the route names (its message is English). */
+export function rowErrorKey(e: Pick<RowError, 'field' | 'message'>): string {
+  const top = e.field.split('.')[0];
+  if (top === 'batch') return 'import.reason.batch';
+  if (top === 'id') return 'import.reason.id';
+  if (top === 'email') return 'import.reason.email';
+  if (top === 'timezone') return 'import.reason.timezone';
+  if (top === 'registeredAt') return 'import.reason.registeredAt';
+  if (top === 'consent') return 'import.reason.consent';
+  if (top === 'attributes')
+    return /32 KB/.test(e.message) ? 'import.reason.tooBig' : 'import.reason.attributes';
+  if (top === 'tags') return 'import.reason.tags';
+  if (top === 'name' || top === 'phone') return 'import.reason.text';
+  return 'import.reason.other';
+}
+
 function csvCell(v: unknown): string {
   const s = v === undefined || v === null ? '' : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
