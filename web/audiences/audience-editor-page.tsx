@@ -8,8 +8,10 @@ import { useCan } from '../auth/session';
 import { useLang } from '../i18n';
 import { useCatalog } from '../shell/catalog';
 import { formatTime } from '../shell/format';
+import { LoadMore } from '../shell/load-more';
 import { navigate, paths } from '../shell/router';
 import { useAsync } from '../shell/use-async';
+import { usePaged } from '../shell/use-paged';
 import { RuleBuilder } from './rule-builder';
 import { cleanRule, type Group, isGroup, issuesByRule, newLeaf, ruleIssueKey } from './rule-edit';
 import { rulesInWords } from './rule-words';
@@ -237,6 +239,7 @@ function AudienceEditor({
               ]}
             />
           </Card>
+          {id && <SavedMembers id={id} />}
           {initial && (
             <Card size="small" title={t('audiences.usedBy')}>
               {initial.journeys.length ? (
@@ -255,5 +258,37 @@ function AudienceEditor({
         </div>
       </div>
     </div>
+  );
+}
+
+/** Who is in the saved audience now, newest entries first, a page at a time. */
+function SavedMembers({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const list = usePaged((page) => api.segmentMembers(id, page), [id], 20);
+  return (
+    <Card size="small" title={t('audiences.members')} data-testid="audience-members-list">
+      <Table
+        size="small"
+        rowKey="memberId"
+        pagination={false}
+        loading={list.loading && !list.loaded}
+        dataSource={list.items}
+        locale={{ emptyText: t('audiences.membersEmpty') }}
+        columns={[
+          {
+            title: t('member.externalId'),
+            dataIndex: 'memberId',
+            render: (x: string) => <a href={paths.member(x)}>{x}</a>,
+          },
+          { title: t('audiences.memberName'), dataIndex: 'name', render: (v: string | null) => v ?? '—' },
+          {
+            title: t('audiences.enteredAt'),
+            dataIndex: 'enteredAt',
+            render: (v: string) => <span className="yt-nowrap">{formatTime(v)}</span>,
+          },
+        ]}
+      />
+      <LoadMore list={list} />
+    </Card>
   );
 }
