@@ -108,7 +108,7 @@ function AudienceEditor({
       const seg = id ? await api.updateSegment(id, input) : await api.createSegment(input);
       setIssues([]);
       message.success(t('audiences.saved', { name: seg.name }));
-      catalog.refresh();
+      catalog.refreshSegments();
       if (!id) navigate(paths.audience(seg.id));
       else reload();
     } catch (e) {

@@ -32,7 +32,7 @@ export function AudiencesPage() {
       await api.deleteSegment(s.id);
       message.success(t('audiences.deleted', { name: s.name }));
       list.reload();
-      catalog.refresh();
+      catalog.refreshSegments();
     } catch (e) {
       const err = e as ApiError;
       if (err instanceof ApiError && err.status === 409) {

@@ -16,6 +16,8 @@ export interface Catalog {
   loaded: boolean;
   error: string | null;
   refresh(): void;
+  /** fetches the audiences again (a picker opening after one was created in another tab) */
+  refreshSegments(): void;
 }
 
 const CatalogContext = createContext<Catalog | null>(null);
@@ -57,9 +59,15 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
       .catch((e: Error) => setState((s) => ({ ...s, loaded: true, error: e.message })));
   }, []);
   useEffect(refresh, [refresh]);
+  const refreshSegments = useCallback(() => {
+    api
+      .segments({ limit: 500 })
+      .then((p) => setState((s) => ({ ...s, segments: p.items })))
+      .catch(() => {});
+  }, []);
   const value = useMemo(
-    () => ({ ...state, byType: new Map(state.nodeTypes.map((t) => [t.type, t])), refresh }),
-    [state, refresh],
+    () => ({ ...state, byType: new Map(state.nodeTypes.map((t) => [t.type, t])), refresh, refreshSegments }),
+    [state, refresh, refreshSegments],
   );
   return <CatalogContext.Provider value={value}>{children}</CatalogContext.Provider>;
 }

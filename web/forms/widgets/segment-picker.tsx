@@ -21,7 +21,7 @@ export function SegmentPicker({
 }: WidgetProps<string> & { exclude?: string }) {
   const { t } = useTranslation();
   const { lang } = useLang();
-  const { segments, refresh } = useCatalog();
+  const { segments, refreshSegments } = useCatalog();
   const canCreate = useCan('audiences.edit');
   const names = new Map(segments.map((s) => [s.id, s.name]));
   const options = segments
@@ -43,7 +43,7 @@ export function SegmentPicker({
         disabled={disabled}
         placeholder={t('audiences.pick')}
         showSearch={{ optionFilterProp: 'label' }}
-        onOpenChange={(open) => open && refresh()}
+        onOpenChange={(open) => open && refreshSegments()}
         options={options}
         optionRender={(o) => (
           <div className="yt-segment-option">
