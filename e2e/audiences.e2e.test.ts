@@ -230,7 +230,7 @@ it('a marketer builds an audience of two rules, sees its count, triggers a new j
   expect(errors).toEqual([]);
 });
 
-it('ops import members from a CSV (a bad row named by its line) and enter a pasted list into a list-trigger journey, watching its progress', async () => {
+it('ops import members from a CSV (a bad row named by its line), set entry limits, and enter a pasted list into a list-trigger journey at that pace, watching its progress', async () => {
   const id = (s: string) => `e2e_imp_${n}_${s}`;
   const journey = await call<{ id: string }>('POST', '/journeys', {
     name: `E2E 名单群发 ${n}`,
@@ -278,6 +278,39 @@ it('ops import members from a CSV (a bad row named by its line) and enter a past
   expect((await call<{ member: { name: string } }>('GET', `/members/${id('d')}`)).member.name).toBe('丁, 四');
   await page.keyboard.press('Escape');
 
+  // Entry settings in the journey settings panel: the window opens (a date-time picker) and at most 600 an
+  // hour enter — which paces broadcasts at 10 a minute. Published again.
+  await page.goto(`${base}/#/journeys/${journey.id}`);
+  await page.getByTestId('node-start').waitFor();
+  await page.getByTestId('open-journey-settings').click();
+  const panel = page.getByTestId('journey-settings-panel');
+  await panel.waitFor();
+  await panel.locator('[data-testid="field-entry.maxPerHour"] input').fill('600');
+  await panel.locator('[data-testid="field-entry.startAt"] input').click();
+  await page.keyboard.type('2025-01-01 08:00');
+  await page.keyboard.press('Enter');
+  await waitSaved(page);
+  await expect
+    .poll(async () => {
+      const j = await call<{ document: { settings?: { entry?: Record<string, unknown> } } }>(
+        'GET',
+        `/journeys/${journey.id}`,
+      );
+      return j.document.settings?.entry;
+    })
+    .toMatchObject({
+      maxPerHour: 600,
+      startAt: expect.stringMatching(/^2025-01-01T08:00:00(?:[+-]\d\d:\d\d|Z)$/),
+    });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('publish').click();
+  await page.getByTestId('publish-confirm').click();
+  await expect
+    .poll(
+      async () => (await call<{ currentVersion: number }>('GET', `/journeys/${journey.id}`)).currentVersion,
+    )
+    .toBe(2);
+
   // The journey's runs page: paste the ids (one unknown), start, and watch the broadcast finish.
   await page.goto(`${base}/#/journeys/${journey.id}/runs`);
   await page.getByTestId('broadcast-open').click();
@@ -290,6 +323,7 @@ it('ops import members from a CSV (a bad row named by its line) and enter a past
   const row = page.getByTestId('broadcasts-table').locator('tr', { hasText: '名单 4 人' });
   await row.getByTestId('broadcast-status').filter({ hasText: '已完成' }).waitFor({ timeout: 60_000 });
   await expect(row.getByTestId('broadcast-progress').textContent()).resolves.toContain('已进入 3');
+  await expect(row.textContent()).resolves.toContain('10 人/分钟');
   // the runs below show the members who entered (the page refreshes as the broadcast ends)
   await expect
     .poll(
