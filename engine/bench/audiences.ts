@@ -83,24 +83,28 @@ export async function benchAudiences(ctx: AudienceBenchContext): Promise<string[
   const ws = `bench-aud-${randomBytes(3).toString('hex')}`;
   await db.insertInto('workspaces').values({ id: ws, name: ws }).execute();
   const [, fillSeconds] = await time(async () => {
-    await sql`insert into members (workspace_id, external_id, created_at)
-      select ${ws}, 'a' || g, now() - make_interval(days => (random() * 400)::int) from generate_series(1, ${members}) g`.execute(
-      db,
-    );
-    await sql`create temp table bench_ids as select id, row_number() over (order by id) as rn from members where workspace_id = ${ws}`.execute(
-      db,
-    );
-    await sql`insert into events (workspace_id, member_id, name, properties, occurred_at, status, processed_at)
-      select ${ws}, b.id, case when g % 3 = 0 then 'order_paid' else 'app_open' end, '{"amount": 100}'::jsonb,
-        now() - make_interval(secs => (random() * 365 * 86400)::int), 'processed', now()
-      from generate_series(1, ${events}) g join bench_ids b on b.rn = 1 + (g * 7919) % ${members}`.execute(
-      db,
-    );
-    await sql`insert into member_event_stats (member_id, name, workspace_id, count, first_at, last_at)
-      select member_id, name, ${ws}, count(*), min(occurred_at), max(occurred_at) from events where workspace_id = ${ws} group by member_id, name`.execute(
-      db,
-    );
-    await sql`drop table bench_ids`.execute(db);
+    // one fill of a million rows runs longer than the app's statement timeout, which the sweep itself keeps
+    await db.transaction().execute(async (trx) => {
+      await sql`set local statement_timeout = 0`.execute(trx);
+      await sql`insert into members (workspace_id, external_id, created_at)
+        select ${ws}, 'a' || g, now() - make_interval(days => (random() * 400)::int) from generate_series(1, ${members}) g`.execute(
+        trx,
+      );
+      await sql`create temp table bench_ids as select id, row_number() over (order by id) as rn from members where workspace_id = ${ws}`.execute(
+        trx,
+      );
+      await sql`insert into events (workspace_id, member_id, name, properties, occurred_at, status, processed_at)
+        select ${ws}, b.id, case when g % 3 = 0 then 'order_paid' else 'app_open' end, '{"amount": 100}'::jsonb,
+          now() - make_interval(secs => (random() * 365 * 86400)::int), 'processed', now()
+        from generate_series(1, ${events}) g join bench_ids b on b.rn = 1 + (g::bigint * 7919) % ${members}`.execute(
+        trx,
+      );
+      await sql`insert into member_event_stats (member_id, name, workspace_id, count, first_at, last_at)
+        select member_id, name, ${ws}, count(*), min(occurred_at), max(occurred_at) from events where workspace_id = ${ws} group by member_id, name`.execute(
+        trx,
+      );
+      await sql`drop table bench_ids`.execute(trx);
+    });
     await sql`analyze members; analyze events; analyze member_event_stats`.execute(db);
   });
   const rule: SegmentRule = { kind: 'last_event', event: 'order_paid', op: 'none_within_days', days: 90 };

@@ -21,6 +21,7 @@ import { createApi } from '../api/app.js';
 import { encodeCursor } from '../api/pagination.js';
 import { loadNodeRegistry } from '../nodes/registry.js';
 import type { TemporalDeps } from '../services/runs.service.js';
+import { fixtureKey, keyHeaders } from '../testing/credentials.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const MEMBERS = Math.max(1000, Math.round(ROWS / 10));
@@ -57,8 +58,10 @@ async function main() {
       uiUrl: null,
     } as unknown as TemporalDeps;
     const app = new Hono().route('/api', createApi({ db, registry: await loadNodeRegistry(), temporal }));
+    // the API needs credentials like any caller: an admin key of the bench workspace
+    const headers = keyHeaders(await fixtureKey(db, WS));
     const get = async (path: string) => {
-      const res = await app.request(`/api${path}`, { headers: { 'x-workspace-id': WS } });
+      const res = await app.request(`/api${path}`, { headers });
       if (res.status !== 200) throw new Error(`${path} → ${res.status} ${await res.text()}`);
       return (await res.json()) as Record<string, unknown>;
     };

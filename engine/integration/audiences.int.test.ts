@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JourneyDocument } from '../compiler/document.schema.js';
 import { ensureAudienceSchedule } from '../segments/broadcasts.service.js';
+import { sweepSegmentPage } from '../segments/segments.service.js';
 import { edge, node } from '../testing/documents.js';
 import { eventually, type Stack, startStack } from '../testing/stack.js';
 import { wallTime } from '../time/local-time.js';
@@ -59,6 +61,22 @@ describe('audiences', () => {
     edges: [edge('t', 'm'), edge('m', 'w'), edge('w', 'x')],
     ...extra,
   });
+
+  /** A journey from a lifecycle template, its coupon nodes given a fresh coupon template, published. */
+  const fromTemplate = async (templateId: string, name = templateId) => {
+    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
+      name: `${name} 券`,
+      kind: 'amount',
+      value: 20,
+      validDays: 7,
+    });
+    const created = await stack.ok('POST', '/journeys', { name, templateId });
+    const doc = created.document as JourneyDocument;
+    for (const n of doc.nodes) if (n.type === 'coupon') n.data.templateId = couponTemplate.id;
+    await stack.ok('PUT', `/journeys/${created.id}`, { document: doc });
+    await stack.ok('POST', `/journeys/${created.id}/publish`, {});
+    return created.id as string;
+  };
 
   it('refuses rules that cannot be evaluated, with the path of the bad rule', async () => {
     const bad = async (rule: unknown) =>
@@ -188,17 +206,7 @@ describe('audiences', () => {
   });
 
   it('enters a member whose last order is back-dated past 90 days into win-back at the next scheduled pass', async () => {
-    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
-      name: '召回券',
-      kind: 'amount',
-      value: 20,
-      validDays: 14,
-    });
-    const created = await stack.ok('POST', '/journeys', { name: '流失召回', templateId: 'winback' });
-    const doc = created.document as JourneyDocument;
-    for (const n of doc.nodes) if (n.type === 'coupon') n.data.templateId = couponTemplate.id;
-    await stack.ok('PUT', `/journeys/${created.id}`, { document: doc });
-    await stack.ok('POST', `/journeys/${created.id}/publish`, {});
+    const created = { id: await fromTemplate('winback') };
     await stack.ok('PUT', '/members/lapsed1', { name: '老客', phone: '13600000001' });
     await stack.ok('POST', '/events', {
       memberId: 'lapsed1',
@@ -248,17 +256,7 @@ describe('audiences', () => {
   });
 
   it('activation starts from its system audience: registered 7 days ago and never ordered', async () => {
-    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
-      name: '激活券',
-      kind: 'amount',
-      value: 10,
-      validDays: 7,
-    });
-    const created = await stack.ok('POST', '/journeys', { name: '沉睡激活', templateId: 'activation' });
-    const doc = created.document as JourneyDocument;
-    for (const n of doc.nodes) if (n.type === 'coupon') n.data.templateId = couponTemplate.id;
-    await stack.ok('PUT', `/journeys/${created.id}`, { document: doc });
-    await stack.ok('POST', `/journeys/${created.id}/publish`, {});
+    const created = { id: await fromTemplate('activation') };
     const imported = await stack.ok('POST', '/members/batch', {
       members: [
         {
@@ -404,20 +402,6 @@ describe('audiences', () => {
   });
 
   it('the welcome and repurchase templates run end to end from their events', async () => {
-    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
-      name: '新人券',
-      kind: 'amount',
-      value: 20,
-      validDays: 7,
-    });
-    const fromTemplate = async (templateId: string) => {
-      const created = await stack.ok('POST', '/journeys', { name: templateId, templateId });
-      const doc = created.document as JourneyDocument;
-      for (const n of doc.nodes) if (n.type === 'coupon') n.data.templateId = couponTemplate.id;
-      await stack.ok('PUT', `/journeys/${created.id}`, { document: doc });
-      await stack.ok('POST', `/journeys/${created.id}/publish`, {});
-      return created.id as string;
-    };
     const welcome = await fromTemplate('welcome');
     await stack.ok('PUT', '/members/tw1', { name: '新会员', phone: '13400000001' });
     await stack.ok('POST', '/events', { memberId: 'tw1', name: 'member_registered', id: 'tw1-reg' });
@@ -458,5 +442,45 @@ describe('audiences', () => {
     );
     expect((await runOf(repurchase, 'tw2')).status).toBe('waiting');
     expect((await stack.ok('GET', `/runs?journeyId=${repurchase}&memberId=tw2`)).runs).toHaveLength(1);
+  });
+
+  it('a pass that looked earlier never undoes what the real-time path changed after it', async () => {
+    const { segment } = await stack.ok('POST', '/segments', {
+      name: '30 天内到店',
+      rule: { kind: 'last_event', event: 'store_visit', op: 'within_days', days: 30 },
+    });
+    const def = {
+      id: segment.id as string,
+      workspace_id: stack.workspaceId,
+      rule: segment.rule,
+      time_based: true,
+      event_names: ['store_visit'],
+      member_fields: false,
+      depends_on: [],
+    };
+    // The pass looked at `before`; the real-time path then changed two members (written here as it writes
+    // them): it entered race1 (who had no visit when the pass looked) and removed race2 (who had one).
+    await stack.ok('PUT', '/members/race1', { name: '竞态一' });
+    await stack.ok('PUT', '/members/race2', { name: '竞态二' });
+    await stack.ok('POST', '/events', { memberId: 'race2', name: 'store_visit', id: 'race2-v' });
+    const before = Date.now() - 60_000;
+    await sql`delete from segment_members where segment_id = ${segment.id}`.execute(stack.db);
+    const after = new Date(Date.now() + 1000);
+    await sql`insert into segment_members (segment_id, member_id, workspace_id, entered_at, left_at)
+      select ${segment.id}, id, workspace_id, ${after}, case when external_id = 'race2' then ${after}::timestamptz end
+      from members where workspace_id = ${stack.workspaceId} and external_id in ('race1', 'race2')`.execute(
+      stack.db,
+    );
+    const members = async () =>
+      (await stack.ok('GET', `/segments/${segment.id}/members`)).members.map((m: any) => m.memberId);
+    expect(await members()).toEqual(['race1']);
+    // a page evaluated at `before` would remove race1 and enter race2; both changes came later, so it does neither
+    await sweepSegmentPage(stack.db, null, def, {
+      after: null,
+      pageSize: 1000,
+      now: before,
+      timezone: 'Asia/Shanghai',
+    });
+    expect(await members()).toEqual(['race1']);
   });
 });

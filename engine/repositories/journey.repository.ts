@@ -1,10 +1,28 @@
-import { type Kysely, sql } from 'kysely';
+import { type JoinBuilder, type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { StoredPlan } from '../../db/tables/journey.table.js';
 import { type PlanV1, upgradePlan } from '../../workflows/legacy-plan.js';
 import type { Plan } from '../../workflows/plan.js';
 import { notFound } from '../api/app-error.js';
 import type { JourneyDocument } from '../compiler/document.schema.js';
+
+const currentVersion = (join: JoinBuilder<any, any>) =>
+  join.onRef('v.journey_id', '=', 'j.id').onRef('v.version', '=', 'j.current_version');
+
+/**
+ * Published journeys joined with their current version, as `j` and `v`.
+ *
+ * @example
+ * const active = await publishedJourneys(db).select(['j.id', 'v.plan']).where('j.status', '=', 'active').execute();
+ */
+export function publishedJourneys(db: Kysely<Database>) {
+  return db.selectFrom('journeys as j').innerJoin('journey_versions as v', currentVersion);
+}
+
+/** Every journey with its current version if it has one (`v` columns null when never published). */
+export function journeysWithVersion(db: Kysely<Database>) {
+  return db.selectFrom('journeys as j').leftJoin('journey_versions as v', currentVersion);
+}
 
 /** A stored plan as today's shape: versions published before plan v2 are upgraded with their old meaning. */
 export function versionPlan(stored: StoredPlan): Plan {

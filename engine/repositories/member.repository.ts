@@ -157,17 +157,9 @@ export async function memberSnapshot(db: Kysely<Database>, memberId: string): Pr
   };
 }
 
-export interface MemberImportRow {
+export interface MemberImportRow extends MemberPatch {
   /** the brand's member id */
   id: string;
-  name?: string | null;
-  phone?: string | null;
-  email?: string | null;
-  timezone?: string | null;
-  attributes?: Record<string, unknown>;
-  consent?: Record<string, boolean>;
-  /** replaces the member's tags when given */
-  tags?: string[];
   /** when they registered with the brand (counts for "registered N days ago" audiences) */
   registeredAt?: Date;
 }

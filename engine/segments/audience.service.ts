@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { AudienceDeps } from '../../workflows/activities.js';
-import { versionPlan } from '../repositories/journey.repository.js';
+import { publishedJourneys, versionPlan } from '../repositories/journey.repository.js';
 import { startRun, type TemporalDeps } from '../services/runs.service.js';
 import type { SegmentRule } from './rules.js';
 import { dependencyOrder, retryPendingEntries, sweepSegmentPage } from './segments.service.js';
@@ -62,11 +62,7 @@ export function createAudienceDeps(
             grew = true;
           }
       }
-      const dateJourneys = await db
-        .selectFrom('journeys as j')
-        .innerJoin('journey_versions as v', (join) =>
-          join.onRef('v.journey_id', '=', 'j.id').onRef('v.version', '=', 'j.current_version'),
-        )
+      const dateJourneys = await publishedJourneys(db)
         .select('j.id')
         .where('j.status', '=', 'active')
         .where('v.trigger_kind', '=', 'date')
@@ -80,7 +76,10 @@ export function createAudienceDeps(
       };
     },
 
-    async sweepPage({ segmentId, after, now, pageSize }) {
+    async sweepPage({ segmentId, after, pageSize }) {
+      // Each page is evaluated at its own instant (a long pass does not judge its last page by its first
+      // page's clock); what the real-time path changes after that instant stays (see applyChanges).
+      const now = Date.now();
       const s = await segmentWithZone(segmentId);
       if (!s) return { next: null, entered: 0, left: 0 }; // deleted meanwhile
       const r = await sweepSegmentPage(
@@ -106,11 +105,7 @@ export function createAudienceDeps(
      * (journey, member, local date), so each occurrence enters once however often the pass sees it.
      */
     async datePage({ journeyId, after, now, pageSize }) {
-      const j = await db
-        .selectFrom('journeys as j')
-        .innerJoin('journey_versions as v', (join) =>
-          join.onRef('v.journey_id', '=', 'j.id').onRef('v.version', '=', 'j.current_version'),
-        )
+      const j = await publishedJourneys(db)
         .innerJoin('workspaces as w', 'w.id', 'j.workspace_id')
         .select(['j.id', 'j.workspace_id', 'j.status', 'v.version', 'v.plan', 'w.timezone'])
         .where('j.id', '=', journeyId)

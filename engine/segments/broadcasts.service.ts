@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { audiencePass, broadcastRun } from '../../workflows/audience.workflow.js';
 import { AppError, notFound } from '../api/app-error.js';
-import { versionPlan } from '../repositories/journey.repository.js';
+import { journeysWithVersion, versionPlan } from '../repositories/journey.repository.js';
 import type { TemporalDeps } from '../services/runs.service.js';
 
 /** The default pace of a broadcast when the journey sets no hourly limit. */
@@ -55,11 +55,7 @@ export async function createBroadcast(
   journeyId: string,
   input: { memberIds?: string[]; segmentId?: string; perMinute?: number; requireManual?: boolean },
 ) {
-  const j = await db
-    .selectFrom('journeys as j')
-    .leftJoin('journey_versions as v', (join) =>
-      join.onRef('v.journey_id', '=', 'j.id').onRef('v.version', '=', 'j.current_version'),
-    )
+  const j = await journeysWithVersion(db)
     .select(['j.id', 'j.status', 'v.plan', 'v.trigger_kind'])
     .where('j.workspace_id', '=', workspaceId)
     .where('j.id', '=', journeyId)

@@ -134,6 +134,18 @@ export function analyzeRule(rule: SegmentRule) {
   };
 }
 
+/** The columns an audience's rule decides, as stored: the rule and what can change its membership. */
+export function ruleColumns(rule: SegmentRule) {
+  const a = analyzeRule(rule);
+  return {
+    rule: JSON.stringify(rule),
+    time_based: a.timeBased,
+    event_names: a.eventNames,
+    member_fields: a.memberFields,
+    depends_on: a.dependsOn,
+  };
+}
+
 /**
  * An audience that contains itself through others: the path from `id` back to itself, or null.
  * `dependsOn(x)` gives the audiences x refers to (the saved ones, with `id`'s new rule in place).

@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { AppError, notFound } from '../api/app-error.js';
+import { publishedJourneys } from '../repositories/journey.repository.js';
 import { maskedMember } from './member-view.js';
-import { analyzeRule, findCycle, ruleProblems, type SegmentRule } from './rules.js';
+import { analyzeRule, findCycle, ruleColumns, ruleProblems, type SegmentRule } from './rules.js';
 import { ruleSql } from './sql.js';
 
 export interface SegmentInput {
@@ -107,18 +108,13 @@ export async function createSegment(
   systemKey?: string,
 ) {
   await checkRuleOrThrow(db, workspaceId, null, input.rule);
-  const a = analyzeRule(input.rule);
   const row = await db
     .insertInto('segments')
     .values({
       workspace_id: workspaceId,
       name: input.name,
       description: input.description ?? '',
-      rule: JSON.stringify(input.rule),
-      time_based: a.timeBased,
-      event_names: a.eventNames,
-      member_fields: a.memberFields,
-      depends_on: a.dependsOn,
+      ...ruleColumns(input.rule),
       system_key: systemKey ?? null,
     })
     .onConflict((oc) => oc.columns(['workspace_id', 'name']).doNothing())
@@ -137,7 +133,6 @@ export async function updateSegment(
 ) {
   await findSegmentOrThrow(db, workspaceId, id);
   await checkRuleOrThrow(db, workspaceId, id, input.rule);
-  const a = analyzeRule(input.rule);
   const clash = await db
     .selectFrom('segments')
     .select('id')
@@ -152,11 +147,7 @@ export async function updateSegment(
     .set({
       name: input.name,
       description: input.description ?? '',
-      rule: JSON.stringify(input.rule),
-      time_based: a.timeBased,
-      event_names: a.eventNames,
-      member_fields: a.memberFields,
-      depends_on: a.dependsOn,
+      ...ruleColumns(input.rule),
       updated_at: sql`now()`,
     })
     .where('id', '=', id)
@@ -166,11 +157,7 @@ export async function updateSegment(
 
 /** Published journeys (not archived) whose current plan mentions the audience: trigger, branch or exit. */
 export async function journeysUsingSegment(db: Kysely<Database>, workspaceId: string, id: string) {
-  return db
-    .selectFrom('journeys as j')
-    .innerJoin('journey_versions as v', (join) =>
-      join.onRef('v.journey_id', '=', 'j.id').onRef('v.version', '=', 'j.current_version'),
-    )
+  return publishedJourneys(db)
     .select(['j.id', 'j.name'])
     .where('j.workspace_id', '=', workspaceId)
     .where('j.status', '!=', 'archived')

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { memberFacts } from '../../workflows/activities.js';
 import { LIVE_STATUSES } from '../../workflows/core/interpreter.js';
-import { versionPlan } from '../repositories/journey.repository.js';
+import { publishedJourneys, versionPlan } from '../repositories/journey.repository.js';
 import { signalMemberChanged, startRun, type TemporalDeps } from '../services/runs.service.js';
 import { evaluateRule } from './evaluate.js';
 import { loadSegmentFacts } from './facts.js';
@@ -56,15 +56,30 @@ export async function workspaceSegments(db: Kysely<Database>, workspaceId: strin
   return rows.map((r) => ({ ...r, rule: r.rule as unknown as SegmentRule }));
 }
 
-/** Record entries and leavings; returns what actually changed (a concurrent evaluation may have done it). */
+/**
+ * Record entries and leavings decided by an evaluation at `at`; returns what actually changed. Another
+ * evaluation may have got there first, or later: a change made after `at` (the real-time path entering a
+ * member while a scheduled pass that looked earlier is still applying its page) is never undone by this one.
+ */
 async function applyChanges(
   db: Kysely<Database>,
   segment: { id: string; workspace_id: string },
-  enter: string[],
+  enterAll: string[],
   leave: string[],
   at: Date,
 ): Promise<MembershipChange[]> {
   const changes: MembershipChange[] = [];
+  const leftSince = enterAll.length
+    ? await db
+        .selectFrom('segment_members')
+        .select('member_id')
+        .where('segment_id', '=', segment.id)
+        .where('member_id', 'in', enterAll)
+        .where('left_at', '>', at)
+        .execute()
+    : [];
+  const skip = new Set(leftSince.map((r) => r.member_id));
+  const enter = enterAll.filter((id) => !skip.has(id));
   if (enter.length) {
     const rows = await db
       .insertInto('segment_members')
@@ -91,6 +106,7 @@ async function applyChanges(
       .where('segment_id', '=', segment.id)
       .where('member_id', 'in', leave)
       .where('left_at', 'is', null)
+      .where('entered_at', '<=', at)
       .returning(['id', 'member_id'])
       .execute();
     for (const r of rows)
@@ -111,11 +127,7 @@ export async function enterSegmentJourneys(
 ): Promise<number> {
   if (!entries.length) return 0;
   const segmentIds = [...new Set(entries.map((e) => e.segmentId))];
-  const journeys = await db
-    .selectFrom('journeys as j')
-    .innerJoin('journey_versions as v', (join) =>
-      join.onRef('v.journey_id', '=', 'j.id').onRef('v.version', '=', 'j.current_version'),
-    )
+  const journeys = await publishedJourneys(db)
     .select(['j.id', 'v.version', 'v.plan', 'v.trigger_segment_id'])
     .where('j.status', '=', 'active')
     .where('v.trigger_segment_id', 'in', segmentIds)

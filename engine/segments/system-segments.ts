@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { analyzeRule, type SegmentRule } from './rules.js';
+import { ruleColumns, type SegmentRule } from './rules.js';
 
 /**
  * Audiences every workspace gets on first start, so the lifecycle templates (activation, win-back) start
@@ -47,18 +47,13 @@ export async function ensureSystemSegments(
   workspaceId: string,
 ): Promise<Map<string, string>> {
   for (const s of SYSTEM_SEGMENTS) {
-    const a = analyzeRule(s.rule);
     await db
       .insertInto('segments')
       .values({
         workspace_id: workspaceId,
         name: s.name,
         description: s.description,
-        rule: JSON.stringify(s.rule),
-        time_based: a.timeBased,
-        event_names: a.eventNames,
-        member_fields: a.memberFields,
-        depends_on: a.dependsOn,
+        ...ruleColumns(s.rule),
         system_key: s.key,
       })
       .onConflict((oc) => oc.doNothing())

@@ -5,7 +5,7 @@ import type { EventRow } from '../../db/tables/event.table.js';
 import { matchesFilters } from '../../workflows/core/conditions.js';
 import { isEventEntry } from '../../workflows/plan.js';
 import { eventsIngested, eventsProcessed, failureReason } from '../infra/metrics.js'; // yutang:infra
-import { versionPlan } from '../repositories/journey.repository.js';
+import { publishedJourneys, versionPlan } from '../repositories/journey.repository.js';
 import { ensureMembers } from '../repositories/member.repository.js';
 import { recordEventStats } from '../segments/event-stats.js';
 import { evaluateMemberSegments } from '../segments/segments.service.js';
@@ -253,11 +253,7 @@ export async function attemptEvent(
 
 /** Act on a stored event and mark it processed; throws when something fails (nothing is marked then). */
 export async function processEvent(db: Kysely<Database>, temporal: TemporalDeps, event: EventRow) {
-  const journeys = await db
-    .selectFrom('journeys as j')
-    .innerJoin('journey_versions as v', (join) =>
-      join.onRef('v.journey_id', '=', 'j.id').onRef('v.version', '=', 'j.current_version'),
-    )
+  const journeys = await publishedJourneys(db)
     .select(['j.id', 'v.version', 'v.plan'])
     .where('j.workspace_id', '=', event.workspace_id)
     .where('j.status', '=', 'active')
