@@ -169,15 +169,17 @@ export async function journeysUsingSegment(db: Kysely<Database>, workspaceId: st
 export async function journeysUsingSegments(db: Kysely<Database>, workspaceId: string, ids: string[]) {
   const out = new Map<string, { id: string; name: string }[]>();
   if (!ids.length) return out;
-  // the same test as journeysUsingSegment (the plan mentions the id), for every audience of the page
-  const { rows } = await sql<{ id: string; name: string; segmentId: string }>`
-    select j.id, j.name, s.id::text as "segmentId"
-    from journeys j
-    join journey_versions v on v.journey_id = j.id and v.version = j.current_version
-    cross join unnest(${ids}::uuid[]) as s(id)
-    where j.workspace_id = ${workspaceId} and j.status != 'archived' and strpos(v.plan::text, s.id::text) > 0
-    order by j.name`.execute(db);
-  for (const r of rows) out.set(r.segmentId, [...(out.get(r.segmentId) ?? []), { id: r.id, name: r.name }]);
+  // the same test as journeysUsingSegment (the plan mentions the id), once for the whole page of audiences
+  const rows = await publishedJourneys(db)
+    .select(['j.id', 'j.name', sql<string>`v.plan::text`.as('plan')])
+    .where('j.workspace_id', '=', workspaceId)
+    .where('j.status', '!=', 'archived')
+    .where(sql<boolean>`v.plan::text like any(${ids.map((id) => `%${id}%`)}::text[])`)
+    .orderBy('j.name')
+    .execute();
+  for (const r of rows)
+    for (const id of ids)
+      if (r.plan.includes(id)) out.set(id, [...(out.get(id) ?? []), { id: r.id, name: r.name }]);
   return out;
 }
 
