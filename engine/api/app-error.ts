@@ -48,6 +48,9 @@ export class AppError extends Error {
       permission?: string;
       /** seconds, for 429 and 503: also sent as `Retry-After` */
       retryAfter?: number;
+      /** a 409 on deleting an audience: the published journeys / other audiences that use it */
+      journeys?: { id: string; name: string }[];
+      audiences?: { id: string; name: string }[];
     } = {},
   ) {
     super(message);

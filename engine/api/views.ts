@@ -15,6 +15,8 @@ import type { Problem } from '../compiler/problem.js';
 import type { Localized, MemberSnapshot } from '../nodes/define-node.js';
 import type { NodeLoadProblem, NodeTypeInfo } from '../nodes/registry.js';
 import type { journeyView, Totals } from '../repositories/journey.repository.js';
+import type { broadcastView, createBroadcast } from '../segments/broadcasts.service.js';
+import type { previewRule, segmentView } from '../segments/segments.repository.js';
 import type { EventOutcome } from '../services/events.service.js';
 import type { WorkspaceSettings } from '../settings/workspace-settings.js';
 import type { SimulationResult } from '../simulate/simulate.js';
@@ -22,6 +24,7 @@ import type { ErrorCode } from './app-error.js';
 
 export type { ProblemCode } from '../compiler/problem.js';
 export type { NodeCategory, NodeOutput } from '../nodes/define-node.js';
+export type { LeafRule, SegmentRule } from '../segments/rules.js';
 export type { JourneyDocument, Localized, Problem, RunStatus, SimulationResult, StepStatus, Totals };
 
 /** A JSON Schema (draft 2020-12, from zod's toJSONSchema) as the API serves it, with our `x-` extensions. */
@@ -245,6 +248,44 @@ export interface CursorPage {
   nextCursor: string | null;
 }
 
+/** A journey or audience named in an answer (who uses an audience). */
+export interface NamedRef {
+  id: string;
+  name: string;
+}
+
+/** An audience with its live member count (GET/PUT /api/segments/:id, POST /api/segments). */
+export type SegmentView = ReturnType<typeof segmentView>;
+/** GET /api/segments: an audience in the list, with the published journeys that use it. */
+export type SegmentSummary = SegmentView & { journeys: NamedRef[] };
+/** GET /api/segments/:id */
+export interface SegmentDetail {
+  segment: SegmentView;
+  journeys: NamedRef[];
+}
+/** POST /api/segments/preview, GET /api/segments/:id/preview: the count now and a few members. */
+export type SegmentPreview = Awaited<ReturnType<typeof previewRule>>;
+/** GET /api/segments/:id/members */
+export interface SegmentMemberView {
+  enteredAt: Date;
+  memberId: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+/** GET /api/broadcasts: a one-off entry of a list or an audience into a journey, and its progress. */
+export type BroadcastView = ReturnType<typeof broadcastView>;
+/** POST /api/journeys/:id/enter (202) */
+export type EnterResult = Awaited<ReturnType<typeof createBroadcast>>;
+
+/** POST /api/members/batch: how many rows were written, and each refused row with its field. */
+export interface MemberImportResult {
+  imported: number;
+  rejected: number;
+  errors: { index: number; id?: string; field: string; message: string }[];
+}
+
 /** Every non-2xx answer: a code, an English message, and where known the field, field issues or problems. */
 export interface ErrorBody {
   error: {
@@ -253,5 +294,8 @@ export interface ErrorBody {
     field?: string;
     issues?: { field: string; message: string }[];
     errors?: Problem[];
+    /** a 409 on deleting an audience: who still uses it */
+    journeys?: NamedRef[];
+    audiences?: NamedRef[];
   };
 }

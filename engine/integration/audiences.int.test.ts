@@ -123,13 +123,55 @@ describe('audiences', () => {
     expect(cycle.body.error).toMatchObject({ field: 'rule.rules.1.segmentId' });
     expect(cycle.body.error.message).toContain('contain itself');
     // deleting an audience another refers to, or a published journey uses, is refused with their names
-    expect((await stack.call('DELETE', `/segments/${a.id}`)).body.error.message).toContain(b.name);
+    const byAudience = await stack.call('DELETE', `/segments/${a.id}`);
+    expect(byAudience.body.error.message).toContain(b.name);
+    expect(byAudience.body.error.audiences).toEqual([{ id: b.id, name: b.name }]);
     const j = await publish('用人群的旅程', segmentJourney(b.id));
     const refused = await stack.call('DELETE', `/segments/${b.id}`);
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toContain('用人群的旅程');
+    // the console names the journeys as links: ids and names, in the error and in the list
+    expect(refused.body.error.journeys).toEqual([{ id: j, name: '用人群的旅程' }]);
+    const listed = await stack.ok('GET', '/segments?limit=500');
+    expect(listed.segments.find((x: { id: string }) => x.id === b.id).journeys).toEqual([
+      { id: j, name: '用人群的旅程' },
+    ]);
+    expect(listed.segments.find((x: { id: string }) => x.id === a.id).journeys).toEqual([]);
     await stack.ok('POST', `/journeys/${j}/archive`);
     expect((await stack.call('DELETE', `/segments/${b.id}`)).status).toBe(200);
+  });
+
+  it('previews a draft rule with the checks a save makes, naming the bad row', async () => {
+    const preview = (rule: unknown) => stack.call('POST', '/segments/preview', { rule });
+    const tag = `preview_${randomUUID().slice(0, 8)}`;
+    await stack.ok('POST', '/members/batch', {
+      members: [
+        { id: `${tag}_1`, tags: [tag] },
+        { id: `${tag}_2`, tags: [tag] },
+      ],
+    });
+    const ok = await preview({ kind: 'all', rules: [{ kind: 'tag', op: 'has', tag }] });
+    expect(ok.status).toBe(200);
+    expect(ok.body.count).toBe(2);
+    expect(ok.body.sample.map((m: { externalId: string }) => m.externalId).sort()).toEqual([
+      `${tag}_1`,
+      `${tag}_2`,
+    ]);
+    // what only a save checked before: a comparison without a value, an audience that does not exist
+    const noValue = await preview({
+      kind: 'all',
+      rules: [
+        { kind: 'tag', op: 'has', tag },
+        { kind: 'attribute', key: 'city', op: 'eq' },
+      ],
+    });
+    expect(noValue.status).toBe(400);
+    expect(noValue.body.error).toMatchObject({ code: 'invalid_input', field: 'rule.rules.1.value' });
+    const unknown = await preview({
+      kind: 'any',
+      rules: [{ kind: 'segment', op: 'in', segmentId: randomUUID() }],
+    });
+    expect(unknown.body.error).toMatchObject({ field: 'rule.rules.0.segmentId' });
   });
 
   it('enters a member whose third order in 30 days arrives into a VIP journey within 2 s', async () => {

@@ -24,7 +24,7 @@ export default defineNode({
   }),
   defaults: { includeExisting: false },
   outputs: [{ id: 'next', label: { zh: '下一步', en: 'Next' } }],
-  summary: { zh: '进入人群 {{segmentId}}', en: 'Joins audience {{segmentId}}' },
+  summary: { zh: '进入人群：{{segmentId}}', en: 'Joins audience: {{segmentId}}' },
   check: reentryProblems,
   behavior: () => ({ kind: 'pass', output: 'next' }),
   trigger: {

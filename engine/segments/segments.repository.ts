@@ -24,7 +24,8 @@ export function segmentView(
     created_at: Date;
     updated_at: Date;
   },
-  extra: { members?: number } = {},
+  /** its live member count (from segment_members) */
+  extra: { members: number },
 ) {
   return {
     id: row.id,
@@ -55,7 +56,7 @@ export async function findSegmentOrThrow(db: Kysely<Database>, workspaceId: stri
  * A rule that cannot be evaluated is refused with the path of the bad rule: a missing value, an audience
  * that does not exist (in this workspace) or that contains itself through others.
  */
-async function checkRuleOrThrow(
+export async function checkRuleOrThrow(
   db: Kysely<Database>,
   workspaceId: string,
   id: string | null,
@@ -164,6 +165,24 @@ export async function journeysUsingSegment(db: Kysely<Database>, workspaceId: st
     .execute();
 }
 
+/** `journeysUsingSegment` for a page of audiences at once (the list shows who uses each). */
+export async function journeysUsingSegments(db: Kysely<Database>, workspaceId: string, ids: string[]) {
+  const out = new Map<string, { id: string; name: string }[]>();
+  if (!ids.length) return out;
+  // the same test as journeysUsingSegment (the plan mentions the id), once for the whole page of audiences
+  const rows = await publishedJourneys(db)
+    .select(['j.id', 'j.name', sql<string>`v.plan::text`.as('plan')])
+    .where('j.workspace_id', '=', workspaceId)
+    .where('j.status', '!=', 'archived')
+    .where(sql<boolean>`v.plan::text like any(${ids.map((id) => `%${id}%`)}::text[])`)
+    .orderBy('j.name')
+    .execute();
+  for (const r of rows)
+    for (const id of ids)
+      if (r.plan.includes(id)) out.set(id, [...(out.get(id) ?? []), { id: r.id, name: r.name }]);
+  return out;
+}
+
 /** Deleting an audience a published journey or another audience uses is refused, naming them. */
 export async function deleteSegment(db: Kysely<Database>, workspaceId: string, id: string) {
   const row = await findSegmentOrThrow(db, workspaceId, id);
@@ -172,7 +191,7 @@ export async function deleteSegment(db: Kysely<Database>, workspaceId: string, i
     throw new AppError(
       'conflict',
       `the audience is used by published journeys: ${journeys.map((j) => j.name).join(', ')}`,
-      { field: 'id', journeys } as never,
+      { field: 'id', journeys },
     );
   }
   const audiences = await db
@@ -185,7 +204,7 @@ export async function deleteSegment(db: Kysely<Database>, workspaceId: string, i
     throw new AppError(
       'conflict',
       `other audiences refer to this one: ${audiences.map((a) => a.name).join(', ')}`,
-      { field: 'id', audiences } as never,
+      { field: 'id', audiences },
     );
   }
   await db.deleteFrom('segments').where('id', '=', row.id).execute();

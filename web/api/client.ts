@@ -1,6 +1,8 @@
 import type {
+  Broadcast,
   Coupon,
   CouponTemplate,
+  EnterResult,
   ErrorBody,
   EventOutcome,
   EventRecord,
@@ -15,13 +17,21 @@ import type {
   JourneyView,
   JourneyWithDocument,
   Member,
+  MemberImportResult,
   Message,
+  NamedRef,
   NodeTypesResponse,
   Page,
   PageParams,
   Problem,
   Run,
   RunDetail,
+  Segment,
+  SegmentDetail,
+  SegmentMember,
+  SegmentPreview,
+  SegmentRule,
+  SegmentSummary,
   SimulateRequest,
   SimulationResult,
   ValidateResponse,
@@ -43,6 +53,8 @@ export class ApiError extends Error {
     readonly field?: string,
     readonly errors?: Problem[],
     readonly issues?: FieldIssue[],
+    /** a refused audience delete: who still uses it */
+    readonly usedBy?: { journeys?: NamedRef[]; audiences?: NamedRef[] },
   ) {
     super(message);
     this.name = 'ApiError';
@@ -65,7 +77,11 @@ export async function request<T>(
   try {
     res = await fetch(`/api${path}`, {
       method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      // a change without a body (DELETE) says JSON too: the server refuses an untyped body it may be given
+      headers:
+        body === undefined && (method === 'GET' || method === 'HEAD')
+          ? undefined
+          : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       ...init,
     });
@@ -84,6 +100,7 @@ export async function request<T>(
       err?.field,
       err?.errors,
       err?.issues,
+      err?.journeys || err?.audiences ? { journeys: err.journeys, audiences: err.audiences } : undefined,
     );
   }
   return json as T;
@@ -189,6 +206,38 @@ export const api = {
     ),
   replayEvents: (ids: string[]) =>
     request<{ results: EventOutcome[]; notFound: string[] }>('POST', '/events/replay', { ids }),
+
+  segments: (page: PageParams = {}) =>
+    request<{ segments: SegmentSummary[]; nextCursor: string | null }>(
+      'GET',
+      `/segments${query({ ...page })}`,
+    ).then(paged<'segments', SegmentSummary>('segments')),
+  segment: (id: string) => request<SegmentDetail>('GET', `/segments/${enc(id)}`),
+  createSegment: (input: { name: string; description?: string; rule: SegmentRule }) =>
+    request<{ segment: Segment }>('POST', '/segments', input).then((r) => r.segment),
+  updateSegment: (id: string, input: { name: string; description?: string; rule: SegmentRule }) =>
+    request<{ segment: Segment }>('PUT', `/segments/${enc(id)}`, input).then((r) => r.segment),
+  deleteSegment: (id: string) => request<{ ok: true }>('DELETE', `/segments/${enc(id)}`),
+  previewRule: (rule: SegmentRule, init?: RequestInit) =>
+    request<SegmentPreview>('POST', '/segments/preview', { rule }, init),
+  segmentMembers: (id: string, page: PageParams = {}) =>
+    request<{ members: SegmentMember[]; nextCursor: string | null }>(
+      'GET',
+      `/segments/${enc(id)}/members${query({ ...page })}`,
+    ).then(paged<'members', SegmentMember>('members')),
+
+  enterJourney: (id: string, input: { memberIds?: string[]; segmentId?: string; perMinute?: number }) =>
+    request<EnterResult>('POST', `/journeys/${enc(id)}/enter`, input),
+  broadcasts: (filter: { journeyId?: string } & PageParams) =>
+    request<{ broadcasts: Broadcast[]; nextCursor: string | null }>(
+      'GET',
+      `/broadcasts${query(filter)}`,
+    ).then(paged<'broadcasts', Broadcast>('broadcasts')),
+  cancelBroadcast: (id: string) =>
+    request<{ broadcast: Broadcast }>('POST', `/broadcasts/${enc(id)}/cancel`, {}).then((r) => r.broadcast),
+
+  importMembers: (members: Record<string, unknown>[]) =>
+    request<MemberImportResult>('POST', '/members/batch', { members }),
   postEvent: (input: { memberId: string; name: string; properties?: Record<string, unknown> }) =>
     request<IngestResult>('POST', '/events', input),
 };

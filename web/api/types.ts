@@ -13,13 +13,16 @@ export type {
   JourneyDocument,
   JourneySettingsInput,
   JsonSchema,
+  LeafRule,
   Localized,
+  NamedRef,
   NodeCategory,
   NodeOutput,
   NodeStats,
   Problem,
   ProblemCode,
   RunStatus,
+  SegmentRule,
   SimulateRequest,
   SimulationResult,
   StepStatus,
@@ -51,6 +54,17 @@ export type Message = Wire<V.MessageView>;
 export type Coupon = Wire<V.CouponView>;
 export type IngestResult = V.IngestResult;
 export type ErrorBody = V.ErrorBody;
+
+/** A rule carries no dates and is JSON as it is; JSONParsed cannot expand its recursion, so it is used as served. */
+type WithRule<T> = Omit<Wire<T>, 'rule'> & { rule: V.SegmentRule };
+export type Segment = WithRule<V.SegmentView>;
+export type SegmentSummary = WithRule<V.SegmentSummary>;
+export type SegmentDetail = { segment: Segment; journeys: V.NamedRef[] };
+export type SegmentPreview = Wire<V.SegmentPreview>;
+export type SegmentMember = Wire<V.SegmentMemberView>;
+export type Broadcast = Wire<V.BroadcastView>;
+export type EnterResult = Wire<V.EnterResult>;
+export type MemberImportResult = V.MemberImportResult;
 
 /** GET /api/events: an event with its delivery state */
 export type EventRecord = Wire<V.EventView>;

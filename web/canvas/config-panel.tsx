@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { NodeTypeInfo, Problem } from '../api/types';
 import { ConfigForm } from '../forms/config-form';
 import { useLang } from '../i18n';
+import { paths, useRoute } from '../shell/router';
 import type { FlowNode } from './document';
 import { NodeIcon } from './node-icon';
 import { problemText } from './problem-text';
@@ -37,6 +38,7 @@ export function ConfigPanel({
   const { t } = useTranslation();
   const { lang, pick } = useLang();
   const [data, edit] = useDraft(node.data, onChange, flushRef);
+  const route = useRoute();
   const fieldErrors = useMemo(() => {
     const m = new Map<string, string[]>();
     for (const p of problems)
@@ -74,6 +76,21 @@ export function ConfigPanel({
       </header>
       <div className="yt-panel__body">
         {nodeType && <p className="yt-panel__desc">{pick(nodeType.description)}</p>}
+        {/* a list trigger takes its members from the journey's runs page once published: say where */}
+        {node.type === 'trigger.manual' && route.name === 'editor' && (
+          <Alert
+            type="info"
+            showIcon
+            className="yt-panel__alert"
+            data-testid="manual-trigger-hint"
+            title={
+              <span>
+                {t('broadcast.hint')}{' '}
+                <a href={paths.journeyRuns(route.journeyId)}>{t('broadcast.hintLink')}</a>
+              </span>
+            }
+          />
+        )}
         {general.length > 0 && (
           <Alert
             type="error"

@@ -149,3 +149,21 @@ describe('summaries of the journey-rules nodes', () => {
     );
   });
 });
+
+describe('an audience in a summary', () => {
+  const schema: JsonSchema = {
+    type: 'object',
+    properties: { segmentId: { type: 'string', 'x-widget': 'segment' } },
+  };
+  it('reads as the audience name and rule in words, not cut', () => {
+    const words = '90 天未购买（最近一次 order_paid 超过 90 天前）';
+    const fmt: SummaryFormat = { ...zh, segmentLabel: (id) => (id === 's1' ? words : undefined) };
+    expect(renderSummary('进入人群：{{segmentId}}', { segmentId: 's1' }, schema, fmt)).toBe(
+      `进入人群：${words}`,
+    );
+  });
+  it('falls back to the id while the audience is unknown, and to 未设置 when none is picked', () => {
+    expect(renderSummary('进入人群：{{segmentId}}', { segmentId: 's2' }, schema, zh)).toBe('进入人群：s2');
+    expect(renderSummary('进入人群：{{segmentId}}', {}, schema, zh)).toBe('进入人群：未设置');
+  });
+});

@@ -8,6 +8,8 @@ export interface SummaryFormat {
   enumLabel(value: string): string | undefined;
   /** a human name for a coupon template id, e.g. `新人券 ¥20 · 7天` */
   couponLabel(id: string): string | undefined;
+  /** an audience id as its name and rule in words, e.g. `90 天未购买（最近一次 order_paid 超过 90 天前）` */
+  segmentLabel?(id: string): string | undefined;
   notSet: string;
   /** ISO weekdays in words: 工作日, 周末, 每天, 周一、周三 (empty for none) */
   weekdays(days: number[]): string;
@@ -57,6 +59,9 @@ export function formatValue(value: unknown, schema: JsonSchema | undefined, fmt:
   if (schema?.['x-widget'] === 'weekdays' && Array.isArray(value)) return fmt.weekdays(value) || fmt.notSet;
   if (schema?.['x-widget'] === 'couponTemplate' && typeof value === 'string')
     return fmt.couponLabel(value) ?? value;
+  // the audience's whole rule, not cut: the canvas node wraps it and shows all of it on hover
+  if (schema?.['x-widget'] === 'segment' && typeof value === 'string')
+    return fmt.segmentLabel?.(value) ?? truncate(value);
   const own = typeof value === 'string' ? enumWords(schema, value, fmt.lang) : undefined;
   if (own) return own;
   if (typeof value === 'string') return fmt.enumLabel(value) ?? truncate(value);

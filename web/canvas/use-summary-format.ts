@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { rulesInWords } from '../audiences/rule-words';
 import { useLang } from '../i18n';
 import { useCatalog } from '../shell/catalog';
 import { formatWeekdays, type SummaryFormat } from './summary';
@@ -8,7 +9,7 @@ import { formatWeekdays, type SummaryFormat } from './summary';
 export function useSummaryFormat(): SummaryFormat {
   const { t, i18n } = useTranslation();
   const { lang } = useLang();
-  const { couponTemplates } = useCatalog();
+  const { couponTemplates, segments } = useCatalog();
   return useMemo(
     () => ({
       lang,
@@ -18,6 +19,13 @@ export function useSummaryFormat(): SummaryFormat {
         if (!c) return undefined;
         const value = c.kind === 'amount' ? `¥${c.value}` : t('coupon.percentOff', { value: c.value });
         return t('coupon.summary', { name: c.name, value, days: c.validDays });
+      },
+      segmentLabel: (id: string) => {
+        const s = segments.find((x) => x.id === id);
+        if (!s) return undefined;
+        const names = new Map(segments.map((x) => [x.id, x.name]));
+        const words = rulesInWords(s.rule, { lang, segmentName: (x) => names.get(x) });
+        return lang === 'zh' ? `${s.name}（${words}）` : `${s.name} (${words})`;
       },
       notSet: t('node.notSet'),
       weekdays: (days: number[]) =>
@@ -30,6 +38,6 @@ export function useSummaryFormat(): SummaryFormat {
         }),
       holdout: (percent: number) => t('node.holdout', { percent }),
     }),
-    [lang, t, i18n, couponTemplates],
+    [lang, t, i18n, couponTemplates, segments],
   );
 }

@@ -7,12 +7,14 @@ import { type FormEnv, FormEnvContext, useFormEnv } from './form-context';
 import { defaultFor, type FieldSpec, fieldsFor, humanize, newItemId, type UnionSpec } from './schema-fields';
 import { ConditionsEditor, parseScalar } from './widgets/conditions-editor';
 import { CouponPicker } from './widgets/coupon-picker';
+import { DateTimeInput } from './widgets/date-time-input';
 import { DurationInput } from './widgets/duration-input';
 import { EventPicker } from './widgets/event-picker';
 import { FiltersEditor } from './widgets/filters-editor';
 import { JsonInput } from './widgets/json-input';
 import { KeyValueEditor } from './widgets/key-value-editor';
 import { MessageBody } from './widgets/message-body';
+import { SegmentPicker } from './widgets/segment-picker';
 import { TagPicker } from './widgets/tag-picker';
 import { TimeInput } from './widgets/time-input';
 import { WeekdaysInput } from './widgets/weekdays-input';
@@ -245,6 +247,14 @@ function FieldInput({ field, path, value, onChange }: FieldProps) {
       return <EventPicker value={value as string} onChange={onChange} disabled={disabled} testId={testId} />;
     case 'couponTemplate':
       return <CouponPicker value={value as string} onChange={onChange} disabled={disabled} testId={testId} />;
+    case 'segment':
+      return (
+        <SegmentPicker value={value as string} onChange={onChange} disabled={disabled} testId={testId} />
+      );
+    case 'datetime':
+      return (
+        <DateTimeInput value={value as string} onChange={onChange} disabled={disabled} testId={testId} />
+      );
     case 'messageBody':
       return <MessageBody value={value as string} onChange={onChange} disabled={disabled} testId={testId} />;
     case 'conditions':

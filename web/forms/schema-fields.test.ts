@@ -171,3 +171,21 @@ describe('lists of kinds (exit criteria)', () => {
     expect(f.map((x) => x.kind)).toEqual(['time', 'weekdays']);
   });
 });
+
+describe('audience and date-time fields', () => {
+  it('edits an audience id with the audience picker and an ISO date-time with a date-time picker', () => {
+    const fields = fieldsFor({
+      type: 'object',
+      properties: {
+        segmentId: { type: 'string', format: 'uuid', 'x-widget': 'segment' },
+        startAt: { type: 'string', format: 'date-time' },
+        note: { type: 'string' },
+      },
+    });
+    expect(fields.map((f) => [f.key, f.kind])).toEqual([
+      ['segmentId', 'segment'],
+      ['startAt', 'datetime'],
+      ['note', 'text'],
+    ]);
+  });
+});

@@ -11,6 +11,8 @@ export type FieldKind =
   | 'tags'
   | 'event'
   | 'couponTemplate'
+  | 'segment'
+  | 'datetime'
   | 'messageBody'
   | 'conditions'
   | 'filters'
@@ -55,6 +57,7 @@ const WIDGETS = new Set<FieldKind>([
   'tags',
   'event',
   'couponTemplate',
+  'segment',
   'messageBody',
   'conditions',
   'textarea',
@@ -147,6 +150,9 @@ export function fieldFor(key: string, raw: JsonSchema, required: boolean): Field
     return { ...base, kind: 'enum', options: schema.enum as string[] };
   if (t.includes('integer') || (t.includes('number') && t.length === 1)) return { ...base, kind: 'number' };
   if (t.includes('boolean') && t.length === 1) return { ...base, kind: 'boolean' };
+  // an ISO date-time (journey entry window): a date and time picker, not a text box
+  if (t.includes('string') && t.length === 1 && schema.format === 'date-time')
+    return { ...base, kind: 'datetime' };
   if (t.includes('string') && t.length === 1) return { ...base, kind: 'text' };
   // text, a number or yes/no (an attribute value): typed as text and read as what it looks like
   if (t.length > 1 && t.every((x) => PRIMITIVES.has(x))) return { ...base, kind: 'scalar' };

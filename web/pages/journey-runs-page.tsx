@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { RunStatus } from '../api/types';
+import { BroadcastsPanel } from '../audiences/broadcasts-panel';
 import { LoadMore } from '../shell/load-more';
 import { paths } from '../shell/router';
 import { RUN_STATUSES } from '../shell/run-status';
@@ -17,6 +18,8 @@ export function JourneyRunsPage({ journeyId }: { journeyId: string }) {
   const [status, setStatus] = useState<RunStatus | undefined>();
   const journey = useAsync(() => api.journey(journeyId), [journeyId]);
   const runs = usePaged((page) => api.runs({ journeyId, status, ...page }), [journeyId, status]);
+  // a manual (list) trigger takes members by broadcast; other triggers enter members by themselves
+  const manual = !!journey.data?.document.nodes.some((n) => n.type === 'trigger.manual');
   return (
     <div className="yt-page">
       <div className="yt-page__head">
@@ -44,6 +47,7 @@ export function JourneyRunsPage({ journeyId }: { journeyId: string }) {
           </Button>
         </Space>
       </div>
+      {manual && <BroadcastsPanel journeyId={journeyId} canEnter={journey.data?.status === 'active'} />}
       <RunsTable runs={runs.items} loading={runs.loading} onChanged={runs.reload} show="journey" />
       <LoadMore list={runs} />
     </div>

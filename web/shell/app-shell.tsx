@@ -5,6 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { AuditPage } from '../access/audit-page';
 import { KeysPage } from '../access/keys-page';
 import { UsersPage } from '../access/users-page';
+import { AudienceEditorPage } from '../audiences/audience-editor-page';
+import { AudiencesPage } from '../audiences/audiences-page';
 import { AccountMenu } from '../auth/account-menu';
 import { RequirePermission } from '../auth/forbidden';
 import { AuthGate, useCan } from '../auth/session';
@@ -50,10 +52,17 @@ function Shell() {
   const canKeys = useCan('keys.manage');
   const canAudit = useCan('audit.read');
   const canEvents = useCan('events.read');
+  const canAudiences = useCan('audiences.read');
   if (route.name === 'editor')
     return <EditorPage key={`${route.journeyId}:${route.version ?? ''}`} {...route} />;
   const selected =
-    route.name === 'member' ? 'members' : route.name === 'journeyRuns' ? 'journeys' : route.name;
+    route.name === 'member'
+      ? 'members'
+      : route.name === 'journeyRuns'
+        ? 'journeys'
+        : route.name === 'audience'
+          ? 'audiences'
+          : route.name;
   return (
     <Layout className="yt-shell">
       <Layout.Header className="yt-header">
@@ -67,6 +76,18 @@ function Shell() {
           className="yt-nav"
           items={[
             { key: 'journeys', label: <a href={paths.journeys()}>{t('nav.journeys')}</a> },
+            ...(canAudiences
+              ? [
+                  {
+                    key: 'audiences',
+                    label: (
+                      <a href={paths.audiences()} data-testid="nav-audiences">
+                        {t('nav.audiences')}
+                      </a>
+                    ),
+                  },
+                ]
+              : []),
             { key: 'members', label: <a href={paths.member()}>{t('nav.members')}</a> },
             ...(canEvents
               ? [
@@ -133,6 +154,16 @@ function Shell() {
       <Layout.Content className="yt-content">
         {route.name === 'journeys' && <JourneysPage />}
         {route.name === 'journeyRuns' && <JourneyRunsPage journeyId={route.journeyId} />}
+        {route.name === 'audiences' && (
+          <RequirePermission permission="audiences.read">
+            <AudiencesPage />
+          </RequirePermission>
+        )}
+        {route.name === 'audience' && (
+          <RequirePermission permission="audiences.read">
+            <AudienceEditorPage key={route.id} id={route.id} />
+          </RequirePermission>
+        )}
         {route.name === 'member' && <MemberPage externalId={route.externalId} />}
         {route.name === 'delivery' && (
           <RequirePermission permission="events.read">

@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
-import type { CouponTemplate, NodeTypeInfo, NodeTypesResponse } from '../api/types';
+import type { CouponTemplate, NodeTypeInfo, NodeTypesResponse, SegmentSummary } from '../api/types';
 
 /** Everything the editor looks things up in: node types and the suggestion lists. Loaded once, refreshable. */
 export interface Catalog {
@@ -13,9 +13,13 @@ export interface Catalog {
   tags: string[];
   events: string[];
   couponTemplates: CouponTemplate[];
+  /** saved audiences (the first 500), for the audience pickers and the words of rules that name one */
+  segments: SegmentSummary[];
   loaded: boolean;
   error: string | null;
   refresh(): void;
+  /** fetches the audiences again (a picker opening after one was created in another tab) */
+  refreshSegments(): void;
 }
 
 const CatalogContext = createContext<Catalog | null>(null);
@@ -28,6 +32,7 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
     tags: [] as string[],
     events: [] as string[],
     couponTemplates: [] as CouponTemplate[],
+    segments: [] as SegmentSummary[],
     loaded: false,
     error: null as string | null,
   });
@@ -37,8 +42,12 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
       api.tags().catch(() => []),
       api.eventNames().catch(() => []),
       api.couponTemplates().catch(() => []),
+      api
+        .segments({ limit: 500 })
+        .then((p) => p.items)
+        .catch(() => []),
     ])
-      .then(([{ nodeTypes, journeySettings, problems }, tags, events, couponTemplates]) =>
+      .then(([{ nodeTypes, journeySettings, problems }, tags, events, couponTemplates, segments]) =>
         setState({
           nodeTypes,
           journeySettings,
@@ -46,6 +55,7 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
           tags,
           events,
           couponTemplates,
+          segments,
           loaded: true,
           error: null,
         }),
@@ -53,9 +63,15 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
       .catch((e: Error) => setState((s) => ({ ...s, loaded: true, error: e.message })));
   }, []);
   useEffect(refresh, [refresh]);
+  const refreshSegments = useCallback(() => {
+    api
+      .segments({ limit: 500 })
+      .then((p) => setState((s) => ({ ...s, segments: p.items })))
+      .catch(() => {});
+  }, []);
   const value = useMemo(
-    () => ({ ...state, byType: new Map(state.nodeTypes.map((t) => [t.type, t])), refresh }),
-    [state, refresh],
+    () => ({ ...state, byType: new Map(state.nodeTypes.map((t) => [t.type, t])), refresh, refreshSegments }),
+    [state, refresh, refreshSegments],
   );
   return <CatalogContext.Provider value={value}>{children}</CatalogContext.Provider>;
 }

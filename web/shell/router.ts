@@ -5,6 +5,9 @@ export type Route =
   | { name: 'journeys' }
   | { name: 'editor'; journeyId: string; version?: number }
   | { name: 'journeyRuns'; journeyId: string }
+  | { name: 'audiences' }
+  /** `id` is `new` for an audience not saved yet */
+  | { name: 'audience'; id: string }
   | { name: 'member'; externalId?: string }
   | { name: 'delivery' }
   | { name: 'settings' }
@@ -20,6 +23,7 @@ export function parseHash(hash: string): Route {
       return { name: 'editor', journeyId: parts[1], version: Number(parts[3]) };
     return { name: 'editor', journeyId: parts[1] };
   }
+  if (parts[0] === 'audiences') return parts[1] ? { name: 'audience', id: parts[1] } : { name: 'audiences' };
   if (parts[0] === 'members') return { name: 'member', externalId: parts[1] };
   if (parts[0] === 'events') return { name: 'delivery' };
   if (parts[0] === 'settings') return { name: 'settings' };
@@ -32,6 +36,8 @@ export const paths = {
   editor: (id: string) => `#/journeys/${encodeURIComponent(id)}`,
   version: (id: string, v: number) => `#/journeys/${encodeURIComponent(id)}/versions/${v}`,
   journeyRuns: (id: string) => `#/journeys/${encodeURIComponent(id)}/runs`,
+  audiences: () => '#/audiences',
+  audience: (id: string) => `#/audiences/${encodeURIComponent(id)}`,
   member: (externalId?: string) => (externalId ? `#/members/${encodeURIComponent(externalId)}` : '#/members'),
   delivery: () => '#/events',
   settings: () => '#/settings',

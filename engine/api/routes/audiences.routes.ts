@@ -5,10 +5,12 @@ import { audit, audited } from '../../auth/audit.js';
 import { broadcastView, createBroadcast, evaluateSegmentSoon } from '../../segments/broadcasts.service.js';
 import { segmentBody, segmentRule } from '../../segments/rules.js';
 import {
+  checkRuleOrThrow,
   createSegment,
   deleteSegment,
   findSegmentOrThrow,
   journeysUsingSegment,
+  journeysUsingSegments,
   previewRule,
   segmentMemberCounts,
   segmentView,
@@ -19,6 +21,7 @@ import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
 import { pageQuery, paginate } from '../pagination.js';
 import { body, externalId, query, uuidParam } from '../validate.js';
+import type { SegmentDetail, SegmentMemberView, SegmentSummary } from '../views.js';
 
 const previewBody = z.object({ rule: segmentRule });
 const membersQuery = z.object({
@@ -40,7 +43,7 @@ const segmentsQuery = z.object({ ...pageQuery });
 documented({
   method: 'get',
   path: '/api/segments',
-  summary: 'Audiences with their member counts',
+  summary: 'Audiences with their member counts and the published journeys using each',
   tag: 'audiences',
   permission: 'audiences.read',
 });
@@ -146,12 +149,16 @@ export function audienceRoutes({ db, temporal }: AppDeps) {
       { at: 'created_at', id: 'id' },
       q,
     );
-    const counts = await segmentMemberCounts(
-      db,
-      page.items.map((r) => r.id),
-    );
+    const ids = page.items.map((r) => r.id);
+    const [counts, usedBy] = await Promise.all([
+      segmentMemberCounts(db, ids),
+      journeysUsingSegments(db, c.get('workspaceId'), ids),
+    ]);
     return c.json({
-      segments: page.items.map((r) => segmentView(r, { members: counts.get(r.id) ?? 0 })),
+      segments: page.items.map((r) => ({
+        ...segmentView(r, { members: counts.get(r.id) ?? 0 }),
+        journeys: usedBy.get(r.id) ?? [],
+      })) satisfies SegmentSummary[],
       nextCursor: page.nextCursor,
     });
   });
@@ -169,6 +176,8 @@ export function audienceRoutes({ db, temporal }: AppDeps) {
 
   app.post('/segments/preview', async (c) => {
     const { rule } = await body(c, previewBody);
+    // the checks a save makes, so the editor marks a bad row while the marketer types, not only on save
+    await checkRuleOrThrow(db, c.get('workspaceId'), null, rule);
     return c.json(await previewRule(db, c.get('workspaceId'), rule));
   });
 
@@ -179,7 +188,7 @@ export function audienceRoutes({ db, temporal }: AppDeps) {
     return c.json({
       segment: segmentView(row, { members: counts.get(row.id) ?? 0 }),
       journeys: await journeysUsingSegment(db, ws, row.id),
-    });
+    } satisfies SegmentDetail);
   });
 
   app.put('/segments/:id', async (c) => {
@@ -221,7 +230,7 @@ export function audienceRoutes({ db, temporal }: AppDeps) {
       .where('sm.left_at', 'is', null);
     if (q.since) sel = sel.where('sm.entered_at', '>=', q.since);
     const page = await paginate(sel, { at: 'sm.entered_at', id: 'sm.id' }, q);
-    return c.json({ members: page.items, nextCursor: page.nextCursor });
+    return c.json({ members: page.items satisfies SegmentMemberView[], nextCursor: page.nextCursor });
   });
 
   app.post('/journeys/:id/enter', async (c) => {

@@ -31,7 +31,7 @@ import {
   safeText,
   uuidParam,
 } from '../validate.js';
-import type { EventView, ReplayResponse } from '../views.js';
+import type { EventView, MemberImportResult, ReplayResponse } from '../views.js';
 
 const timezone = safeText(64).refine((tz) => {
   try {
@@ -258,7 +258,7 @@ export function memberRoutes({ db, temporal }: AppDeps) {
     });
     // Audiences on member fields take the imported members in (or out) now.
     await evaluateMembersInSet(db, temporal, ws, [...ids.values()]);
-    return c.json({ imported: ids.size, rejected: errors.length, errors });
+    return c.json({ imported: ids.size, rejected: errors.length, errors } satisfies MemberImportResult);
   });
 
   app.delete('/members/:externalId', async (c) => {
