@@ -1,0 +1,481 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { GuideTaskStatus } from '../../db/tables/guide.table.js';
+import { type Page, paginate } from '../api/pagination.js';
+import type { GuideMemberView, GuideStatsRow, GuideTaskView, GuideView } from './guide-views.js';
+
+type Db = Kysely<Database>;
+
+const guideColumns = [
+  'g.id',
+  'g.name',
+  'g.wecom_userid as wecomUserId',
+  'g.store',
+  'g.user_id as userId',
+  'g.active',
+  'g.created_at as createdAt',
+] as const;
+
+export async function listGuides(
+  db: Db,
+  workspaceId: string,
+  filter: { active?: boolean; store?: string },
+  page: Page,
+) {
+  let q = db.selectFrom('guides as g').select(guideColumns).where('g.workspace_id', '=', workspaceId);
+  if (filter.active !== undefined) q = q.where('g.active', '=', filter.active);
+  if (filter.store !== undefined) q = q.where('g.store', '=', filter.store);
+  return paginate(q, { at: 'g.created_at', id: 'g.id' }, page);
+}
+
+export async function findGuide(db: Db, workspaceId: string, id: string): Promise<GuideView | null> {
+  const row = await db
+    .selectFrom('guides as g')
+    .select(guideColumns)
+    .where('g.workspace_id', '=', workspaceId)
+    .where('g.id', '=', id)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export interface GuideInput {
+  name: string;
+  wecomUserId: string;
+  store?: string | null;
+  userId?: string | null;
+  active?: boolean;
+}
+
+export async function insertGuide(db: Db, workspaceId: string, input: GuideInput): Promise<GuideView> {
+  const { id } = await db
+    .insertInto('guides')
+    .values({
+      workspace_id: workspaceId,
+      name: input.name,
+      wecom_userid: input.wecomUserId,
+      store: input.store ?? null,
+      user_id: input.userId ?? null,
+      active: input.active ?? true,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return (await findGuide(db, workspaceId, id))!;
+}
+
+export async function updateGuide(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  input: Partial<GuideInput>,
+): Promise<GuideView | null> {
+  const set: Record<string, unknown> = { updated_at: sql`now()` };
+  if (input.name !== undefined) set.name = input.name;
+  if (input.wecomUserId !== undefined) set.wecom_userid = input.wecomUserId;
+  if (input.store !== undefined) set.store = input.store;
+  if (input.userId !== undefined) set.user_id = input.userId;
+  if (input.active !== undefined) set.active = input.active;
+  const row = await db
+    .updateTable('guides')
+    .set(set)
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returning('id')
+    .executeTakeFirst();
+  return row ? findGuide(db, workspaceId, id) : null;
+}
+
+/** The guide a signed-in user is in this workspace, or null. */
+export async function guideIdOfUser(db: Db, workspaceId: string, userId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('guides')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** Is `userId` a member of the workspace (a guide's account must be)? */
+export async function isWorkspaceUser(db: Db, workspaceId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('workspace_members')
+    .select('user_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return !!row;
+}
+
+/** Guides of the workspace by id and by WeCom user id, for member upserts and imports that name one. */
+export async function resolveGuideRefs(
+  db: Db,
+  workspaceId: string,
+  refs: { ids: string[]; wecomUserIds: string[] },
+): Promise<{ byId: Set<string>; byWecom: Map<string, string> }> {
+  const byId = new Set<string>();
+  const byWecom = new Map<string, string>();
+  if (!refs.ids.length && !refs.wecomUserIds.length) return { byId, byWecom };
+  const rows = await db
+    .selectFrom('guides')
+    .select(['id', 'wecom_userid'])
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) =>
+      eb.or([
+        ...(refs.ids.length ? [eb('id', 'in', refs.ids)] : []),
+        ...(refs.wecomUserIds.length ? [eb('wecom_userid', 'in', refs.wecomUserIds)] : []),
+      ]),
+    )
+    .execute();
+  for (const r of rows) {
+    if (refs.ids.includes(r.id)) byId.add(r.id);
+    byWecom.set(r.wecom_userid, r.id);
+  }
+  return { byId, byWecom };
+}
+
+export async function setMemberGuides(db: Db, assignments: { memberId: string; guideId: string | null }[]) {
+  if (!assignments.length) return;
+  await sql`
+    update members m set guide_id = a.guide_id::uuid, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(assignments.map((a) => ({ member_id: a.memberId, guide_id: a.guideId })))}::jsonb)
+      as a(member_id uuid, guide_id text)
+    where m.id = a.member_id`.execute(db);
+}
+
+/** The member's guide (if they have one), for the `guide.task` node. */
+export async function memberGuide(db: Db, memberId: string) {
+  const row = await db
+    .selectFrom('members as m')
+    .innerJoin('guides as g', 'g.id', 'm.guide_id')
+    .select(['g.id', 'g.name', 'g.active', 'g.wecom_userid as wecomUserId'])
+    .where('m.id', '=', memberId)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export interface NewGuideTask {
+  workspaceId: string;
+  guideId: string;
+  memberId: string;
+  journeyId: string;
+  runId: string;
+  nodeId: string;
+  idempotencyKey: string;
+  title: string;
+  script: string;
+  couponTemplateId: string | null;
+  dueAt: Date;
+  remindAt: Date | null;
+}
+
+/** The task of this idempotency key: made now, or the one an earlier attempt made. */
+export async function createTaskOnce(db: Db, t: NewGuideTask) {
+  await db
+    .insertInto('guide_tasks')
+    .values({
+      workspace_id: t.workspaceId,
+      guide_id: t.guideId,
+      member_id: t.memberId,
+      journey_id: t.journeyId,
+      run_id: t.runId,
+      node_id: t.nodeId,
+      idempotency_key: t.idempotencyKey,
+      title: t.title,
+      script: t.script,
+      coupon_template_id: t.couponTemplateId,
+      due_at: t.dueAt,
+      remind_at: t.remindAt,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .execute();
+  return findTaskByKey(db, t.idempotencyKey);
+}
+
+export async function findTaskByKey(db: Db, idempotencyKey: string) {
+  const row = await db
+    .selectFrom('guide_tasks')
+    .select(['id', 'guide_id', 'status', 'due_at'])
+    .where('idempotency_key', '=', idempotencyKey)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export interface TaskFilter {
+  /** only this guide's tasks (a guide's own view, or an admin's filter) */
+  guideId?: string;
+  status?: GuideTaskStatus;
+  journeyId?: string;
+  /** open tasks due before the end of today (workspace time) */
+  dueToday?: boolean;
+  /** open tasks past their due time, and tasks recorded overdue */
+  overdue?: boolean;
+}
+
+function tasksQuery(db: Db, workspaceId: string) {
+  return db
+    .selectFrom('guide_tasks as t')
+    .innerJoin('guides as g', 'g.id', 't.guide_id')
+    .innerJoin('members as m', 'm.id', 't.member_id')
+    .leftJoin('journeys as j', 'j.id', 't.journey_id')
+    .select([
+      't.id',
+      'g.id as guideId',
+      'g.name as guideName',
+      'g.store as guideStore',
+      'm.id as memberId',
+      'm.external_id as memberExternalId',
+      'm.name as memberName',
+      'm.phone as memberPhone',
+      't.journey_id as journeyId',
+      'j.name as journeyName',
+      't.run_id as runId',
+      't.title',
+      't.script',
+      't.coupon_template_id as couponTemplateId',
+      't.status',
+      't.due_at as dueAt',
+      't.remind_at as remindAt',
+      't.reminded_at as remindedAt',
+      't.done_at as doneAt',
+      't.note',
+      't.created_at as createdAt',
+    ])
+    .where('t.workspace_id', '=', workspaceId);
+}
+
+type TaskRow = Awaited<ReturnType<ReturnType<typeof tasksQuery>['executeTakeFirstOrThrow']>>;
+
+async function toViews(db: Db, rows: TaskRow[], now: Date): Promise<GuideTaskView[]> {
+  const memberIds = [...new Set(rows.map((r) => r.memberId))];
+  const tags = memberIds.length
+    ? await db
+        .selectFrom('member_tags')
+        .select(['member_id', 'tag'])
+        .where('member_id', 'in', memberIds)
+        .orderBy('tag')
+        .execute()
+    : [];
+  const tagsOf = new Map<string, string[]>();
+  for (const t of tags) tagsOf.set(t.member_id, [...(tagsOf.get(t.member_id) ?? []), t.tag]);
+  return rows.map((r) => ({
+    id: r.id,
+    guide: { id: r.guideId, name: r.guideName, store: r.guideStore },
+    member: {
+      externalId: r.memberExternalId,
+      name: r.memberName,
+      phone: r.memberPhone,
+      tags: tagsOf.get(r.memberId) ?? [],
+    },
+    journeyId: r.journeyId,
+    journeyName: r.journeyName,
+    runId: r.runId,
+    title: r.title,
+    script: r.script,
+    couponTemplateId: r.couponTemplateId,
+    // an open task past its due time is overdue (its run took `overdue` then) even before the sweep records it
+    status: r.status === 'open' && r.dueAt.getTime() <= now.getTime() ? 'overdue' : r.status,
+    dueAt: r.dueAt,
+    remindAt: r.remindAt,
+    remindedAt: r.remindedAt,
+    doneAt: r.doneAt,
+    note: r.note,
+    createdAt: r.createdAt,
+  }));
+}
+
+export async function listTasks(
+  db: Db,
+  workspaceId: string,
+  filter: TaskFilter,
+  page: Page,
+  now: Date,
+): Promise<{ items: GuideTaskView[]; nextCursor: string | null }> {
+  let q = tasksQuery(db, workspaceId);
+  if (filter.guideId) q = q.where('t.guide_id', '=', filter.guideId);
+  if (filter.journeyId) q = q.where('t.journey_id', '=', filter.journeyId);
+  if (filter.status) q = q.where('t.status', '=', filter.status);
+  if (filter.overdue)
+    q = q.where((eb) =>
+      eb.or([
+        eb('t.status', '=', 'overdue'),
+        eb.and([eb('t.status', '=', 'open'), eb('t.due_at', '<=', now)]),
+      ]),
+    );
+  if (filter.dueToday) {
+    // the end of today on the workspace's clock
+    const endOfDay = sql<Date>`(date_trunc('day', ${now}::timestamptz at time zone w.timezone) + interval '1 day') at time zone w.timezone`;
+    q = q
+      .innerJoin('workspaces as w', 'w.id', 't.workspace_id')
+      .where('t.status', '=', 'open')
+      .where('t.due_at', '>', now)
+      .where('t.due_at', '<', endOfDay);
+  }
+  const result = await paginate(q, { at: 't.created_at', id: 't.id' }, page);
+  return { items: await toViews(db, result.items as TaskRow[], now), nextCursor: result.nextCursor };
+}
+
+export async function findTaskView(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  now: Date,
+): Promise<GuideTaskView | null> {
+  const row = await tasksQuery(db, workspaceId).where('t.id', '=', id).executeTakeFirst();
+  return row ? (await toViews(db, [row], now))[0] : null;
+}
+
+/** Members a guide owns (all guides' when `guideId` is undefined), basic profile only. */
+export async function listGuideMembers(
+  db: Db,
+  workspaceId: string,
+  guideId: string | undefined,
+  page: Page,
+): Promise<{ items: GuideMemberView[]; nextCursor: string | null }> {
+  let q = db
+    .selectFrom('members as m')
+    .select(['m.id', 'm.external_id as externalId', 'm.name', 'm.phone'])
+    .where('m.workspace_id', '=', workspaceId);
+  q = guideId ? q.where('m.guide_id', '=', guideId) : q.where('m.guide_id', 'is not', null);
+  const result = await paginate(q, { at: 'm.created_at', id: 'm.id' }, page);
+  const ids = result.items.map((r) => r.id);
+  const tags = ids.length
+    ? await db
+        .selectFrom('member_tags')
+        .select(['member_id', 'tag'])
+        .where('member_id', 'in', ids)
+        .orderBy('tag')
+        .execute()
+    : [];
+  return {
+    items: result.items.map((r) => ({
+      externalId: r.externalId,
+      name: r.name,
+      phone: r.phone,
+      tags: tags.filter((t) => t.member_id === r.id).map((t) => t.tag),
+    })),
+    nextCursor: result.nextCursor,
+  };
+}
+
+/** The task row, locked until the caller's transaction ends: two completions queue here. */
+export async function lockTask(trx: Db, workspaceId: string, id: string) {
+  const row = await trx
+    .selectFrom('guide_tasks as t')
+    .leftJoin('runs as r', 'r.id', 't.run_id')
+    .select(['t.id', 't.guide_id', 't.status', 't.due_at', 't.node_id', 't.run_id', 'r.workflow_id'])
+    .where('t.workspace_id', '=', workspaceId)
+    .where('t.id', '=', id)
+    .forUpdate('t')
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export async function markTaskDone(
+  trx: Db,
+  id: string,
+  done: { note: string | null; completedBy: string; at: Date },
+) {
+  await trx
+    .updateTable('guide_tasks')
+    .set({ status: 'done', done_at: done.at, note: done.note, completed_by: done.completedBy })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .execute();
+}
+
+/** Open tasks whose due time has passed are overdue: their runs took the `overdue` output at that time. */
+export async function markOverdueTasks(db: Db, now: Date, ids?: string[]): Promise<number> {
+  let q = db
+    .updateTable('guide_tasks')
+    .set({ status: 'overdue', overdue_at: now })
+    .where('status', '=', 'open')
+    .where('due_at', '<=', now);
+  if (ids) q = q.where('id', 'in', ids);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Open tasks whose reminder is due and not yet sent, oldest first. */
+export async function dueReminders(db: Db, now: Date, limit: number) {
+  return db
+    .selectFrom('guide_tasks as t')
+    .innerJoin('guides as g', 'g.id', 't.guide_id')
+    .innerJoin('members as m', 'm.id', 't.member_id')
+    .select([
+      't.id',
+      't.workspace_id as workspaceId',
+      't.title',
+      't.due_at as dueAt',
+      'g.id as guideId',
+      'g.name as guideName',
+      'g.wecom_userid as wecomUserId',
+      'm.name as memberName',
+      'm.external_id as memberExternalId',
+    ])
+    .where('t.status', '=', 'open')
+    .where('t.reminded_at', 'is', null)
+    .where('t.remind_at', '<=', now)
+    .where('t.due_at', '>', now)
+    .orderBy('t.remind_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function markReminded(db: Db, id: string, at: Date) {
+  await db
+    .updateTable('guide_tasks')
+    .set({ reminded_at: at })
+    .where('id', '=', id)
+    .where('reminded_at', 'is', null)
+    .execute();
+}
+
+/** Per guide (and journey): tasks, open, done, overdue. */
+export async function guideStats(
+  db: Db,
+  workspaceId: string,
+  filter: { journeyId?: string; guideId?: string },
+): Promise<GuideStatsRow[]> {
+  let q = db
+    .selectFrom('guide_tasks as t')
+    .innerJoin('guides as g', 'g.id', 't.guide_id')
+    .leftJoin('journeys as j', 'j.id', 't.journey_id')
+    .select((eb) => [
+      'g.id as guideId',
+      'g.name as guideName',
+      'g.store',
+      't.journey_id as journeyId',
+      eb.fn.max('j.name').as('journeyName'),
+      sql<string>`count(*)`.as('tasks'),
+      sql<string>`count(*) filter (where t.status = 'open')`.as('open'),
+      sql<string>`count(*) filter (where t.status = 'done')`.as('done'),
+      sql<string>`count(*) filter (where t.status = 'overdue')`.as('overdue'),
+      sql<string>`count(*) filter (where t.status = 'done' and t.done_at <= t.due_at)`.as('onTime'),
+    ])
+    .where('t.workspace_id', '=', workspaceId)
+    .groupBy(['g.id', 'g.name', 'g.store', 't.journey_id'])
+    .orderBy('g.name')
+    .orderBy('t.journey_id');
+  if (filter.journeyId) q = q.where('t.journey_id', '=', filter.journeyId);
+  if (filter.guideId) q = q.where('t.guide_id', '=', filter.guideId);
+  const rows = await q.execute();
+  return rows.map((r) => {
+    const tasks = Number(r.tasks);
+    const done = Number(r.done);
+    const overdue = Number(r.overdue);
+    const settled = done + overdue;
+    return {
+      guideId: r.guideId,
+      guideName: r.guideName,
+      store: r.store,
+      journeyId: r.journeyId,
+      journeyName: r.journeyName ?? null,
+      tasks,
+      open: Number(r.open),
+      done,
+      overdue,
+      completionRate: tasks ? done / tasks : null,
+      onTimeRate: settled ? Number(r.onTime) / settled : null,
+    };
+  });
+}
