@@ -43,11 +43,11 @@ export const PERMISSIONS = [
   'guides.read',
   /** create, edit and deactivate guides */
   'guides.manage',
-  /** guide tasks: a holder without `guide_tasks.all` sees only the tasks of the guide they are */
+  /** guide tasks: a holder without `guide_tasks.all.read` sees only the tasks of the guide they are */
   'guide_tasks.read',
   /** every guide's tasks and members, not just one's own (not a route permission: it widens what a route shows) */
-  'guide_tasks.all',
-  /** mark a guide task done (a guide their own; with `guide_tasks.all`, anyone's) */
+  'guide_tasks.all.read',
+  /** mark a guide task done (a guide their own; with `guide_tasks.all.read`, anyone's) */
   'guide_tasks.complete',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -67,7 +67,7 @@ const READ: Permission[] = [
   'settings.read',
   'guides.read',
   'guide_tasks.read',
-  'guide_tasks.all',
+  'guide_tasks.all.read',
 ];
 
 /** Roles a user has per workspace, from most to least powerful. */

@@ -10,13 +10,13 @@ import { guideIdOfUser, lockTask, markOverdueTasks, markTaskDone } from './guide
 type Db = Kysely<Database>;
 
 /**
- * Whose tasks a caller sees: everyone's with `guide_tasks.all` (ops, admins, systems), else only those of the
+ * Whose tasks a caller sees: everyone's with `guide_tasks.all.read` (ops, admins, systems), else only those of the
  * guide the signed-in user is (none at all for an account no guide is linked to).
  */
 export type TaskScope = { all: true } | { all: false; guideId: string | null };
 
 export async function taskScope(db: Db, workspaceId: string, principal: Principal): Promise<TaskScope> {
-  if (principal.permissions.has('guide_tasks.all')) return { all: true };
+  if (principal.permissions.has('guide_tasks.all.read')) return { all: true };
   if (principal.kind !== 'user') return { all: false, guideId: null };
   return { all: false, guideId: await guideIdOfUser(db, workspaceId, principal.userId) };
 }
