@@ -293,8 +293,10 @@ export async function listTasks(
   let q = tasksQuery(db, workspaceId);
   if (filter.guideId) q = q.where('t.guide_id', '=', filter.guideId);
   if (filter.journeyId) q = q.where('t.journey_id', '=', filter.journeyId);
-  if (filter.status) q = q.where('t.status', '=', filter.status);
-  if (filter.overdue)
+  // statuses as the views show them: an open task past its due time is overdue already
+  if (filter.status === 'open') q = q.where('t.status', '=', 'open').where('t.due_at', '>', now);
+  if (filter.status === 'done') q = q.where('t.status', '=', 'done');
+  if (filter.overdue || filter.status === 'overdue')
     q = q.where((eb) =>
       eb.or([
         eb('t.status', '=', 'overdue'),
