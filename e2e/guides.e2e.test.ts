@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createDb } from '../db/connection.js';
 import { fixtureUser } from '../engine/testing/credentials.js';
 import { edge, node } from '../engine/testing/documents.js';
-import { launchBrowser, type RunningApp, startApp } from './harness.js';
+import { launchBrowser, type RunningApp, signIn, startApp } from './harness.js';
 
 // A shopping guide on a phone: a journey gives the guide a task about their VIP; the guide signs in on a
 // 390×844 viewport, lands on the workbench, sees the task with the member and the script, marks it done
@@ -139,6 +139,24 @@ it('a guide signs in on a phone, sees the task a journey gave them, marks it don
   expect(member.tags).not.toContain('guide_missed');
   expect(errors).toEqual([]);
   await context.close();
+
+  // Ops see the guide and how they did in this journey.
+  const ops = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const opsPage = await ops.newPage();
+  await signIn(opsPage, app.baseUrl);
+  await opsPage.goto(`${app.baseUrl}/#/guides`);
+  await opsPage.getByTestId('guides-page').waitFor({ timeout: 30_000 });
+  await opsPage.getByTestId('nav-guides').waitFor();
+  await opsPage.getByTestId('guide-stats-journey').click();
+  await opsPage
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'VIP 到店邀约' })
+    .first()
+    .click();
+  const row = opsPage.getByTestId('guide-stats').locator('tr', { hasText: '王导购' });
+  await row.filter({ hasText: '100%' }).first().waitFor();
+  expect(await row.count()).toBe(1);
+  await opsPage.screenshot({ path: `${shots}/guides-console.png` });
+  await ops.close();
 });
 
 async function expectEventually<T>(check: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
