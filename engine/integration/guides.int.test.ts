@@ -290,6 +290,15 @@ describe('guide tasks', () => {
         expect.objectContaining({ guideId: guideB.id, tasks: 1, done: 1, onTimeRate: 1 }),
       ]),
     );
+    // erasing a member takes the guide's notes about them; the task still counts
+    await stack.ok('DELETE', '/members/g-m1');
+    const erased = await stack.db
+      .selectFrom('guide_tasks')
+      .select(['note', 'status'])
+      .where('journey_id', '=', longJourney)
+      .where('guide_id', '=', guideA.id)
+      .executeTakeFirstOrThrow();
+    expect(erased).toEqual({ note: null, status: 'done' });
     const short = await stack.ok('GET', `/guides/stats?journeyId=${shortJourney}`);
     expect(short.stats).toEqual([
       expect.objectContaining({
