@@ -153,6 +153,17 @@ export async function memberGuide(db: Db, memberId: string) {
   return row ?? null;
 }
 
+/** A guide of the workspace by WeCom user id (a node's fallback guide). */
+export async function guideByWecomUserId(db: Db, workspaceId: string, wecomUserId: string) {
+  const row = await db
+    .selectFrom('guides as g')
+    .select(['g.id', 'g.name', 'g.active', 'g.wecom_userid as wecomUserId'])
+    .where('g.workspace_id', '=', workspaceId)
+    .where('g.wecom_userid', '=', wecomUserId)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
 export interface NewGuideTask {
   workspaceId: string;
   guideId: string;

@@ -6,7 +6,12 @@ import { edge, node } from '../testing/documents.js';
 import { eventually, type Stack, startStack } from '../testing/stack.js';
 
 /** A journey that gives the member's guide a task and tags the member by how it ended. */
-function guideJourney(event: string, dueIn: object, remindBefore?: object): JourneyDocument {
+function guideJourney(
+  event: string,
+  dueIn: object,
+  remindBefore?: object,
+  extra: Record<string, unknown> = {},
+): JourneyDocument {
   return {
     nodes: [
       node('t', 'trigger.event', { event }),
@@ -15,6 +20,7 @@ function guideJourney(event: string, dueIn: object, remindBefore?: object): Jour
         script: '您好，新品到店，欢迎来试穿',
         dueIn,
         ...(remindBefore ? { remindBefore } : {}),
+        ...extra,
       }),
       node('done', 'tag', { add: ['guide_called'] }),
       node('late', 'tag', { add: ['guide_missed'] }),
@@ -310,5 +316,20 @@ describe('guide tasks', () => {
         onTimeRate: 0,
       }),
     ]);
+  });
+
+  it('a member without a guide goes to the node’s fallback guide when it names one', async () => {
+    const fallback = await publish(
+      'VIP 回访（店长兜底）',
+      guideJourney('vip_call_fallback', { amount: 10, unit: 'minutes' }, undefined, {
+        fallbackGuideWecomUserId: 'wx-li',
+      }),
+    );
+    await stack.ok('POST', '/events', { memberId: 'g-m3', name: 'vip_call_fallback', id: 'fallback-m3' });
+    const task = await taskOf(guideB.headers, 'g-m3');
+    expect(task).toMatchObject({ journeyId: fallback, guide: { id: guideB.id }, status: 'open' });
+    expect((await as(guideB.headers, 'POST', `/guide-tasks/${task.id}/complete`, {})).status).toBe(200);
+    const run = await runOf(fallback, 'g-m3');
+    expect(await pathOf(run.id)).toEqual(['t:next', 'task:created', 'task:done', 'done:next', 'x:ok']);
   });
 });

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { createTaskOnce, findTaskByKey, memberGuide } from '../guides/guides.repository.js';
+import {
+  createTaskOnce,
+  findTaskByKey,
+  guideByWecomUserId,
+  memberGuide,
+} from '../guides/guides.repository.js';
 import { defineNode } from './define-node.js';
 import { enumLabels, label } from './schemas.js';
 
@@ -71,6 +76,14 @@ export default defineNode({
         }),
       dueIn: span('完成时限', 'Due in'),
       remindBefore: span('提前提醒', 'Remind before due').optional(),
+      /** who gets the task when the member has no (active) guide, e.g. the store manager; else `no_guide` */
+      fallbackGuideWecomUserId: z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .optional()
+        .meta(label('无导购时派给（企业微信 userid）', 'Without a guide, give it to (WeCom userid)')),
     })
     .refine((c) => !c.remindBefore || spanMs(c.remindBefore) < spanMs(c.dueIn), {
       message: 'the reminder must come before the due time',
@@ -105,9 +118,14 @@ export default defineNode({
       if (existing.status !== 'open') return { output: existing.status, detail };
       return { output: 'created', detail, wait: waitFor(existing.due_at) };
     }
-    const guide = await memberGuide(ctx.db, ctx.member.id);
+    const own = await memberGuide(ctx.db, ctx.member.id);
+    const guide = own?.active
+      ? own
+      : config.fallbackGuideWecomUserId
+        ? await guideByWecomUserId(ctx.db, ctx.workspaceId, config.fallbackGuideWecomUserId)
+        : null;
     if (!guide?.active)
-      return { output: 'no_guide', detail: { reason: guide ? 'guide_inactive' : 'no_guide' } };
+      return { output: 'no_guide', detail: { reason: own ? 'guide_inactive' : 'no_guide' } };
     const now = ctx.now().getTime();
     const dueAt = new Date(now + spanMs(config.dueIn));
     const remindAt = config.remindBefore ? new Date(dueAt.getTime() - spanMs(config.remindBefore)) : null;
