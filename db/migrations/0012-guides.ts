@@ -46,7 +46,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('script', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('coupon_template_id', 'uuid')
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('open').check(sql`status in ('open','done','overdue')`),
+      // cancelled: the run left the journey another way (goal, exit criterion, cancel) before the task was done
+      c.notNull().defaultTo('open').check(sql`status in ('open','done','overdue','cancelled')`),
     )
     .addColumn('due_at', 'timestamptz', (c) => c.notNull())
     .addColumn('remind_at', 'timestamptz')
@@ -56,6 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     // who marked it done: `user:<id>` or `key:<id>`
     .addColumn('completed_by', 'text')
     .addColumn('overdue_at', 'timestamptz')
+    .addColumn('cancelled_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
     .execute();
   await db.schema

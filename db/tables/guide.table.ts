@@ -18,7 +18,8 @@ export interface GuideTable {
   updated_at: UpdatedAt;
 }
 
-export type GuideTaskStatus = 'open' | 'done' | 'overdue';
+/** `cancelled`: the run left the journey another way (goal, exit criterion, cancel) before the task was done */
+export type GuideTaskStatus = 'open' | 'done' | 'overdue' | 'cancelled';
 
 /** A task a journey's `guide.task` node gave a guide about one member. */
 export interface GuideTaskTable {
@@ -41,6 +42,7 @@ export interface GuideTaskTable {
   note: string | null;
   completed_by: string | null;
   overdue_at: MaybeInstant;
+  cancelled_at: MaybeInstant;
   created_at: CreatedAt;
 }
 

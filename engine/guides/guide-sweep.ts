@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.js';
 import { guideTaskSweep } from '../../workflows/guide.workflow.js';
 import type { TemporalDeps } from '../services/runs.service.js';
 import type { GuideNotifier } from './guide-notifier.js';
-import { dueReminders, markOverdueTasks, markReminded } from './guides.repository.js';
+import { cancelTasksOfEndedRuns, dueReminders, markOverdueTasks, markReminded } from './guides.repository.js';
 
 /** The text of a task reminder, in the guides' language. */
 export function reminderText(t: {
@@ -20,8 +20,8 @@ export function reminderText(t: {
 /**
  * One page of the guide-task sweep (an activity of `guideTaskSweep`, which a Temporal Schedule starts):
  * reminders whose time has come are sent — each exactly once, by its idempotency key at the notifier and the
- * task's `reminded_at` — and open tasks past their due time are recorded overdue (their runs took the
- * `overdue` output at that moment, on Temporal's timer).
+ * task's `reminded_at` — open tasks whose run ended another way (goal, exit criterion, cancel) are recorded
+ * cancelled, and open tasks past their due time overdue (their runs took `overdue` then, on Temporal's timer).
  */
 export function createGuideSweep(db: Kysely<Database>, notifier: GuideNotifier) {
   return async function sweepGuideTasks(req: { limit: number }) {
@@ -37,6 +37,8 @@ export function createGuideSweep(db: Kysely<Database>, notifier: GuideNotifier) 
       });
       await markReminded(db, t.id, now);
     }
+    // tasks of runs that left the journey another way first: their guides are not to act on them any more
+    await cancelTasksOfEndedRuns(db, now);
     const overdue = await markOverdueTasks(db, now);
     return { reminded: due.length, overdue, more: due.length === req.limit };
   };

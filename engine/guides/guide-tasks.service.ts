@@ -5,6 +5,7 @@ import { completionSignal } from '../../workflows/journey.workflow.js';
 import { AppError, notFound } from '../api/app-error.js';
 import type { Principal } from '../auth/principal.js';
 import type { TemporalDeps } from '../services/runs.service.js';
+
 import { guideIdOfUser, lockTask, markOverdueTasks, markTaskDone } from './guides.repository.js';
 
 type Db = Kysely<Database>;
@@ -56,6 +57,13 @@ export async function completeTask(
       // another guide's task is as good as no task: its existence is not theirs to know
       if (!task || (!input.scope.all && task.guide_id !== input.scope.guideId)) throw notFound('guide task');
       if (task.status === 'done') return { taskId: task.id, alreadyDone: true };
+      const endedEarly = task.run_ended_at && task.run_ended_at.getTime() < task.due_at.getTime();
+      if (task.status === 'cancelled' || endedEarly)
+        throw new AppError(
+          'conflict',
+          'the member left the journey before the task was done: nobody waits for it any more',
+          { field: 'status' },
+        );
       if (task.status === 'overdue' || task.due_at.getTime() <= input.now.getTime())
         throw new TaskOverdue(task.due_at);
       if (task.workflow_id && task.node_id) {

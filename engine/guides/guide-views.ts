@@ -55,8 +55,10 @@ export interface GuideStatsRow {
   open: number;
   done: number;
   overdue: number;
-  /** done / (done + overdue): of the tasks that are settled, the share done; null when none are */
+  /** the member left the journey before the task was done: counted in neither rate */
+  cancelled: number;
+  /** done / tasks (cancelled ones aside); null when there are none */
   completionRate: number | null;
-  /** done before the due time / all settled tasks; null when none are settled */
+  /** done before the due time / settled tasks (done + overdue); null when none are settled */
   onTimeRate: number | null;
 }

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { GuideTaskStatus } from '../../db/tables/guide.table.js';
 import { type Page, paginate } from '../api/pagination.js';
@@ -228,8 +228,10 @@ function tasksQuery(db: Db, workspaceId: string) {
     .innerJoin('guides as g', 'g.id', 't.guide_id')
     .innerJoin('members as m', 'm.id', 't.member_id')
     .leftJoin('journeys as j', 'j.id', 't.journey_id')
+    .leftJoin('runs as r', 'r.id', 't.run_id')
     .select([
       't.id',
+      'r.ended_at as runEndedAt',
       'g.id as guideId',
       'g.name as guideName',
       'g.store as guideStore',
@@ -255,6 +257,27 @@ function tasksQuery(db: Db, workspaceId: string) {
 }
 
 type TaskRow = Awaited<ReturnType<ReturnType<typeof tasksQuery>['executeTakeFirstOrThrow']>>;
+
+/**
+ * A task's status as of `now`, before the sweep records it: an open task whose run ended before its due time
+ * ended another way (goal, exit criterion, cancel) and is cancelled; one past its due time is overdue (its run
+ * took `overdue` then, and may have ended since).
+ */
+function effectiveStatus(
+  r: { status: GuideTaskStatus; dueAt: Date; runEndedAt: Date | null },
+  now: Date,
+): GuideTaskStatus {
+  if (r.status !== 'open') return r.status;
+  if (r.runEndedAt && r.runEndedAt.getTime() < r.dueAt.getTime()) return 'cancelled';
+  return r.dueAt.getTime() <= now.getTime() ? 'overdue' : 'open';
+}
+
+/** The task's run ended before the task was due: it left the journey another way. */
+const endedEarly = (eb: ExpressionBuilder<any, any>) =>
+  eb.and([eb('r.ended_at', 'is not', null), eb('r.ended_at', '<', eb.ref('t.due_at'))]);
+/** Nobody stopped waiting for the task early (its run lives, or ended after the due time). */
+const notEndedEarly = (eb: ExpressionBuilder<any, any>) =>
+  eb.or([eb('r.ended_at', 'is', null), eb('r.ended_at', '>=', eb.ref('t.due_at'))]);
 
 async function toViews(db: Db, rows: TaskRow[], now: Date): Promise<GuideTaskView[]> {
   const memberIds = [...new Set(rows.map((r) => r.memberId))];
@@ -283,8 +306,7 @@ async function toViews(db: Db, rows: TaskRow[], now: Date): Promise<GuideTaskVie
     title: r.title,
     script: r.script,
     couponTemplateId: r.couponTemplateId,
-    // an open task past its due time is overdue (its run took `overdue` then) even before the sweep records it
-    status: r.status === 'open' && r.dueAt.getTime() <= now.getTime() ? 'overdue' : r.status,
+    status: effectiveStatus(r, now),
     dueAt: r.dueAt,
     remindAt: r.remindAt,
     remindedAt: r.remindedAt,
@@ -304,17 +326,23 @@ export async function listTasks(
   let q = tasksQuery(db, workspaceId);
   if (filter.guideId) q = q.where('t.guide_id', '=', filter.guideId);
   if (filter.journeyId) q = q.where('t.journey_id', '=', filter.journeyId);
-  // statuses as the views show them: an open task past its due time is overdue already
-  if (filter.status === 'open') q = q.where('t.status', '=', 'open').where('t.due_at', '>', now);
+  // statuses as the views show them (effectiveStatus): open means still waited for and not yet due
+  if (filter.status === 'open')
+    q = q.where('t.status', '=', 'open').where('t.due_at', '>', now).where(notEndedEarly);
   if (filter.status === 'done') q = q.where('t.status', '=', 'done');
+  if (filter.status === 'cancelled')
+    q = q.where((eb) =>
+      eb.or([eb('t.status', '=', 'cancelled'), eb.and([eb('t.status', '=', 'open'), endedEarly(eb)])]),
+    );
   if (filter.overdue || filter.status === 'overdue')
     q = q.where((eb) =>
       eb.or([
         eb('t.status', '=', 'overdue'),
-        eb.and([eb('t.status', '=', 'open'), eb('t.due_at', '<=', now)]),
+        eb.and([eb('t.status', '=', 'open'), eb('t.due_at', '<=', now), notEndedEarly(eb)]),
       ]),
     );
   if (filter.dueToday) {
+    q = q.where(notEndedEarly);
     // the end of today on the workspace's clock
     const endOfDay = sql<Date>`(date_trunc('day', ${now}::timestamptz at time zone w.timezone) + interval '1 day') at time zone w.timezone`;
     q = q
@@ -375,7 +403,16 @@ export async function lockTask(trx: Db, workspaceId: string, id: string) {
   const row = await trx
     .selectFrom('guide_tasks as t')
     .leftJoin('runs as r', 'r.id', 't.run_id')
-    .select(['t.id', 't.guide_id', 't.status', 't.due_at', 't.node_id', 't.run_id', 'r.workflow_id'])
+    .select([
+      't.id',
+      't.guide_id',
+      't.status',
+      't.due_at',
+      't.node_id',
+      't.run_id',
+      'r.workflow_id',
+      'r.ended_at as run_ended_at',
+    ])
     .where('t.workspace_id', '=', workspaceId)
     .where('t.id', '=', id)
     .forUpdate('t')
@@ -402,9 +439,36 @@ export async function markOverdueTasks(db: Db, now: Date, ids?: string[]): Promi
     .updateTable('guide_tasks')
     .set({ status: 'overdue', overdue_at: now })
     .where('status', '=', 'open')
-    .where('due_at', '<=', now);
+    .where('due_at', '<=', now)
+    // a run that ended before the due time did not take `overdue`: its task is cancelled, not late
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('runs as r')
+            .select('r.id')
+            .whereRef('r.id', '=', 'guide_tasks.run_id')
+            .whereRef('r.ended_at', '<', 'guide_tasks.due_at'),
+        ),
+      ),
+    );
   if (ids) q = q.where('id', 'in', ids);
   const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/**
+ * Open tasks whose run ended before they were due — it left the journey another way (goal, exit criterion,
+ * cancel): nobody waits for them any more.
+ */
+export async function cancelTasksOfEndedRuns(db: Db, now: Date): Promise<number> {
+  const r = await db
+    .updateTable('guide_tasks as t')
+    .from('runs as r')
+    .set({ status: 'cancelled', cancelled_at: now })
+    .whereRef('r.id', '=', 't.run_id')
+    .where('t.status', '=', 'open')
+    .whereRef('r.ended_at', '<', 't.due_at')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
@@ -425,6 +489,8 @@ export async function dueReminders(db: Db, now: Date, limit: number) {
       'm.name as memberName',
       'm.external_id as memberExternalId',
     ])
+    .leftJoin('runs as r', 'r.id', 't.run_id')
+    .where(notEndedEarly)
     .where('t.status', '=', 'open')
     .where('t.reminded_at', 'is', null)
     .where('t.remind_at', '<=', now)
@@ -463,6 +529,7 @@ export async function guideStats(
       sql<string>`count(*) filter (where t.status = 'open')`.as('open'),
       sql<string>`count(*) filter (where t.status = 'done')`.as('done'),
       sql<string>`count(*) filter (where t.status = 'overdue')`.as('overdue'),
+      sql<string>`count(*) filter (where t.status = 'cancelled')`.as('cancelled'),
       sql<string>`count(*) filter (where t.status = 'done' and t.done_at <= t.due_at)`.as('onTime'),
     ])
     .where('t.workspace_id', '=', workspaceId)
@@ -476,7 +543,9 @@ export async function guideStats(
     const tasks = Number(r.tasks);
     const done = Number(r.done);
     const overdue = Number(r.overdue);
+    const cancelled = Number(r.cancelled);
     const settled = done + overdue;
+    const counted = tasks - cancelled;
     return {
       guideId: r.guideId,
       guideName: r.guideName,
@@ -487,7 +556,8 @@ export async function guideStats(
       open: Number(r.open),
       done,
       overdue,
-      completionRate: tasks ? done / tasks : null,
+      cancelled,
+      completionRate: counted ? done / counted : null,
       onTimeRate: settled ? Number(r.onTime) / settled : null,
     };
   });

@@ -90,10 +90,14 @@ describe('guide tasks', () => {
     });
     return { id: guide.id as string, headers: session.headers };
   };
-  const taskOf = (headers: Record<string, string>, member: string) =>
+  const taskOf = (headers: Record<string, string>, member: string, journeyId?: string) =>
     eventually(
       async () => {
-        const { body } = await as(headers, 'GET', '/guide-tasks');
+        const { body } = await as(
+          headers,
+          'GET',
+          `/guide-tasks${journeyId ? `?journeyId=${journeyId}` : ''}`,
+        );
         return body.tasks?.find((t: { member: { externalId: string } }) => t.member.externalId === member);
       },
       30_000,
@@ -331,5 +335,37 @@ describe('guide tasks', () => {
     expect((await as(guideB.headers, 'POST', `/guide-tasks/${task.id}/complete`, {})).status).toBe(200);
     const run = await runOf(fallback, 'g-m3');
     expect(await pathOf(run.id)).toEqual(['t:next', 'task:created', 'task:done', 'done:next', 'x:ok']);
+  });
+
+  it('a run that ends another way while its task is open cancels the task: it cannot be done, nor counts', async () => {
+    await stack.ok('POST', '/events', { memberId: 'g-m2', name: 'vip_call', id: 'call-long-m2' });
+    const task = await taskOf(guideA.headers, 'g-m2', longJourney);
+    expect(task.status).toBe('open');
+    const { runs } = await stack.ok('GET', `/runs?journeyId=${longJourney}&memberId=g-m2`);
+    await stack.ok('POST', `/runs/${runs[0].id}/cancel`, {});
+    await runOf(longJourney, 'g-m2', 'cancelled');
+    expect((await as(guideA.headers, 'GET', `/guide-tasks/${task.id}`)).body.task.status).toBe('cancelled');
+    const open = await as(guideA.headers, 'GET', '/guide-tasks?status=open');
+    expect(open.body.tasks.map((t: { id: string }) => t.id)).not.toContain(task.id);
+    const late = await as(guideA.headers, 'POST', `/guide-tasks/${task.id}/complete`, { note: '联系了' });
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toContain('left the journey');
+    // the sweep records it
+    await eventually(
+      async () =>
+        (
+          await stack.db
+            .selectFrom('guide_tasks')
+            .select('status')
+            .where('id', '=', task.id)
+            .executeTakeFirstOrThrow()
+        ).status === 'cancelled',
+      30_000,
+      'the task recorded cancelled',
+    );
+    const { stats } = await stack.ok('GET', `/guides/stats?journeyId=${longJourney}&guideId=${guideA.id}`);
+    expect(stats).toEqual([
+      expect.objectContaining({ tasks: 2, done: 1, cancelled: 1, completionRate: 1, onTimeRate: 1 }),
+    ]);
   });
 });

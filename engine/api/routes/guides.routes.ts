@@ -40,7 +40,7 @@ const guidesQuery = z.object({
 });
 const statsQuery = z.object({ journeyId: z.uuid().optional(), guideId: z.uuid().optional() });
 const tasksQuery = z.object({
-  status: z.enum(['open', 'done', 'overdue']).optional(),
+  status: z.enum(['open', 'done', 'overdue', 'cancelled']).optional(),
   /** open tasks due before the end of today */
   dueToday: flag.optional(),
   /** tasks past their due time */
