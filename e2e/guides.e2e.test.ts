@@ -42,6 +42,12 @@ it('a guide signs in on a phone, sees the task a journey gave them, marks it don
   });
   await app.call('PUT', `/members/${MEMBER}`, { name: '陈女士', phone: '13912345678', guideId: guide.id });
 
+  const { couponTemplate } = await app.call('POST', '/coupon-templates', {
+    name: '到店礼 ¥50',
+    kind: 'amount',
+    value: 50,
+    validDays: 14,
+  });
   const journey = await app.call('POST', '/journeys', {
     name: 'VIP 到店邀约',
     document: {
@@ -52,6 +58,7 @@ it('a guide signs in on a phone, sees the task a journey gave them, marks it don
           script: '陈女士您好，秋冬新品已到店，周末来试穿有专属礼遇～',
           dueIn: { amount: 2, unit: 'hours' },
           remindBefore: { amount: 30, unit: 'minutes' },
+          couponTemplateId: couponTemplate.id,
         }),
         node('called', 'tag', { add: ['guide_called'] }),
         node('late', 'tag', { add: ['guide_missed'] }),
@@ -107,6 +114,7 @@ it('a guide signs in on a phone, sees the task a journey gave them, marks it don
   expect(await card.getByTestId('guide-task-member').textContent()).not.toContain('13912345678');
   expect(await card.getByTestId('guide-task-script').textContent()).toContain('秋冬新品已到店');
   expect(await card.getByTestId('guide-task-due').textContent()).toMatch(/^截止 /);
+  expect(await card.getByTestId('guide-task-coupon').textContent()).toBe('可发券：到店礼 ¥50');
   // one column that fits the phone: nothing to scroll sideways
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.screenshot({ path: `${shots}/guide-workbench.png` });

@@ -35,6 +35,8 @@ export interface GuideTaskView {
   title: string;
   script: string;
   couponTemplateId: string | null;
+  /** the coupon the guide may hand out (the template's name; null if it was deleted) */
+  coupon: { templateId: string; name: string | null } | null;
   status: GuideTaskStatus;
   dueAt: Date;
   remindAt: Date | null;

@@ -229,9 +229,11 @@ function tasksQuery(db: Db, workspaceId: string) {
     .innerJoin('members as m', 'm.id', 't.member_id')
     .leftJoin('journeys as j', 'j.id', 't.journey_id')
     .leftJoin('runs as r', 'r.id', 't.run_id')
+    .leftJoin('coupon_templates as ct', 'ct.id', 't.coupon_template_id')
     .select([
       't.id',
       'r.ended_at as runEndedAt',
+      'ct.name as couponName',
       'g.id as guideId',
       'g.name as guideName',
       'g.store as guideStore',
@@ -306,6 +308,7 @@ async function toViews(db: Db, rows: TaskRow[], now: Date): Promise<GuideTaskVie
     title: r.title,
     script: r.script,
     couponTemplateId: r.couponTemplateId,
+    coupon: r.couponTemplateId ? { templateId: r.couponTemplateId, name: r.couponName } : null,
     status: effectiveStatus(r, now),
     dueAt: r.dueAt,
     remindAt: r.remindAt,

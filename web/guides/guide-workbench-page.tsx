@@ -115,6 +115,11 @@ function TaskCard({ task, onComplete }: { task: GuideTask; onComplete(): void })
           {task.script}
         </div>
       )}
+      {task.coupon && (
+        <div className="yt-guide__coupon" data-testid="guide-task-coupon">
+          <Tag color="magenta">{t('guide.coupon', { name: task.coupon.name ?? '—' })}</Tag>
+        </div>
+      )}
       <div className="yt-guide__meta">
         <span data-testid="guide-task-due">{t('guide.due', { at: formatShortTime(task.dueAt) })}</span>
         {task.journeyName && <span className="yt-muted">{task.journeyName}</span>}
