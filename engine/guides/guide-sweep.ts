@@ -4,7 +4,12 @@ import type { Database } from '../../db/database.js';
 import { guideTaskSweep } from '../../workflows/guide.workflow.js';
 import type { TemporalDeps } from '../services/runs.service.js';
 import type { GuideNotifier } from './guide-notifier.js';
-import { cancelTasksOfEndedRuns, dueReminders, markOverdueTasks, markReminded } from './guides.repository.js';
+import {
+  cancelTasksOfEndedRuns,
+  dueReminders,
+  markOverdueTasks,
+  markReminded,
+} from './guide-tasks.repository.js';
 
 /** The text of a task reminder, in the guides' language. */
 export function reminderText(t: {

@@ -6,7 +6,8 @@ import { AppError, notFound } from '../api/app-error.js';
 import type { Principal } from '../auth/principal.js';
 import type { TemporalDeps } from '../services/runs.service.js';
 
-import { guideIdOfUser, lockTask, markOverdueTasks, markTaskDone } from './guides.repository.js';
+import { lockTask, markOverdueTasks, markTaskDone } from './guide-tasks.repository.js';
+import { guideIdOfUser } from './guides.repository.js';
 
 type Db = Kysely<Database>;
 

@@ -1,10 +1,6 @@
 import { z } from 'zod';
-import {
-  createTaskOnce,
-  findTaskByKey,
-  guideByWecomUserId,
-  memberGuide,
-} from '../guides/guides.repository.js';
+import { createTaskOnce, findTaskByKey } from '../guides/guide-tasks.repository.js';
+import { guideByWecomUserId, memberGuide } from '../guides/guides.repository.js';
 import { defineNode } from './define-node.js';
 import { enumLabels, label } from './schemas.js';
 

@@ -2,17 +2,15 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { audit, audited } from '../../auth/audit.js';
 import { actorOf } from '../../auth/principal.js';
+import { findTaskView, guideStats, listTasks } from '../../guides/guide-tasks.repository.js';
 import { completeTask, scopedGuideId, taskScope } from '../../guides/guide-tasks.service.js';
 import type { GuideMemberView, GuideStatsRow, GuideTaskView, GuideView } from '../../guides/guide-views.js';
 import {
   findGuide,
-  findTaskView,
-  guideStats,
   insertGuide,
   isWorkspaceUser,
   listGuideMembers,
   listGuides,
-  listTasks,
   updateGuide,
 } from '../../guides/guides.repository.js';
 import { AppError, notFound } from '../app-error.js';
