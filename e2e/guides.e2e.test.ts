@@ -164,6 +164,9 @@ it('a guide signs in on a phone, sees the task a journey gave them, marks it don
   await row.filter({ hasText: '100%' }).first().waitFor();
   expect(await row.count()).toBe(1);
   await opsPage.screenshot({ path: `${shots}/guides-console.png` });
+  // and the member's page names their guide
+  await opsPage.goto(`${app.baseUrl}/#/members/${MEMBER}`);
+  await opsPage.getByTestId('member-guide').filter({ hasText: '王导购 · 静安嘉里中心店' }).waitFor();
   await ops.close();
 });
 

@@ -17,6 +17,15 @@ export interface GuideView {
   createdAt: Date;
 }
 
+/** A member's owning guide, as the member API shows it (`GET /api/members/:id` → `guide`). */
+export interface MemberGuideView {
+  id: string;
+  name: string;
+  wecomUserId: string;
+  store: string | null;
+  active: boolean;
+}
+
 /** A member as their guide sees them: the basic profile, nothing more (contacts masked without `members.pii`). */
 export interface GuideMemberView {
   externalId: string;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { safeText } from '../api/validate.js';
+import type { MemberGuideView } from './guide-views.js';
 import { resolveGuideRefs, setMemberGuides } from './guides.repository.js';
 
 /**
@@ -80,7 +81,10 @@ export async function assignMemberGuides(
 }
 
 /** The member's guide as the member API shows it. */
-export async function memberGuideView(db: Kysely<Database>, memberId: string) {
+export async function memberGuideView(
+  db: Kysely<Database>,
+  memberId: string,
+): Promise<MemberGuideView | null> {
   const row = await db
     .selectFrom('members as m')
     .innerJoin('guides as g', 'g.id', 'm.guide_id')

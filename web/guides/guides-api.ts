@@ -5,6 +5,7 @@ import type {
   GuideTaskStatus,
   GuideTaskView,
   GuideView,
+  MemberGuideView,
 } from '../../engine/guides/guide-views';
 import { request } from '../api/client';
 
@@ -14,6 +15,7 @@ export type Guide = JSONParsed<GuideView>;
 export type GuideTask = JSONParsed<GuideTaskView>;
 export type GuideStats = JSONParsed<GuideStatsRow>;
 export type GuideMember = JSONParsed<GuideMemberView>;
+export type MemberGuide = MemberGuideView;
 
 export interface GuideInput {
   name: string;
@@ -38,6 +40,9 @@ export const guidesApi = {
   updateGuide: (id: string, input: Partial<GuideInput>) =>
     request<{ guide: Guide }>('PUT', `/guides/${enc(id)}`, input),
   deactivateGuide: (id: string) => request<{ guide: Guide }>('DELETE', `/guides/${enc(id)}`),
+  /** the member's owning guide (the member API answers it beside the member) */
+  memberGuide: (externalId: string) =>
+    request<{ guide: MemberGuide | null }>('GET', `/members/${enc(externalId)}`).then((r) => r.guide),
   stats: (journeyId?: string) =>
     request<{ stats: GuideStats[] }>('GET', `/guides/stats${qs({ journeyId })}`).then((r) => r.stats),
   tasks: (filter: { status?: GuideTaskStatus; overdue?: boolean; dueToday?: boolean; guideId?: string }) =>
