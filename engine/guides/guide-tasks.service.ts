@@ -75,7 +75,7 @@ export async function completeTask(
             detail: { taskId: task.id, ...(input.note ? { note: input.note } : {}) },
           });
         } catch (err) {
-          // the run is gone (cancelled, member erased): the task still counts as done for the guide
+          // no workflow behind the run (never started, or past Temporal's retention): the guide's work counts
           if (!(err instanceof WorkflowNotFoundError)) throw err;
         }
       }

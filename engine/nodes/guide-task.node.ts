@@ -111,7 +111,8 @@ export default defineNode({
         dueAt: existing.due_at.toISOString(),
       };
       // settled while the run did not hear of it yet (the attempt's answer was lost): take its outcome now
-      if (existing.status !== 'open') return { output: existing.status, detail };
+      if (existing.status === 'done' || existing.status === 'overdue')
+        return { output: existing.status, detail };
       return { output: 'created', detail, wait: waitFor(existing.due_at) };
     }
     const own = await memberGuide(ctx.db, ctx.member.id);
@@ -147,6 +148,7 @@ export default defineNode({
         guideId: task.guide_id,
         guideName: guide.name,
         dueAt: task.due_at.toISOString(),
+        ...(guide === own ? {} : { fallback: true }),
       },
       wait: waitFor(task.due_at),
     };
