@@ -9,6 +9,7 @@ import type { AuditLogTable, RateLimitTable } from './tables/audit.table.js';
 import type { CouponTable, CouponTemplateTable, NodeEffectTable } from './tables/coupon.table.js';
 import type { EventTable } from './tables/event.table.js';
 import type { ContactLedgerTable, GuardIntentTable } from './tables/guard.table.js';
+import type { GuideReminderTable, GuideTable, GuideTaskTable } from './tables/guide.table.js';
 import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
 import type { MemberTable, MemberTagTable } from './tables/member.table.js';
 import type { MessageTable } from './tables/message.table.js';
@@ -54,6 +55,9 @@ export interface Database {
   api_keys: ApiKeyTable;
   audit_log: AuditLogTable;
   rate_limits: RateLimitTable;
+  guides: GuideTable;
+  guide_tasks: GuideTaskTable;
+  guide_reminders: GuideReminderTable;
 }
 
 export const DEFAULT_WORKSPACE = 'default';

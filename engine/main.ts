@@ -12,6 +12,7 @@ import { migrateToLatestOrThrow } from '../db/migrate.js';
 import { createApi } from './api/app.js';
 import { authConfigFromEnv } from './auth/auth-config.js';
 import { bootstrapAdminFromEnv } from './auth/setup.js';
+import { ensureGuideSchedule } from './guides/guide-sweep.js';
 import { preferredPort } from './infra/free-port.js';
 import { errorFields, logger } from './infra/logger.js';
 import { metricsResponse, observeEventBacklog, observePool, restarts } from './infra/metrics.js';
@@ -146,6 +147,18 @@ async function main() {
           uiUrl: null,
         },
         envInt('YUTANG_AUDIENCE_PASS_SECONDS', 60),
+      ),
+    );
+    // Guide tasks: reminders before the due time and overdue marking, by a Temporal Schedule as well.
+    void keepTrying(log, 'guide-task schedule', () =>
+      ensureGuideSchedule(
+        {
+          client: new Client({ connection: scheduleConnection, namespace }),
+          taskQueue,
+          namespace,
+          uiUrl: null,
+        },
+        envInt('YUTANG_GUIDE_SWEEP_SECONDS', 60),
       ),
     );
     if (mode === 'worker') {

@@ -98,6 +98,11 @@ export interface AudienceDeps {
   }>;
 }
 
+/** The guide-task sweep (reminders, overdue tasks), on the engine side (engine/guides/guide-sweep.ts). */
+export interface GuideSweepDeps {
+  sweepGuideTasks(req: { limit: number }): Promise<{ reminded: number; overdue: number; more: boolean }>;
+}
+
 export interface ActivityDeps {
   db: Kysely<Database>;
   /** runs a node type's guard stage and `run` (injected by the worker process, which owns the node registry) */
@@ -108,6 +113,8 @@ export interface ActivityDeps {
   planNodes(want: PlanWant): Promise<PlanNode[]>;
   /** the audience schedule and broadcasts; absent in workers that serve journeys only (tests) */
   audience?: AudienceDeps;
+  /** guide-task reminders and overdue marking; absent in workers that serve journeys only */
+  guides?: GuideSweepDeps;
   /** told what was recorded and done, for metrics; optional (yutang:infra) */
   observe?: {
     progress?(update: ProgressUpdate): void;
@@ -240,6 +247,11 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     ...audienceActivities(deps.audience),
+
+    async sweepGuideTasks(req: { limit: number }) {
+      if (!deps.guides) throw ApplicationFailure.nonRetryable('this worker has no guide service', 'NoGuides');
+      return deps.guides.sweepGuideTasks(req);
+    },
 
     /** The benchmark's baseline: an activity that does nothing. */
     async noop(): Promise<void> {},

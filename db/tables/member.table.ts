@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { CreatedAt, Json, UpdatedAt } from './workspace.table.js';
 
 export interface MemberTable {
@@ -14,6 +14,8 @@ export interface MemberTable {
   attributes: Json<Record<string, unknown>>;
   /** per channel: false means the member opted out; absent means allowed */
   consent: Json<Record<string, boolean>>;
+  /** the shopping guide (导购) who owns the member; null: none */
+  guide_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -17,6 +17,7 @@ import { audienceRoutes } from './routes/audiences.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
+import { guideRoutes } from './routes/guides.routes.js';
 import { journeyRoutes } from './routes/journeys.routes.js';
 import { memberRoutes } from './routes/members.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
@@ -78,6 +79,7 @@ export function createApi(deps: AppDeps) {
   api.route('/', runRoutes(deps));
   api.route('/', settingsRoutes(deps));
   api.route('/', audienceRoutes(deps));
+  api.route('/', guideRoutes(deps));
 
   // A catch-all route rather than notFound(): a sub-app's notFound is not used once it is mounted.
   api.all('*', (c) => {

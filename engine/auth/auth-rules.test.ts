@@ -13,6 +13,12 @@ describe('the role → permission table', () => {
     expect(rolePermissions('viewer').has('members.pii')).toBe(false);
   });
 
+  it('a guide works their own tasks and nothing else: no journeys, members or other guides’ tasks', () => {
+    expect([...rolePermissions('guide')].sort()).toEqual(['guide_tasks.complete', 'guide_tasks.read']);
+    expect(rolePermissions('ops').has('guides.manage')).toBe(true);
+    expect(rolePermissions('ops').has('guide_tasks.all.read')).toBe(true);
+  });
+
   it('follows the issue: marketers run journeys, ops run members and runs, only admins manage access', () => {
     const marketer = rolePermissions('marketer');
     const ops = rolePermissions('ops');

@@ -39,6 +39,16 @@ export const PERMISSIONS = [
   'audit.read',
   /** create workspaces (the creator becomes their admin) */
   'workspaces.create',
+  /** shopping guides (导购) and their completion figures */
+  'guides.read',
+  /** create, edit and deactivate guides */
+  'guides.manage',
+  /** guide tasks: a holder without `guide_tasks.all.read` sees only the tasks of the guide they are */
+  'guide_tasks.read',
+  /** every guide's tasks and members, not just one's own (not a route permission: it widens what a route shows) */
+  'guide_tasks.all.read',
+  /** mark a guide task done (a guide their own; with `guide_tasks.all.read`, anyone's) */
+  'guide_tasks.complete',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -55,10 +65,13 @@ const READ: Permission[] = [
   'events.read',
   'runs.read',
   'settings.read',
+  'guides.read',
+  'guide_tasks.read',
+  'guide_tasks.all.read',
 ];
 
 /** Roles a user has per workspace, from most to least powerful. */
-export const ROLES = ['admin', 'marketer', 'ops', 'viewer'] as const;
+export const ROLES = ['admin', 'marketer', 'ops', 'viewer', 'guide'] as const;
 export type Role = (typeof ROLES)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -85,9 +98,13 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'events.manage',
     'runs.operate',
     'journeys.pause',
+    'guides.manage',
+    'guide_tasks.complete',
   ],
   /** read only, phone numbers and emails masked */
   viewer: READ,
+  /** a shopping guide: their own tasks and their own members' basic profile, nothing else */
+  guide: ['guide_tasks.read', 'guide_tasks.complete'],
 };
 
 /** API key scopes: what a system may do in the key's workspace. */

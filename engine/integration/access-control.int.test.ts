@@ -40,6 +40,8 @@ describe('access control, route by route', () => {
       users: ids.user,
       auth: ids.session,
       segments: ids.segment,
+      guides: ids.guide,
+      'guide-tasks': ids.guideTask,
     };
     return route.path
       .replace(/^\/api/, '')
@@ -55,6 +57,8 @@ describe('access control, route by route', () => {
     'PUT /api/members/:externalId': { phone: '13900000000' },
     'PUT /api/segments/:id': { name: 'taken over', rule: { kind: 'tag', op: 'has', tag: 'x' } },
     'POST /api/journeys/:id/enter': { memberIds: ['acl-member'] },
+    'PUT /api/guides/:id': { name: 'taken over' },
+    'POST /api/guide-tasks/:id/complete': { note: 'taken over' },
   };
 
   async function request(route: RouteDoc, headers: Record<string, string>, fresh = false) {
@@ -95,6 +99,28 @@ describe('access control, route by route', () => {
     ids.invitation = (
       await stack.ok('POST', '/invitations', { email: 'acl-invitee@yutang.test', role: 'viewer' })
     ).invitation.id;
+    ids.guide = (await stack.ok('POST', '/guides', { name: 'A’s guide', wecomUserId: 'acl-guide' })).guide.id;
+    // a task as a guide.task node makes it (no run behind it: nobody completes it here)
+    const memberRow = await stack.db
+      .selectFrom('members')
+      .select('id')
+      .where('workspace_id', '=', stack.workspaceId)
+      .where('external_id', '=', ids.member)
+      .executeTakeFirstOrThrow();
+    ids.guideTask = (
+      await stack.db
+        .insertInto('guide_tasks')
+        .values({
+          workspace_id: stack.workspaceId,
+          guide_id: ids.guide,
+          member_id: memberRow.id,
+          idempotency_key: `acl-${randomUUID()}`,
+          title: 'A’s task',
+          due_at: new Date(Date.now() + 86_400_000),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     const someone = await fixtureSession(stack.db, stack.workspaceId, 'viewer');
     ids.user = someone.userId;
     ids.session = someone.sessionId;
@@ -175,6 +201,31 @@ describe('access control, route by route', () => {
     expect(keys.keys.find((k: { id: string }) => k.id === ids.key).revokedAt).toBeNull();
     const users = await stack.ok('GET', '/users');
     expect(users.users.map((u: { id: string }) => u.id)).toContain(ids.user);
+    const guide = await stack.ok('GET', `/guides/${ids.guide}`);
+    expect(guide.guide).toMatchObject({ name: 'A’s guide', active: true });
+    const task = await stack.ok('GET', `/guide-tasks/${ids.guideTask}`);
+    expect(task.task).toMatchObject({ status: 'open', note: null });
+  });
+
+  it('a guide sees only their own tasks: another guide’s are not found, and nothing outside tasks is theirs', async () => {
+    const other = await fixtureSession(stack.db, stack.workspaceId, 'guide');
+    await stack.ok('POST', '/guides', { name: 'B guide', wecomUserId: 'acl-guide-b', userId: other.userId });
+    const get = (path: string, method = 'GET', body?: unknown) =>
+      stack.app.request(`/api${path}`, {
+        method,
+        headers: other.headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect((await get(`/guide-tasks/${ids.guideTask}`)).status).toBe(404);
+    expect((await get(`/guide-tasks/${ids.guideTask}/complete`, 'POST', { note: 'x' })).status).toBe(404);
+    expect((await (await get('/guide-tasks')).json()).tasks).toEqual([]);
+    expect((await (await get('/guide-members')).json()).members).toEqual([]);
+    // a guide account no guide is linked to sees nothing at all
+    const unlinked = await fixtureSession(stack.db, stack.workspaceId, 'guide');
+    const none = await stack.app.request('/api/guide-tasks', { headers: unlinked.headers });
+    expect((await none.json()).tasks).toEqual([]);
+    const task = await stack.ok('GET', `/guide-tasks/${ids.guideTask}`);
+    expect(task.task.status).toBe('open');
   });
 
   /** Each caller against each route: 403 exactly where the table says no, anything else where it says yes. */

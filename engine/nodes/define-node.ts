@@ -101,6 +101,11 @@ export interface NodeRunResult {
   vars?: Partial<RunVars>;
   /** the effect changed the member's tags or attributes: the journey's exit criteria are checked */
   memberChanged?: boolean;
+  /**
+   * The effect started something that completes from outside (a guide's task): the run waits until a
+   * completion signal names one of `completionOutputs`, or takes `timeoutOutput` at `until` (ms since epoch).
+   */
+  wait?: { until: number; timeoutOutput: string; completionOutputs: string[] };
 }
 
 /** A member as the simulator imagines it: what nodes read and change. */

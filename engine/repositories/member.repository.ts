@@ -279,4 +279,7 @@ export async function eraseMember(trx: Kysely<Database>, memberId: string): Prom
     .set({ to_address: null, title: null, body: '[erased]' })
     .where('member_id', '=', memberId)
     .execute();
+  // a guide's notes are about the person; the tasks themselves stay for the guides' figures
+  await trx.updateTable('guide_tasks').set({ note: null }).where('member_id', '=', memberId).execute();
+  await trx.updateTable('members').set({ guide_id: null }).where('id', '=', memberId).execute();
 }

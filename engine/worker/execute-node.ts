@@ -153,6 +153,7 @@ export function createNodeExecutor(deps: ExecutorDeps) {
       detail: result.detail,
       vars: result.vars as Record<string, unknown> | undefined,
       ...(facts ? { member: facts } : {}),
+      ...(result.wait ? { wait: result.wait } : {}),
     };
   };
 }

@@ -15,6 +15,8 @@ import { isDatabaseUnavailable } from '../../db/errors.js';
 import { type ActionRequest, type ActivityDeps, createActivities } from '../../workflows/activities.js';
 import { buildWorkflowBundle, defaultBundlePath } from '../../workflows/build-bundle.js';
 import type { GuardOptions } from '../guard/guard.js';
+import { type GuideNotifier, recordingNotifier } from '../guides/guide-notifier.js';
+import { createGuideSweep } from '../guides/guide-sweep.js';
 import { errorFields, type Logger, logger as rootLogger } from '../infra/logger.js';
 import {
   activityDuration,
@@ -44,6 +46,8 @@ export interface WorkerOptions {
   bundlePath?: string;
   channels?: ChannelSender;
   guard?: GuardOptions;
+  /** how guides are reminded of their tasks (default: recorded in guide_reminders) */
+  guideNotifier?: GuideNotifier;
   /** How long a shutdown waits for activities in flight before cancelling them. Default 10 s. */
   shutdownGraceMs?: number;
   log?: Logger;
@@ -119,6 +123,9 @@ export async function createJourneyWorker(opts: WorkerOptions) {
         namespace: opts.namespace,
         uiUrl: null,
       })),
+      guides: {
+        sweepGuideTasks: createGuideSweep(opts.db, opts.guideNotifier ?? recordingNotifier(opts.db)),
+      },
       observe: metricsObserver,
     });
     const graceMs = opts.shutdownGraceMs ?? 10_000;

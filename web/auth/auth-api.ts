@@ -17,7 +17,7 @@ export type WorkspaceUser = JSONParsed<MemberView>;
 export type Invitation = JSONParsed<InvitationView>;
 export type AuditEntry = JSONParsed<AuditEntryView>;
 
-export const ROLE_OPTIONS: Role[] = ['admin', 'marketer', 'ops', 'viewer'];
+export const ROLE_OPTIONS: Role[] = ['admin', 'marketer', 'ops', 'viewer', 'guide'];
 export const SCOPE_OPTIONS: Scope[] = ['ingest', 'read', 'write', 'admin'];
 
 const enc = encodeURIComponent;

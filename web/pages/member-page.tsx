@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { Coupon, Message } from '../api/types';
+import { guidesApi } from '../guides/guides-api';
 import { reasonText } from '../runs/step-words';
 import { formatTime, statusColor } from '../shell/format';
 import { LoadMore } from '../shell/load-more';
@@ -36,6 +37,8 @@ export function MemberPage({ externalId }: { externalId?: string }) {
 function MemberDetail({ externalId }: { externalId: string }) {
   const { t } = useTranslation();
   const member = useAsync(() => api.member(externalId), [externalId]);
+  // the owning guide changes rarely: loaded with the page, not with the live refresh
+  const guide = useAsync(() => guidesApi.memberGuide(externalId), [externalId]);
   const runs = usePaged((page) => api.runs({ memberId: externalId, ...page }), [externalId]);
   const messages = usePaged((page) => api.messages({ memberId: externalId, ...page }), [externalId]);
   const coupons = usePaged((page) => api.coupons({ memberId: externalId, ...page }), [externalId]);
@@ -59,6 +62,13 @@ function MemberDetail({ externalId }: { externalId: string }) {
             <Descriptions.Item label={t('member.externalId')}>{m.externalId}</Descriptions.Item>
             <Descriptions.Item label={t('member.phone')}>{m.phone ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('member.email')}>{m.email ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('member.guide')} span={3}>
+              <span data-testid="member-guide">
+                {guide.data
+                  ? `${guide.data.name}${guide.data.store ? ` · ${guide.data.store}` : ''}${guide.data.active ? '' : ` (${t('guides.off')})`}`
+                  : '—'}
+              </span>
+            </Descriptions.Item>
             <Descriptions.Item label={t('member.tags')} span={3}>
               {m.tags.length ? m.tags.map((tag) => <Tag key={tag}>{tag}</Tag>) : '—'}
             </Descriptions.Item>

@@ -9,7 +9,9 @@ import { AudienceEditorPage } from '../audiences/audience-editor-page';
 import { AudiencesPage } from '../audiences/audiences-page';
 import { AccountMenu } from '../auth/account-menu';
 import { RequirePermission } from '../auth/forbidden';
-import { AuthGate, useCan } from '../auth/session';
+import { AuthGate, useCan, useSession } from '../auth/session';
+import { GuideWorkbenchPage } from '../guides/guide-workbench-page';
+import { GuidesPage } from '../guides/guides-page';
 import { setLang, useLang } from '../i18n';
 import { DeliveryPage } from '../pages/delivery-page';
 import { EditorPage } from '../pages/editor-page';
@@ -53,6 +55,7 @@ function Shell() {
   const canAudit = useCan('audit.read');
   const canEvents = useCan('events.read');
   const canAudiences = useCan('audiences.read');
+  const canGuides = useCan('guides.read');
   if (route.name === 'editor')
     return <EditorPage key={`${route.journeyId}:${route.version ?? ''}`} {...route} />;
   const selected =
@@ -110,6 +113,18 @@ function Shell() {
               ),
             },
             // what this role may open; the API refuses the rest anyway
+            ...(canGuides
+              ? [
+                  {
+                    key: 'guides',
+                    label: (
+                      <a href={paths.guides()} data-testid="nav-guides">
+                        {t('nav.guides')}
+                      </a>
+                    ),
+                  },
+                ]
+              : []),
             ...(canUsers
               ? [
                   {
@@ -181,6 +196,12 @@ function Shell() {
             <KeysPage />
           </RequirePermission>
         )}
+        {route.name === 'guides' && (
+          <RequirePermission permission="guides.read">
+            <GuidesPage />
+          </RequirePermission>
+        )}
+        {route.name === 'guide' && <GuideWorkbenchPage />}
         {route.name === 'audit' && (
           <RequirePermission permission="audit.read">
             <AuditPage />
@@ -191,15 +212,30 @@ function Shell() {
   );
 }
 
+/**
+ * Guides land on their workbench: a phone page of their own, without the console (whose catalog of node
+ * types and journeys is not theirs to read). Everyone else gets the console.
+ */
+function Landing() {
+  const { session } = useSession();
+  if (session.role === 'guide') {
+    if (window.location.hash !== paths.guide()) window.history.replaceState(null, '', paths.guide());
+    return <GuideWorkbenchPage />;
+  }
+  return (
+    <CatalogProvider>
+      <Shell />
+    </CatalogProvider>
+  );
+}
+
 export function AppShell() {
   const { lang } = useLang();
   return (
     <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={theme}>
       <AntApp>
         <AuthGate>
-          <CatalogProvider>
-            <Shell />
-          </CatalogProvider>
+          <Landing />
         </AuthGate>
       </AntApp>
     </ConfigProvider>

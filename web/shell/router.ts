@@ -13,7 +13,11 @@ export type Route =
   | { name: 'settings' }
   | { name: 'users' }
   | { name: 'keys' }
-  | { name: 'audit' };
+  | { name: 'audit' }
+  /** a shopping guide's workbench (phone-first) */
+  | { name: 'guide' }
+  /** ops: guides and their figures */
+  | { name: 'guides' };
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -27,6 +31,8 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'members') return { name: 'member', externalId: parts[1] };
   if (parts[0] === 'events') return { name: 'delivery' };
   if (parts[0] === 'settings') return { name: 'settings' };
+  if (parts[0] === 'guide') return { name: 'guide' };
+  if (parts[0] === 'guides') return { name: 'guides' };
   if (parts[0] === 'users' || parts[0] === 'keys' || parts[0] === 'audit') return { name: parts[0] };
   return { name: 'journeys' };
 }
@@ -44,6 +50,8 @@ export const paths = {
   users: () => '#/users',
   keys: () => '#/keys',
   audit: () => '#/audit',
+  guide: () => '#/guide',
+  guides: () => '#/guides',
 };
 
 export function navigate(hash: string): void {

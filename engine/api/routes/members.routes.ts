@@ -5,6 +5,12 @@ import { memberFacts } from '../../../workflows/activities.js';
 import { LIVE_STATUSES } from '../../../workflows/core/interpreter.js';
 import { audit, audited } from '../../auth/audit.js';
 import {
+  assignMemberGuides,
+  memberGuideFields,
+  memberGuideView,
+  resolveMemberGuides,
+} from '../../guides/member-guides.js';
+import {
   eraseMember,
   findMemberIdByExternalId,
   memberSnapshot,
@@ -57,6 +63,8 @@ const memberBody = z.object({
     .array(safeText(64, { min: 1, trim: true, line: true }))
     .max(500)
     .optional(),
+  /** the owning shopping guide, by id or WeCom user id (null: none) */
+  ...memberGuideFields,
 });
 
 /** One member of an import: the member body plus their id and registration time. */
@@ -203,14 +211,23 @@ export function memberRoutes({ db, temporal }: AppDeps) {
     const ws = c.get('workspaceId');
     const ext = parseOrThrow(externalId, c.req.param('externalId'), 'externalId');
     const input = await body(c, memberBody);
-    const id = await audited(c, db, (trx) => upsertMember(trx, ws, ext, input));
+    const { guides, problems } = await resolveMemberGuides(db, ws, [input]);
+    if (problems.length)
+      throw new AppError('invalid_input', `${problems[0].field}: ${problems[0].message}`, {
+        field: problems[0].field,
+      });
+    const id = await audited(c, db, async (trx) => {
+      const memberId = await upsertMember(trx, ws, ext, input);
+      await assignMemberGuides(trx, [{ memberId, guideId: guides[0] }]);
+      return memberId;
+    });
     const member = await memberSnapshot(db, id);
     // Audiences on member fields are re-evaluated for this member now, and exit criteria on tags and
     // attributes act when the member changes: their live runs are told.
     const changes = await evaluateMemberSegments(db, temporal, ws, id, { memberChanged: true });
     if (member && (input.tags || input.attributes) && !changes.length)
       await signalMemberChanged(db, temporal, id, await memberFacts(db, id));
-    return c.json({ member });
+    return c.json({ member, guide: await memberGuideView(db, id) });
   });
 
   app.post('/members/batch', async (c) => {
@@ -237,6 +254,12 @@ export function memberRoutes({ db, temporal }: AppDeps) {
         });
       }
     });
+    // rows naming a guide the workspace does not have are refused like any bad row
+    const resolved = await resolveMemberGuides(db, ws, rows);
+    const badGuide = new Set(resolved.problems.map((p) => p.index));
+    for (const p of resolved.problems)
+      errors.push({ index: rowIndex[p.index], id: rows[p.index].id, field: p.field, message: p.message });
+    const guideOf = new Map(rows.map((r, i) => [r.id, resolved.guides[i]]));
     const ids = await audited(c, db, async (trx) => {
       const oversized = await oversizedAttributeMerges(trx, ws, rows);
       for (const [i, r] of rows.entries())
@@ -251,7 +274,11 @@ export function memberRoutes({ db, temporal }: AppDeps) {
       const idOf = await upsertMembers(
         trx,
         ws,
-        rows.filter((r) => !oversized.has(r.id)),
+        rows.filter((r, i) => !oversized.has(r.id) && !badGuide.has(i)),
+      );
+      await assignMemberGuides(
+        trx,
+        [...idOf].map(([ext, memberId]) => ({ memberId, guideId: guideOf.get(ext) })),
       );
       audit(c).detail({ imported: idOf.size, rejected: errors.length });
       return idOf;
@@ -293,7 +320,7 @@ export function memberRoutes({ db, temporal }: AppDeps) {
     const id = await findMemberIdByExternalId(db, ws, externalIdParam(c, 'externalId'));
     const member = id ? await memberSnapshot(db, id) : null;
     if (!member) throw notFound('member');
-    return c.json({ member });
+    return c.json({ member, guide: await memberGuideView(db, member.id) });
   });
 
   app.post('/events', async (c) => {
