@@ -47,7 +47,11 @@ describe('journey run counters', () => {
     await stack.db.deleteFrom('runs').where('id', '=', runs[0].id).execute();
     // statements over many runs at once: a bulk status change, an update that changes no status, a bulk delete
     const ids = runs.slice(1).map((r) => r.id);
-    await stack.db.updateTable('runs').set({ status: 'completed' }).where('id', 'in', ids.slice(0, 20)).execute();
+    await stack.db
+      .updateTable('runs')
+      .set({ status: 'completed' })
+      .where('id', 'in', ids.slice(0, 20))
+      .execute();
     await stack.db.updateTable('runs').set({ version: 1 }).where('id', 'in', ids).execute();
     await stack.db.deleteFrom('runs').where('id', 'in', ids.slice(30)).execute();
     const counted = await stack.db
