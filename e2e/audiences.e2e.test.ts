@@ -1,54 +1,16 @@
-import { promises as fs } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { keyHeaders } from '../engine/testing/credentials.js';
-import { launchBrowser, type RunningApp, signIn, startApp } from './harness.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { e2eSession, SHOTS } from './harness.js';
 
 // 人群 as a marketer meets them in the real app: build an audience of two rules in the builder, watch its live
 // count, save it, make it the trigger of a new journey on the canvas and publish. The API is used only for
 // what a CRM does (import members, update a member) and to check what the UI did.
 
-let app: RunningApp | undefined;
-let browser: Browser;
-let base: string;
-let key: string;
-const shots = 'test-results';
+const e2e = e2eSession();
+const { call } = e2e;
 const n = Date.now() % 100000;
 
-beforeAll(async () => {
-  base = process.env.E2E_BASE_URL ?? '';
-  key = process.env.E2E_API_KEY ?? '';
-  if (!base) {
-    app = await startApp({ databaseUrl: inject('databaseUrl'), temporalAddress: inject('temporalAddress') });
-    base = app.baseUrl;
-    key = app.apiKey;
-  }
-  browser = await launchBrowser();
-  await fs.mkdir(shots, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}/api${path}`, {
-    method,
-    headers: keyHeaders(key),
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await signIn(page, base);
-  return { page, errors };
-}
+const newPage = () => e2e.newPage({ width: 1440, height: 900 });
 
 /** Types into the text box of a widget, whether the test id is on the input or on its wrapper. */
 async function typeInto(page: Page, testId: string, text: string) {
@@ -86,7 +48,7 @@ it('a marketer builds an audience of two rules, sees its count, triggers a new j
   expect(imported).toEqual({ imported: 5, rejected: 0, errors: [] });
 
   const { page, errors } = await newPage();
-  await page.goto(`${base}/#/journeys`);
+  await page.goto(`${e2e.base}/#/journeys`);
   await page.getByTestId('nav-audiences').click();
   await page.getByTestId('audiences-page').waitFor();
   await page.getByTestId('new-audience').click();
@@ -111,7 +73,7 @@ it('a marketer builds an audience of two rules, sees its count, triggers a new j
     .getByTestId('audience-sample')
     .getByRole('link', { name: id('a') })
     .waitFor();
-  await page.screenshot({ path: `${shots}/audience-editor.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/audience-editor.png`, fullPage: true });
 
   // A row the engine refuses is marked on that row: an attribute rule with its name cleared.
   await page.getByTestId('rule.rules.1-key').fill('');
@@ -148,12 +110,12 @@ it('a marketer builds an audience of two rules, sees its count, triggers a new j
       },
     )
     .toBe(3);
-  await page.goto(`${base}/#/audiences`);
+  await page.goto(`${e2e.base}/#/audiences`);
   const row = page.locator('[data-testid="audiences-table"] tr', { hasText: name });
   await expect.poll(() => row.getByTestId('audience-members').textContent(), { timeout: 15_000 }).toBe('3');
 
   // A new journey on the canvas: the audience trigger, its audience picked by name, then an exit.
-  await page.goto(`${base}/#/journeys`);
+  await page.goto(`${e2e.base}/#/journeys`);
   await page.getByTestId('new-journey').click();
   await page.getByTestId('template-blank').click();
   await page.getByTestId('journey-name-input').fill(`E2E 人群触发 ${n}`);
@@ -181,7 +143,7 @@ it('a marketer builds an audience of two rules, sees its count, triggers a new j
   await page.getByTestId('node-exit_1').waitFor();
   await page.getByTestId('problems-toggle').filter({ hasText: '没有问题' }).waitFor({ timeout: 30_000 });
   await waitSaved(page);
-  await page.screenshot({ path: `${shots}/audience-trigger.png` });
+  await page.screenshot({ path: `${SHOTS}/audience-trigger.png` });
   await page.getByTestId('publish').click();
   await page.getByTestId('publish-confirm').click();
   await page.getByTestId('editor-status').filter({ hasText: '运行中' }).waitFor({ timeout: 15_000 });
@@ -215,7 +177,7 @@ it('a marketer builds an audience of two rules, sees its count, triggers a new j
   expect(runs.runs.map((r) => r.memberId)).toEqual([newcomer]);
 
   // Deleting the audience is refused while the journey uses it, naming the journey.
-  await page.goto(`${base}/#/audiences`);
+  await page.goto(`${e2e.base}/#/audiences`);
   await page.getByTestId(`audience-delete-${segmentId}`).click();
   await page.locator('.ant-popover:visible .ant-btn-primary').click();
   await page
@@ -223,10 +185,10 @@ it('a marketer builds an audience of two rules, sees its count, triggers a new j
     .filter({ hasText: `E2E 人群触发 ${n}` })
     .waitFor()
     .catch(async (err) => {
-      await page.screenshot({ path: `${shots}/audience-in-use-failed.png` });
+      await page.screenshot({ path: `${SHOTS}/audience-in-use-failed.png` });
       throw err;
     });
-  await page.screenshot({ path: `${shots}/audience-in-use.png` });
+  await page.screenshot({ path: `${SHOTS}/audience-in-use.png` });
   expect(errors).toEqual([]);
 });
 
@@ -245,7 +207,7 @@ it('ops import members from a CSV (a bad row named by its line), set entry limit
   await call('POST', `/journeys/${journey.id}/publish`, {});
 
   const { page, errors } = await newPage();
-  await page.goto(`${base}/#/audiences`);
+  await page.goto(`${e2e.base}/#/audiences`);
   await page.getByTestId('import-members').click();
   const modal = page.getByTestId('import-members-modal');
   await modal.waitFor();
@@ -268,7 +230,7 @@ it('ops import members from a CSV (a bad row named by its line), set entry limit
   await expect(refused.textContent()).resolves.toContain('3');
   await expect(refused.textContent()).resolves.toContain('email');
   await expect(refused.textContent()).resolves.toContain('邮箱格式不对');
-  await page.screenshot({ path: `${shots}/import-members.png` });
+  await page.screenshot({ path: `${SHOTS}/import-members.png` });
   const a = await call<{ member: { name: string; tags: string[]; attributes: Record<string, unknown> } }>(
     'GET',
     `/members/${id('a')}`,
@@ -280,7 +242,7 @@ it('ops import members from a CSV (a bad row named by its line), set entry limit
 
   // Entry settings in the journey settings panel: the window opens (a date-time picker) and at most 600 an
   // hour enter — which paces broadcasts at 10 a minute. Published again.
-  await page.goto(`${base}/#/journeys/${journey.id}`);
+  await page.goto(`${e2e.base}/#/journeys/${journey.id}`);
   await page.getByTestId('node-start').waitFor();
   await page.getByTestId('open-journey-settings').click();
   const panel = page.getByTestId('journey-settings-panel');
@@ -312,7 +274,7 @@ it('ops import members from a CSV (a bad row named by its line), set entry limit
     .toBe(2);
 
   // The journey's runs page: paste the ids (one unknown), start, and watch the broadcast finish.
-  await page.goto(`${base}/#/journeys/${journey.id}/runs`);
+  await page.goto(`${e2e.base}/#/journeys/${journey.id}/runs`);
   await page.getByTestId('broadcast-open').click();
   await page
     .locator('textarea[data-testid="broadcast-ids"], [data-testid="broadcast-ids"] textarea')
@@ -335,7 +297,7 @@ it('ops import members from a CSV (a bad row named by its line), set entry limit
       { timeout: 30_000, interval: 1_000 },
     )
     .toBe(true);
-  await page.screenshot({ path: `${shots}/broadcast-done.png` });
+  await page.screenshot({ path: `${SHOTS}/broadcast-done.png` });
   const runs = await call<{ runs: { memberId: string }[] }>('GET', `/runs?journeyId=${journey.id}`);
   expect(runs.runs.map((r) => r.memberId).sort()).toEqual([id('a'), id('c'), id('d')].sort());
   expect(errors).toEqual([]);

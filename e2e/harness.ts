@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type LaunchOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createDb } from '../db/connection.js';
 import { freePort } from '../engine/infra/free-port.js';
 import { collectOutput, hasExited, spawnOwned, stopOwned } from '../engine/infra/owned-process.js';
@@ -184,4 +185,68 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> 
       ...(opts.args ?? []),
     ],
   });
+}
+
+/** Screenshots and diagnostics of failed e2e steps go here. */
+export const SHOTS = 'test-results';
+
+export interface E2eSession {
+  /** the app's address: one started for this file, or E2E_BASE_URL */
+  base: string;
+  /** an admin API key of its default workspace: the app's, or E2E_API_KEY with E2E_BASE_URL */
+  key: string;
+  browser: Browser;
+  /** the API as a CRM calls it, with the admin key; throws on a non-2xx answer */
+  call<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  /** a page signed in as the fixture administrator, collecting uncaught page errors */
+  newPage(viewport?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }>;
+}
+
+/**
+ * One e2e file's app and browser, set up before its tests and stopped after. Call it at the top of the file.
+ * E2E_BASE_URL runs the file against an app you started (with YUTANG_ADMIN_EMAIL=admin@yutang.test,
+ * YUTANG_ADMIN_PASSWORD=fixture-admin-password) and E2E_API_KEY, an admin key of its default workspace.
+ */
+export function e2eSession(): E2eSession {
+  let app: RunningApp | undefined;
+  const session: E2eSession = {
+    base: '',
+    key: '',
+    browser: undefined as unknown as Browser,
+    async call(method, path, body) {
+      const res = await fetch(`${session.base}/api${path}`, {
+        method,
+        headers: keyHeaders(session.key),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+      return await res.json();
+    },
+    async newPage(viewport = { width: 1280, height: 800 }) {
+      const page = await session.browser.newPage({ viewport });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await signIn(page, session.base);
+      return { page, errors };
+    },
+  };
+  beforeAll(async () => {
+    session.base = process.env.E2E_BASE_URL ?? '';
+    session.key = process.env.E2E_API_KEY ?? '';
+    if (!session.base) {
+      app = await startApp({
+        databaseUrl: inject('databaseUrl'),
+        temporalAddress: inject('temporalAddress'),
+      });
+      session.base = app.baseUrl;
+      session.key = app.apiKey;
+    }
+    session.browser = await launchBrowser();
+    await fs.mkdir(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await app?.stop();
+  });
+  return session;
 }

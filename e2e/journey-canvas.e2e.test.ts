@@ -1,47 +1,12 @@
-import { promises as fs } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { keyHeaders } from '../engine/testing/credentials.js';
-import { launchBrowser, type RunningApp, signIn, startApp } from './harness.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { e2eSession, SHOTS } from './harness.js';
 
 // A marketer builds journeys in the real app with mouse and keyboard only; the API is used just for
 // what a CRM would do (coupon stock, member data, events).
 
-let app: RunningApp | undefined;
-let browser: Browser;
-let base: string;
-/** an admin API key: the app's, or E2E_API_KEY with E2E_BASE_URL */
-let key: string;
-const shots = 'test-results';
-
-beforeAll(async () => {
-  // E2E_BASE_URL runs it against an app you started (with YUTANG_ADMIN_EMAIL=admin@yutang.test,
-  // YUTANG_ADMIN_PASSWORD=fixture-admin-password) and E2E_API_KEY, an admin key of its default workspace.
-  base = process.env.E2E_BASE_URL ?? '';
-  key = process.env.E2E_API_KEY ?? '';
-  if (!base) {
-    app = await startApp({ databaseUrl: inject('databaseUrl'), temporalAddress: inject('temporalAddress') });
-    base = app.baseUrl;
-    key = app.apiKey;
-  }
-  browser = await launchBrowser();
-  await fs.mkdir(shots, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}/api${path}`, {
-    method,
-    headers: keyHeaders(key),
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const e2e = e2eSession();
+const { call } = e2e;
 
 async function couponTemplate(name: string): Promise<string> {
   const r = await call<{ id?: string; couponTemplate?: { id: string } }>('POST', '/coupon-templates', {
@@ -54,13 +19,7 @@ async function couponTemplate(name: string): Promise<string> {
   return r.couponTemplate?.id ?? r.id!;
 }
 
-async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await signIn(page, base);
-  return { page, errors };
-}
+const newPage = () => e2e.newPage();
 
 async function center(page: Page, selector: string) {
   const box = await page.locator(selector).first().boundingBox();
@@ -113,7 +72,7 @@ async function expectNoProblems(page: Page, name: string) {
   try {
     await page.getByTestId('problems-toggle').filter({ hasText: '没有问题' }).waitFor({ timeout: 30_000 });
   } catch (err) {
-    await page.screenshot({ path: `${shots}/${name}-problems-left.png` }).catch(() => {});
+    await page.screenshot({ path: `${SHOTS}/${name}-problems-left.png` }).catch(() => {});
     await page
       .getByTestId('problems-toggle')
       .click()
@@ -144,7 +103,7 @@ it('a marketer builds a journey on the blank canvas, fixes a problem, publishes 
   const event = `e2e_signup_${Date.now() % 100000}`;
   const { page, errors } = await newPage();
 
-  await page.goto(`${base}/#/journeys`);
+  await page.goto(`${e2e.base}/#/journeys`);
   await page.getByTestId('new-journey').click();
   await page.getByTestId('template-blank').click();
   await page.getByTestId('journey-name-input').fill('E2E 新客欢迎');
@@ -179,7 +138,7 @@ it('a marketer builds a journey on the blank canvas, fixes a problem, publishes 
 
   // The message has no text yet: the canvas marks it and publishing is refused with the reason.
   await page.getByTestId('node-problem-message_1').waitFor();
-  await page.screenshot({ path: `${shots}/editor-with-problem.png` });
+  await page.screenshot({ path: `${SHOTS}/editor-with-problem.png` });
   await page.getByTestId('publish').click();
   await page.locator('.ant-message', { hasText: '需要修复' }).waitFor();
   await page.locator('[data-testid^="problem-message_1-"]').first().click();
@@ -190,12 +149,12 @@ it('a marketer builds a journey on the blank canvas, fixes a problem, publishes 
   await page.keyboard.type('！新人券 ');
   await page.getByTestId('insert-coupon.code').click();
   await expect
-    .poll(() => page.getByTestId('message-preview').innerText(), { timeout: 10_000 })
+    .poll(() => page.getByTestId('message-preview').textContent(), { timeout: 10_000 })
     .toContain('欢迎加入');
   await expectNoProblems(page, 'blank-fixed');
   await expect(page.locator('[data-testid^="node-problem-"]').count()).resolves.toBe(0);
   await waitSaved(page);
-  await page.screenshot({ path: `${shots}/editor-blank-built.png` });
+  await page.screenshot({ path: `${SHOTS}/editor-blank-built.png` });
 
   await page.getByTestId('publish').click();
   await page.getByTestId('publish-note').fill('第一版：注册送券');
@@ -203,17 +162,17 @@ it('a marketer builds a journey on the blank canvas, fixes a problem, publishes 
   await page.getByTestId('editor-status').filter({ hasText: '运行中' }).waitFor({ timeout: 15_000 });
   // the publish dialog fades out: photograph the editor, not the animation
   await page.locator('.ant-modal').first().waitFor({ state: 'hidden' });
-  await page.screenshot({ path: `${shots}/editor-published.png` });
+  await page.screenshot({ path: `${SHOTS}/editor-published.png` });
 
   // The CRM reports a registration; the member's message appears in the member view.
   const memberId = `e2e_${Date.now() % 1000000}`;
   await call('PUT', `/members/${memberId}`, { name: '林小满', phone: '13800138000', consent: { sms: true } });
   await call('POST', '/events', { memberId, name: event });
-  await page.goto(`${base}/#/members/${memberId}`);
+  await page.goto(`${e2e.base}/#/members/${memberId}`);
   await page
     .locator('[data-testid="member-message"]', { hasText: '欢迎加入，林小满' })
     .waitFor({ timeout: 90_000 });
-  await page.screenshot({ path: `${shots}/member-message.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/member-message.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
 
@@ -224,7 +183,7 @@ it('a marketer builds from the win-back template, picks the coupons and publishe
   await couponTemplate(offerB);
   const { page, errors } = await newPage();
 
-  await page.goto(`${base}/#/journeys`);
+  await page.goto(`${e2e.base}/#/journeys`);
   await page.getByTestId('new-journey').click();
   await page.getByTestId('template-winback').click();
   await page.getByTestId('create-journey-ok').click();
@@ -232,7 +191,7 @@ it('a marketer builds from the win-back template, picks the coupons and publishe
 
   // Until the coupons are chosen the template says what is missing.
   await page.getByTestId('node-problem-coupon_a').waitFor();
-  await page.screenshot({ path: `${shots}/winback-template.png` });
+  await page.screenshot({ path: `${SHOTS}/winback-template.png` });
   await openNode(page, 'coupon_a');
   await pickOption(page, '[data-testid="field-templateId"]', offerA);
   await openNode(page, 'coupon_b');
@@ -246,13 +205,13 @@ it('a marketer builds from the win-back template, picks the coupons and publishe
   await page.getByTestId('editor-status').filter({ hasText: '运行中' }).waitFor({ timeout: 15_000 });
   // the publish dialog fades out: photograph the editor, not the animation
   await page.locator('.ant-modal').first().waitFor({ state: 'hidden' });
-  await page.screenshot({ path: `${shots}/winback-published.png` });
+  await page.screenshot({ path: `${SHOTS}/winback-published.png` });
   expect(errors).toEqual([]);
 });
 
 it('a marketer builds with the keyboard only: Enter on the palette adds a node after the selected one, Tab selects, Delete removes', async () => {
   const { page, errors } = await newPage();
-  await page.goto(`${base}/#/journeys`);
+  await page.goto(`${e2e.base}/#/journeys`);
   await page.getByTestId('new-journey').click();
   await page.getByTestId('template-blank').click();
   await page.getByTestId('journey-name-input').fill('E2E 键盘搭建');
@@ -274,7 +233,7 @@ it('a marketer builds with the keyboard only: Enter on the palette adds a node a
   await page.keyboard.press('Enter');
   await page.getByTestId('node-tag_1').waitFor();
   await expect.poll(() => page.locator('[data-testid="rf__edge-e_message_1_next_tag_1"]').count()).toBe(1);
-  await page.screenshot({ path: `${shots}/editor-keyboard.png` });
+  await page.screenshot({ path: `${SHOTS}/editor-keyboard.png` });
 
   // Tab walks the canvas nodes and selects the focused one; Delete removes it.
   await page.locator('.react-flow__node[data-id="trigger_event_1"]').focus();

@@ -1,58 +1,17 @@
-import { promises as fs } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { keyHeaders } from '../engine/testing/credentials.js';
-import { launchBrowser, type RunningApp, signIn, startApp } from './harness.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { e2eSession, SHOTS } from './harness.js';
 
 // Journey rules as a marketer meets them in the real app: a goal set in the journey settings panel
 // converts a member wherever they wait; bad settings are marked and refuse publishing; the simulator
 // shows the path; the workspace settings page names what the server refused. The API is used only for what
 // a CRM would do (members, events) and to set up a journey to open.
 
-let app: RunningApp | undefined;
-let browser: Browser;
-let base: string;
-/** an admin API key: the app's, or E2E_API_KEY with E2E_BASE_URL */
-let key: string;
-const shots = 'test-results';
+const e2e = e2eSession();
+const { call } = e2e;
 const n = Date.now() % 100000;
 
-beforeAll(async () => {
-  // E2E_BASE_URL runs it against an app you started (with YUTANG_ADMIN_EMAIL=admin@yutang.test,
-  // YUTANG_ADMIN_PASSWORD=fixture-admin-password) and E2E_API_KEY, an admin key of its default workspace.
-  base = process.env.E2E_BASE_URL ?? '';
-  key = process.env.E2E_API_KEY ?? '';
-  if (!base) {
-    app = await startApp({ databaseUrl: inject('databaseUrl'), temporalAddress: inject('temporalAddress') });
-    base = app.baseUrl;
-    key = app.apiKey;
-  }
-  browser = await launchBrowser();
-  await fs.mkdir(shots, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}/api${path}`, {
-    method,
-    headers: keyHeaders(key),
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await signIn(page, base);
-  return { page, errors };
-}
+const newPage = () => e2e.newPage();
 
 async function waitSaved(page: Page) {
   await expect
@@ -88,7 +47,7 @@ it('a marketer sets a goal in the journey settings, publishes, and the member wh
   const signup = `e2e_rules_signup_${n}`;
   const journeyId = await createWaitingJourney(`E2E 转化目标 ${n}`, signup);
   const { page, errors } = await newPage();
-  await page.goto(`${base}/#/journeys/${journeyId}`);
+  await page.goto(`${e2e.base}/#/journeys/${journeyId}`);
   await page.getByTestId('node-wait').waitFor();
 
   // An exit criterion without its tag: the settings button shows a problem and publishing is refused,
@@ -113,7 +72,7 @@ it('a marketer sets a goal in the journey settings, publishes, and the member wh
   await panel
     .locator('[data-testid="field-exits.0.tag"] .ant-form-item-explain-error', { hasText: '标签' })
     .waitFor();
-  await page.screenshot({ path: `${shots}/rules-settings-problem.png` });
+  await page.screenshot({ path: `${SHOTS}/rules-settings-problem.png` });
 
   // The marketer fills the tag and sets the goal: 下单 (order_paid) converts the member at once.
   await panel.locator('[data-testid="field-exits.0.tag"] input').fill('unsubscribed');
@@ -123,7 +82,7 @@ it('a marketer sets a goal in the journey settings, publishes, and the member wh
     .toBe('0');
   await page.getByTestId('problems-toggle').filter({ hasText: '没有问题' }).waitFor({ timeout: 30_000 });
   await waitSaved(page);
-  await page.screenshot({ path: `${shots}/rules-settings-goal.png` });
+  await page.screenshot({ path: `${SHOTS}/rules-settings-goal.png` });
   const saved = await call<{ document: { settings?: Record<string, unknown> } }>(
     'GET',
     `/journeys/${journeyId}`,
@@ -161,7 +120,7 @@ it('a marketer sets a goal in the journey settings, publishes, and the member wh
       return !!box && box.x + box.width < drawerLeft;
     })
     .toBe(true);
-  await page.screenshot({ path: `${shots}/rules-simulate.png` });
+  await page.screenshot({ path: `${SHOTS}/rules-simulate.png` });
   await page.locator('.ant-drawer-close').click();
 
   await page.getByTestId('publish').click();
@@ -182,7 +141,7 @@ it('a marketer sets a goal in the journey settings, publishes, and the member wh
   await call('POST', '/events', { memberId, name: 'order_paid', properties: { amount: 199 } });
 
   // The runs page shows the member as 已转化, and the path says why.
-  await page.goto(`${base}/#/journeys/${journeyId}/runs`);
+  await page.goto(`${e2e.base}/#/journeys/${journeyId}/runs`);
   const row = page.locator('[data-testid="runs-table"] tr', { hasText: memberId });
   await expect
     .poll(
@@ -200,7 +159,7 @@ it('a marketer sets a goal in the journey settings, publishes, and the member wh
   await page.getByTestId('total-converted').filter({ hasText: '1' }).waitFor();
   await row.locator('.ant-table-row-expand-icon').click();
   await page.getByTestId('run-step-converted').filter({ hasText: '达成转化目标：order_paid' }).waitFor();
-  await page.screenshot({ path: `${shots}/rules-runs-converted.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/rules-runs-converted.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
 
@@ -208,7 +167,7 @@ it('the settings page sets quiet hours and caps, and marks the field the server 
   const before = await call<{ settings: unknown }>('GET', '/settings');
   const { page, errors } = await newPage();
   try {
-    await page.goto(`${base}/#/journeys`);
+    await page.goto(`${e2e.base}/#/journeys`);
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings-page').waitFor();
     await page.getByTestId('settings-quiet-unset').waitFor();
@@ -218,11 +177,11 @@ it('the settings page sets quiet hours and caps, and marks the field the server 
     await page.getByTestId('cap-0-max').fill('0');
     await page.getByTestId('settings-save').click();
     await page.getByTestId('cap-0-error').filter({ hasText: '最多条数须是 1–1000 的整数' }).waitFor();
-    await page.screenshot({ path: `${shots}/settings-refused.png` });
+    await page.screenshot({ path: `${SHOTS}/settings-refused.png` });
     await page.getByTestId('cap-0-max').fill('2');
     await page.getByTestId('settings-save').click();
     await page.locator('.ant-message', { hasText: '设置已保存' }).waitFor();
-    await page.screenshot({ path: `${shots}/settings-saved.png` });
+    await page.screenshot({ path: `${SHOTS}/settings-saved.png` });
     const { settings } = await call<{ settings: unknown }>('GET', '/settings');
     expect(settings).toMatchObject({
       quietHours: { start: '21:00', end: '09:00' },
