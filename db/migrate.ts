@@ -7,6 +7,8 @@ import * as m0005 from './migrations/0005-run-counts.js';
 import * as m0006 from './migrations/0006-event-delivery.js';
 import * as m0007 from './migrations/0007-list-indexes.js';
 import * as m0008 from './migrations/0008-accounts.js';
+import * as m0010 from './migrations/0010-channels.js';
+import * as m0011 from './migrations/0011-staff-messages.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
 const migrations: Record<string, Migration> = {
@@ -18,6 +20,8 @@ const migrations: Record<string, Migration> = {
   '0006-event-delivery': m0006,
   '0007-list-indexes': m0007,
   '0008-accounts': m0008,
+  '0010-channels': m0010,
+  '0011-staff-messages': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

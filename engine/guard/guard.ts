@@ -2,8 +2,10 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { GuardSpec } from '../../workflows/plan.js';
 import { addressFor } from '../channels/channels.js';
+import { channels } from '../channels/registry.js';
 import type { MemberSnapshot } from '../nodes/define-node.js';
 import { loadWorkspaceSettings } from '../settings/workspace-settings.js';
+import { instantOf, wallTime } from '../time/local-time.js';
 import { capApplies, decideGuard, type GuardOutcome, slotsLeft } from './guard-rules.js';
 
 const DAY = 86_400_000;
@@ -61,13 +63,14 @@ export async function guardEffect(
   const caps = settings.frequencyCaps.filter((c) => capApplies(c, channel));
   const first = decideGuard({ ...base, now: now(), caps: [], contacts: [] });
   if (first.kind !== 'allow') return first;
-  if (caps.length === 0) {
+  const quota = monthlyQuota(channel, settings);
+  if (caps.length === 0 && quota === null) {
     await recordContact(db, req, now());
     return { kind: 'allow' };
   }
 
   const anyChannel = caps.some((c) => c.channel === 'all');
-  const windowMs = Math.max(...caps.map((c) => c.perDays)) * DAY;
+  const windowMs = Math.max(0, ...caps.map((c) => c.perDays)) * DAY;
   const contacts = async (trx: Kysely<Database>, at: number) =>
     (
       await trx
@@ -134,7 +137,23 @@ export async function guardEffect(
         if (!anyChannel) q = q.where('channel', '=', channel);
         ahead = (await q.executeTakeFirstOrThrow()).n;
       }
-      const outcome = decideGuard({ ...base, now: t, caps, contacts: await contacts(trx, t), ahead });
+      let outcome = decideGuard({ ...base, now: t, caps, contacts: await contacts(trx, t), ahead });
+      if (outcome.kind === 'allow' && quota !== null) {
+        // The platform's own allowance (WeCom: a few mass messages a customer a month), shared by all journeys.
+        const month = monthBounds(t, settings.timezone);
+        const used = await trx
+          .selectFrom('contact_ledger')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where('member_id', '=', req.member.id)
+          .where('channel', '=', channel)
+          .where('at', '>=', new Date(month.start))
+          .executeTakeFirstOrThrow();
+        if (used.n + ahead >= quota)
+          outcome =
+            req.spec.overCap === 'defer'
+              ? { kind: 'defer', reason: 'platform_quota', until: month.end }
+              : { kind: 'skip', reason: 'platform_quota' };
+      }
       if (outcome.kind === 'allow') await recordContact(trx, req, t);
       await trx.deleteFrom('guard_intents').where('idempotency_key', '=', req.key).execute();
       return outcome;
@@ -162,4 +181,24 @@ async function recordContact(db: Kysely<Database>, req: GuardRequest, at: number
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();
+}
+
+/** The channel's monthly platform allowance per member (null: none), from the workspace setting or its default. */
+function monthlyQuota(
+  channel: string,
+  settings: Awaited<ReturnType<typeof loadWorkspaceSettings>>,
+): number | null {
+  const q = channels.get(channel)?.monthlyQuota;
+  if (!q) return null;
+  const set = settings[q.setting];
+  return set === undefined ? q.default : set;
+}
+
+/** The calendar month around an instant in the workspace's zone (platform quotas count calendar months). */
+export function monthBounds(at: number, timeZone: string): { start: number; end: number } {
+  const w = wallTime(at, timeZone);
+  const start = instantOf({ year: w.year, month: w.month, day: 1, hour: 0, minute: 0, second: 0 }, timeZone);
+  const next = w.month === 12 ? { year: w.year + 1, month: 1 } : { year: w.year, month: w.month + 1 };
+  const end = instantOf({ ...next, day: 1, hour: 0, minute: 0, second: 0 }, timeZone);
+  return { start, end };
 }

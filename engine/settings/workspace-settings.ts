@@ -38,6 +38,19 @@ export const workspaceSettingsSchema = z.object({
     )
     .max(20)
     .meta(label('频控（所有旅程合计）', 'Frequency caps (across all journeys)')),
+  /**
+   * WeCom lets a customer receive only so many mass messages a month (企业微信群发次数): a budget every journey
+   * draws from, kept by the guard stage like a frequency cap (skip or defer to next month: `platform_quota`).
+   * Left out: 4; null: no budget.
+   */
+  wecomMonthlyQuota: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .nullable()
+    .optional()
+    .meta(label('企微群发：每位客户每月最多（条）', 'WeCom mass messages per customer per month')),
 });
 
 export type WorkspaceSettings = z.output<typeof workspaceSettingsSchema> & {
@@ -62,6 +75,7 @@ export async function loadWorkspaceSettings(
     timezone: row.timezone,
     quietHours: stored.quietHours ?? DEFAULT_SETTINGS.quietHours,
     frequencyCaps: stored.frequencyCaps ?? [...DEFAULT_SETTINGS.frequencyCaps],
+    ...(stored.wecomMonthlyQuota !== undefined ? { wecomMonthlyQuota: stored.wecomMonthlyQuota } : {}),
   };
 }
 
@@ -74,7 +88,13 @@ export async function saveWorkspaceSettings(
     .updateTable('workspaces')
     .set({
       timezone: settings.timezone,
-      settings: JSON.stringify({ quietHours: settings.quietHours, frequencyCaps: settings.frequencyCaps }),
+      settings: JSON.stringify({
+        quietHours: settings.quietHours,
+        frequencyCaps: settings.frequencyCaps,
+        ...(settings.wecomMonthlyQuota !== undefined
+          ? { wecomMonthlyQuota: settings.wecomMonthlyQuota }
+          : {}),
+      }),
     })
     .where('id', '=', workspaceId)
     .execute();
