@@ -21,6 +21,16 @@ const SETTLE_WAIT_MS = 5_000;
 /** The Temporal failure type of a rate-limited send: retried after the provider's delay, outside the attempt budget. */
 export const RATE_LIMITED_FAILURE = RATE_LIMITED;
 
+/**
+ * When a rate-limited send is asked again: the provider's delay, else a minute. `YUTANG_CHANNEL_RETRY_AFTER_MS`
+ * overrides it (tests shorten the clock; an operator may lengthen it for a provider with a daily limit).
+ */
+function retryAfterMs(failure: SendFailure): number {
+  const override = Number(process.env.YUTANG_CHANNEL_RETRY_AFTER_MS);
+  if (Number.isFinite(override) && override > 0) return override;
+  return failure.retryAfterMs ?? 60_000;
+}
+
 /** Fill `{{variables}}` into every string of a message form; `htmlFields` get their values HTML-escaped. */
 export function renderMessage<T>(
   value: T,
@@ -216,7 +226,7 @@ async function sendByProvider(
     throw ApplicationFailure.create({
       type: RATE_LIMITED_FAILURE,
       message: `${def.label.zh}：${failure.message}`,
-      nextRetryDelay: failure.retryAfterMs ?? 60_000,
+      nextRetryDelay: retryAfterMs(failure),
       details: [failure.code],
     });
   throw new Error(`${def.label.zh}：${failure.message}`);
