@@ -45,6 +45,8 @@ describe('access control, route by route', () => {
       .replace(/^\/api/, '')
       .replace(':id', fresh ? randomUUID() : (objectId[kind] ?? randomUUID()))
       .replace(':version', '1')
+      .replace(':channel', 'sms')
+      .replace(':workspaceId', stack.workspaceId)
       .replace(':externalId', fresh ? `ghost-${randomUUID().slice(0, 8)}` : ids.member);
   }
 
@@ -55,6 +57,7 @@ describe('access control, route by route', () => {
     'PUT /api/members/:externalId': { phone: '13900000000' },
     'PUT /api/segments/:id': { name: 'taken over', rule: { kind: 'tag', op: 'has', tag: 'x' } },
     'POST /api/journeys/:id/enter': { memberIds: ['acl-member'] },
+    'PUT /api/channel-settings/:channel': { accessKeyId: 'acl', accessKeySecret: 'acl', signName: '鱼塘' },
   };
 
   async function request(route: RouteDoc, headers: Record<string, string>, fresh = false) {

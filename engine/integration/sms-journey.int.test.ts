@@ -16,7 +16,6 @@ describe('an SMS journey through the provider', () => {
     fake.calls.filter((c) => c.path === 'SendSms').map((c) => c.body as Record<string, string>);
 
   beforeAll(async () => {
-    process.env.YUTANG_SECRET_KEY ??= 'yutang-test-secret-key';
     // a rate-limited send is asked again after half a second instead of a minute
     process.env.YUTANG_CHANNEL_RETRY_AFTER_MS = '500';
     stack = await startStack();

@@ -11,8 +11,6 @@ import { type Stack, startStack } from './stack.js';
  * can tell "the provider sent it" from "the sandbox did".
  */
 export async function channelHarness() {
-  // A fixed key for the sealed credentials: tests never write a development key file.
-  process.env.YUTANG_SECRET_KEY ??= 'yutang-test-secret-key';
   const stack: Stack = await startStack({ worker: false });
   const sandbox = createSandboxChannels();
   const sandboxSends: Parameters<ChannelSender['send']>[0][] = [];

@@ -18,6 +18,8 @@ import { fixtureKey, keyHeaders } from './credentials.js';
  * the app mounts it, and optionally an in-process worker.
  */
 export async function startStack(opts: { worker?: boolean; guard?: GuardOptions } = {}) {
+  // Channel credentials are sealed with this key: tests never write a development key file (data/secret.key).
+  process.env.YUTANG_SECRET_KEY ??= 'yutang-test-secret-key';
   const databaseUrl = inject('databaseUrl');
   const temporalAddress = inject('temporalAddress');
   const db = createDb(databaseUrl);

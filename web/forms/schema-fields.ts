@@ -16,6 +16,7 @@ export type FieldKind =
   | 'filters'
   | 'keyValue'
   | 'channel'
+  | 'channelContent'
   | 'stringList'
   | 'object'
   | 'list'
@@ -59,6 +60,7 @@ const WIDGETS = new Set<FieldKind>([
   'conditions',
   'textarea',
   'channel',
+  'channelContent',
   'keyValue',
   'filters',
   'time',

@@ -21,6 +21,7 @@ import { useCan } from '../auth/session';
 import { TimeInput } from '../forms/widgets/time-input';
 import { TimezoneSelect } from '../forms/widgets/timezone-select';
 import { useLang } from '../i18n';
+import { ChannelsCard } from '../settings/channels-card';
 import { settingsErrors } from '../settings/settings-errors';
 import { useCatalog } from '../shell/catalog';
 import { useAsync } from '../shell/use-async';
@@ -204,6 +205,7 @@ export function SettingsPage() {
           />
           <FieldError text={errors.get('frequencyCaps')} testId="settings-error-frequencyCaps" />
         </Card>
+        <ChannelsCard />
       </ConfigProvider>
     </div>
   );

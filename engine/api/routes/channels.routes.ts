@@ -4,7 +4,6 @@ import { audit, audited } from '../../auth/audit.js';
 import {
   ChannelSettingsError,
   callbackToken,
-  channelOrThrow,
   channelSettingsViews,
   removeChannelCredentials,
   saveChannelCredentials,
@@ -17,7 +16,6 @@ import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
 import { body, safeText } from '../validate.js';
 
-const channelId = safeText(32, { min: 1, line: true });
 /** Credential values as typed in settings; each channel's own schema decides what they must be. */
 const credentialsBody = z
   .record(safeText(64, { min: 1, line: true }), z.union([safeText(2000), z.number(), z.boolean(), z.null()]))
@@ -74,6 +72,12 @@ documented({
   audit: false,
 });
 
+/** The `:channel` of the path: a channel this build has, else 404 (never a 500 for a strange path). */
+function channelParam(value: string): string {
+  if (!channels.get(value)) throw new AppError('not_found', `no channel ${value.slice(0, 40)}`);
+  return value;
+}
+
 function settingsError(err: unknown): never {
   if (err instanceof ChannelSettingsError) {
     if (err.code === 'invalid_credentials')
@@ -101,7 +105,7 @@ export function channelRoutes({ db }: AppDeps) {
   });
 
   app.put('/channel-settings/:channel', async (c) => {
-    const channel = channelId.parse(c.req.param('channel'));
+    const channel = channelParam(c.req.param('channel'));
     const input = await body(c, credentialsBody);
     const view = await audited(c, db, (trx) => {
       // the audit names the fields changed, never their values
@@ -114,7 +118,7 @@ export function channelRoutes({ db }: AppDeps) {
   });
 
   app.delete('/channel-settings/:channel', async (c) => {
-    const channel = channelId.parse(c.req.param('channel'));
+    const channel = channelParam(c.req.param('channel'));
     await audited(c, db, (trx) => {
       audit(c).target('channel', channel);
       return removeChannelCredentials(trx, c.get('workspaceId'), channel);
@@ -123,12 +127,7 @@ export function channelRoutes({ db }: AppDeps) {
   });
 
   app.post('/channel-settings/:channel/poll', async (c) => {
-    const channel = channelId.parse(c.req.param('channel'));
-    try {
-      channelOrThrow(channel);
-    } catch (err) {
-      settingsError(err);
-    }
+    const channel = channelParam(c.req.param('channel'));
     const changed = await pollPendingDeliveries(db, { workspaceId: c.get('workspaceId') });
     return c.json({ changed });
   });
