@@ -265,9 +265,9 @@ export async function applyDeliveryUpdates(
  */
 export async function pollPendingDeliveries(
   db: Kysely<Database>,
-  opts: { workspaceId?: string; limit?: number; now?: () => Date } = {},
+  opts: { workspaceId?: string; channel?: string; limit?: number; now?: () => Date } = {},
 ): Promise<number> {
-  const pollers = channels.all().filter((c) => c.poll);
+  const pollers = channels.all().filter((c) => c.poll && (!opts.channel || c.id === opts.channel));
   let changed = 0;
   for (const def of pollers) {
     let q = db

@@ -128,7 +128,7 @@ export function channelRoutes({ db }: AppDeps) {
 
   app.post('/channel-settings/:channel/poll', async (c) => {
     const channel = channelParam(c.req.param('channel'));
-    const changed = await pollPendingDeliveries(db, { workspaceId: c.get('workspaceId') });
+    const changed = await pollPendingDeliveries(db, { workspaceId: c.get('workspaceId'), channel });
     return c.json({ changed });
   });
 
