@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Database } from '../../db/database.js';
+import type { MemberSnapshot } from '../nodes/define-node.js';
 import {
   deleteSealedCredentials,
   findSealedCredentials,
@@ -8,7 +9,7 @@ import {
   upsertSealedCredentials,
 } from './channel-credentials.repository.js';
 import type { ChannelDefinition } from './define-channel.js';
-import { channels } from './registry.js';
+import { addressFor, channels } from './registry.js';
 import { derivedToken, open, seal } from './secret-box.js';
 
 /** What settings show of a channel's credentials: which fields are set and the non-secret values — never a secret. */
@@ -53,6 +54,19 @@ export async function loadChannelCredentials(
 ): Promise<Record<string, unknown> | null> {
   const row = await findSealedCredentials(db, workspaceId, channel);
   return row ? open<Record<string, unknown>>(row.sealed, context(workspaceId, channel)) : null;
+}
+
+/** The member's address on a channel in this workspace: the provider's kind when one is configured, else the sandbox's. */
+export async function memberAddress(
+  db: Kysely<Database>,
+  workspaceId: string,
+  channel: string,
+  member: MemberSnapshot,
+): Promise<string | null> {
+  const configured = channels.get(channel)
+    ? !!(await findSealedCredentials(db, workspaceId, channel))
+    : false;
+  return addressFor(channel, member, configured);
 }
 
 /** The token a provider's delivery reports must carry for this workspace and channel (derived, not stored). */

@@ -60,6 +60,12 @@ export interface ChannelDefinition<C extends z.ZodType = z.ZodType, M extends z.
   addressLabel: Localized;
   /** the member's address on this channel, or null (the guard then skips with `no_address`) */
   address(member: MemberSnapshot): string | null;
+  /**
+   * Where the sandbox "sends" while the workspace has no provider for this channel (default: `address`). Channels
+   * addressed by a platform id the brand may not have imported yet (openid, external_userid) fall back to the
+   * member id, so journeys can be tried out before the provider is set up.
+   */
+  sandboxAddress?(member: MemberSnapshot): string | null;
   /** the workspace's provider account: what settings ask for; stored sealed, never returned */
   credentials: C;
   /** credential fields that are not secret (shown back in settings, e.g. a base URL); the rest are write-only */

@@ -86,11 +86,17 @@ export async function loadChannelRegistry(extraDirs: string[] = []): Promise<Cha
  */
 export const channels: ChannelRegistry = await loadChannelRegistry();
 
-/** Where a channel reaches the member: the channel's own `address`; a channel without a file (push) uses the external id. */
+/**
+ * Where a channel reaches the member: with the workspace's provider (`configured`) the channel's own `address`;
+ * with the sandbox its `sandboxAddress`. A channel without a file (push) uses the external id.
+ */
 export function addressFor(
   channel: string,
   member: Pick<MemberSnapshot, 'phone' | 'email' | 'externalId' | 'attributes'>,
+  configured = false,
 ): string | null {
   const def = channels.get(channel);
-  return def ? def.address(member as MemberSnapshot) : member.externalId;
+  if (!def) return member.externalId;
+  const m = member as MemberSnapshot;
+  return configured || !def.sandboxAddress ? def.address(m) : def.sandboxAddress(m);
 }

@@ -44,6 +44,9 @@ export default defineChannel({
     const openid = m.attributes?.[WECHAT_OPENID_ATTRIBUTE];
     return typeof openid === 'string' && openid ? openid : null;
   },
+  sandboxAddress(m) {
+    return this.address(m) ?? m.externalId;
+  },
   credentials,
   publicFields: ['appId', 'endpoint'],
   message,

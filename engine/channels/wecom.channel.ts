@@ -79,6 +79,9 @@ export default defineChannel({
     const id = m.attributes?.[WECOM_EXTERNAL_USERID_ATTRIBUTE];
     return typeof id === 'string' && id ? id : null;
   },
+  sandboxAddress(m) {
+    return this.address(m) ?? m.externalId;
+  },
   credentials,
   publicFields: ['corpId', 'agentId', 'taskExpiryHours', 'endpoint'],
   message,

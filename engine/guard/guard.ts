@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { GuardSpec } from '../../workflows/plan.js';
-import { addressFor } from '../channels/channels.js';
+import { memberAddress } from '../channels/channel-settings.service.js';
 import { channels } from '../channels/registry.js';
 import type { MemberSnapshot } from '../nodes/define-node.js';
 import { loadWorkspaceSettings } from '../settings/workspace-settings.js';
@@ -58,7 +58,7 @@ export async function guardEffect(
     timezone: req.member.timezone ?? settings.timezone,
     quietHours: settings.quietHours,
     consent: req.member.consent[channel] !== false,
-    address: addressFor(channel, req.member),
+    address: await memberAddress(db, req.workspaceId, channel, req.member),
   };
   const caps = settings.frequencyCaps.filter((c) => capApplies(c, channel));
   const first = decideGuard({ ...base, now: now(), caps: [], contacts: [] });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { addressFor, CHANNELS, channelEnumMeta } from '../channels/channels.js';
+import { memberAddress } from '../channels/channel-settings.service.js';
+import { CHANNELS, channelEnumMeta } from '../channels/channels.js';
 import { renderMessage, sendOutboxMessage } from '../channels/deliver.js';
 import { channels } from '../channels/registry.js';
 import { rendersHtml, renderTemplate } from '../render/template.js';
@@ -86,7 +87,7 @@ async function outboxRow(
       node_id: ctx.nodeId,
       member_id: ctx.member.id,
       channel: c.channel,
-      to_address: addressFor(c.channel, ctx.member),
+      to_address: await memberAddress(ctx.db, ctx.workspaceId, c.channel, ctx.member),
       title: c.title ? renderTemplate(c.title, scope) : null,
       // member values are escaped where the channel renders HTML (email), never the template itself
       body: c.content && def ? text : renderTemplate(text, scope, { html: rendersHtml(c.channel) }),
