@@ -22,7 +22,8 @@ const message = z.object({
     .regex(/^SMS_\d{3,20}$/, 'an approved template code such as SMS_123456789')
     .meta(label('短信模板 CODE', 'Template code')),
   params: z
-    .record(z.string().regex(/^\w{1,40}$/), z.string().max(200))
+    // values typed in the form as numbers (a keyValue editor reads "5" as 5) are text to the provider
+    .record(z.string().regex(/^\w{1,40}$/), z.union([z.string().max(200), z.number()]).transform(String))
     .default({})
     .meta(label('模板参数（可用 {{member.name}} 等变量）', 'Template parameters ({{member.name}} …)')),
   signName: z

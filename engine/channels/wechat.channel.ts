@@ -17,7 +17,8 @@ const credentials = z.object({
 const message = z.object({
   templateId: z.string().trim().min(1).max(128).meta(label('模板 ID', 'Template id')),
   data: z
-    .record(z.string().regex(/^\w{1,40}$/), z.string().max(200))
+    // values typed in the form as numbers (a keyValue editor reads "5" as 5) are text to the provider
+    .record(z.string().regex(/^\w{1,40}$/), z.union([z.string().max(200), z.number()]).transform(String))
     .default({})
     .meta(
       label('模板字段（如 thing1、time2，可用变量）', 'Template fields (thing1, time2 …; variables allowed)'),
