@@ -81,16 +81,18 @@ it('the message node’s form follows the channel: an SMS template code, then an
   const form = page.getByTestId('channel-content');
   await form.waitFor();
   await form.getByTestId('input-content.templateCode').fill('SMS_271525576');
+  // autosaved: the node's content is the SMS form's
   await expect
-    .poll(() => page.getByTestId('save-status').getAttribute('data-status'), { timeout: 15_000 })
-    .toBe('saved');
-  const saved = await app.call<{ document: { nodes: { id: string; data: Record<string, any> }[] } }>(
-    'GET',
-    `/journeys/${journey.id}`,
-  );
-  expect(saved.document.nodes.find((x) => x.id === 'msg')?.data.content).toMatchObject({
-    templateCode: 'SMS_271525576',
-  });
+    .poll(
+      async () => {
+        const saved = await app.call<{
+          document: { nodes: { id: string; data: Record<string, unknown> }[] };
+        }>('GET', `/journeys/${journey.id}`);
+        return saved.document.nodes.find((x) => x.id === 'msg')?.data.content;
+      },
+      { timeout: 15_000 },
+    )
+    .toMatchObject({ templateCode: 'SMS_271525576' });
 
   // another channel, another form: the SMS fields are gone, the email's are there
   await page.locator('[data-testid="field-channel"] .ant-select').first().click();
