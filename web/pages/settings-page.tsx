@@ -205,6 +205,23 @@ export function SettingsPage() {
           />
           <FieldError text={errors.get('frequencyCaps')} testId="settings-error-frequencyCaps" />
         </Card>
+
+        <Card size="small" title={t('settings.wecomQuota')} className="yt-settings__card">
+          <Typography.Paragraph type="secondary">{t('settings.wecomQuotaHelp')}</Typography.Paragraph>
+          <Space>
+            <InputNumber
+              min={1}
+              max={100}
+              precision={0}
+              // left out: the platform's 4; cleared: no budget
+              value={draft.wecomMonthlyQuota === undefined ? 4 : draft.wecomMonthlyQuota}
+              onChange={(v) => edit({ ...draft, wecomMonthlyQuota: v ?? null }, 'wecomMonthlyQuota')}
+              data-testid="settings-wecom-quota"
+            />
+            <span>{t('settings.wecomQuotaUnit')}</span>
+          </Space>
+          <FieldError text={errors.get('wecomMonthlyQuota')} testId="settings-error-wecomMonthlyQuota" />
+        </Card>
         <ChannelsCard />
       </ConfigProvider>
     </div>
