@@ -186,6 +186,16 @@ async function sendByProvider(
       },
     )
     .catch(async (err) => {
+      if (neverConnected(err)) {
+        // The provider was never reached (refused, no such host): nothing was sent, so the retry may send.
+        const why = String(err?.cause?.code ?? err?.code ?? err?.message);
+        await ctx.db
+          .updateTable('messages')
+          .set({ status: 'queued', sending_at: null, error: why })
+          .where('id', '=', row.id)
+          .execute();
+        throw new Error(`${def.label.zh}：the provider could not be reached (${why})`);
+      }
       // The call broke off after it may have reached the provider: nobody can say whether it was sent.
       await ctx.db
         .updateTable('messages')
@@ -230,6 +240,19 @@ async function sendByProvider(
       details: [failure.code],
     });
   throw new Error(`${def.label.zh}：${failure.message}`);
+}
+
+/** Errors that mean no connection was ever made (fetch's `cause`, nodemailer's codes): nothing reached the provider. */
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+]);
+function neverConnected(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } } | null;
+  return NEVER_CONNECTED.has(e?.cause?.code ?? '') || NEVER_CONNECTED.has(e?.code ?? '');
 }
 
 /** Apply what a callback or a poll reported; returns how many messages changed. Only `pending` ones move. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../infra/free-port.js';
 import { channelHarness, isRateLimited } from '../testing/channel-harness.js';
 import { type AliyunAnswer, fakeAliyunSms } from '../testing/fake-providers.js';
 
@@ -146,6 +147,19 @@ describe('sms channel (Aliyun SendSms)', () => {
       },
     });
     expect(JSON.stringify(res.body)).toContain('content.templateCode');
+  });
+
+  it('a provider that cannot be reached (connection refused) sent nothing: the send is queued again, not unknown', async () => {
+    // a port nobody listens on (fetch refuses "bad ports" such as 9 before connecting at all)
+    await h.stack.ok('PUT', '/channel-settings/sms', { endpoint: `http://127.0.0.1:${await freePort()}` });
+    await h.member('sms-down', { phone: '13900000008' });
+    const err = await h.send('sms-down', 'm1', config).catch((e) => e);
+    expect(err.message).toContain('could not be reached');
+    expect(err.name).toBe('Error');
+    expect((await h.message('sms-down', 'm1')).status).toBe('queued');
+    await h.stack.ok('PUT', '/channel-settings/sms', { endpoint: fake.url });
+    await h.send('sms-down', 'm1', config);
+    expect((await h.message('sms-down', 'm1')).status).toBe('sent');
   });
 
   it('without credentials the sandbox sends (the default)', async () => {
