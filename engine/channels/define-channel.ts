@@ -72,6 +72,11 @@ export interface ChannelDefinition<C extends z.ZodType = z.ZodType, M extends z.
   publicFields?: string[];
   /** what the message node asks for on this channel (rendered as the node's form) */
   message: M;
+  /**
+   * The form made from a plain text message (the node's `title` / `body`, as journeys written before channels had
+   * forms — and templates — carry): channels that can send free text say how; others need their form.
+   */
+  fromText?(text: { title: string | null; body: string }): z.input<M>;
   /** string fields of the message whose `{{variables}}` are HTML-escaped (an email's HTML body) */
   htmlFields?: string[];
   /** one line for the outbox and the sandbox (what ops read in the message list) */

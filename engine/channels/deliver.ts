@@ -51,6 +51,8 @@ export interface OutboxMessage {
   row: MessageRow;
   /** the message form on this channel (`content`), or null for a text message (body / title) */
   content: Record<string, unknown> | null;
+  /** the node's text message, unrendered: what channels with `fromText` send when there is no form */
+  text?: { title: string | null; body: string } | null;
 }
 
 /**
@@ -153,12 +155,13 @@ async function sendByProvider(
   const credentials = def.credentials.safeParse(rawCredentials);
   if (!credentials.success)
     return fail({ kind: 'permanent', message: 'the channel’s stored credentials are no longer valid' });
-  if (!msg.content)
+  const content = msg.content ?? (msg.text?.body && def.fromText ? def.fromText(msg.text) : null);
+  if (!content)
     return fail({
       kind: 'permanent',
       message: `fill in the ${def.label.en} message form (content) of this node`,
     });
-  const form = def.message.safeParse(msg.content);
+  const form = def.message.safeParse(content);
   if (!form.success)
     return fail({
       kind: 'permanent',

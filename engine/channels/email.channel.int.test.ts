@@ -39,6 +39,20 @@ describe('email channel (SMTP)', () => {
     expect(row.provider_message_id).toContain('@yutang');
   });
 
+  it('a text message (title and body, no form) becomes a plain HTML mail', async () => {
+    await h.member('em-text', { name: 'A&B', email: 'text@member.test' });
+    await h.send('em-text', 'm1', {
+      channel: 'email',
+      title: '会员日',
+      body: 'Hi {{member.name}}\n<gift>',
+      quietHours: 'ignore',
+    });
+    const mail = smtp.mails.at(-1)?.data ?? '';
+    expect(mail).toContain('Subject: =?UTF-8?');
+    // the author's text escaped (<gift> is text, not a tag), the member's value escaped, line breaks kept
+    expect(mail.replace(/=\r?\n/g, '')).toContain('<p>Hi A&amp;B<br>&lt;gift&gt;</p>');
+  });
+
   it('a duplicate send with the same key sends one mail', async () => {
     await h.member('em-dup', { email: 'dup@member.test' });
     const before = smtp.mails.length;

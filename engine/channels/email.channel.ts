@@ -1,6 +1,7 @@
 import { createTransport } from 'nodemailer';
 import { z } from 'zod';
 import { label } from '../nodes/schemas.js';
+import { escapeHtml } from '../render/template.js';
 import { defineChannel, type SendFailure } from './define-channel.js';
 
 /**
@@ -56,6 +57,11 @@ export default defineChannel({
   message,
   htmlFields: ['html'],
   preview: (m) => m.subject,
+  // a text message becomes a plain HTML mail: the author's text escaped, line breaks kept
+  fromText: ({ title, body }) => ({
+    subject: title || body.slice(0, 60),
+    html: `<p>${escapeHtml(body).replace(/\n/g, '<br>')}</p>`,
+  }),
   async send(ctx, { idempotencyKey, address, message: m }) {
     const c = ctx.credentials;
     const transport = createTransport({

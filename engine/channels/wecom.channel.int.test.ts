@@ -77,6 +77,19 @@ describe('wecom channel', () => {
     expect(late.delivery_status).toBe('expired');
   });
 
+  it('a text message (a template journey’s body, no form) goes out as the guide’s text', async () => {
+    await h.member('wc-text', customer('text'));
+    await h.send('wc-text', 'm1', {
+      channel: 'wecom',
+      body: '{{member.name}}您好，我是您的专属导购',
+      quietHours: 'ignore',
+    });
+    expect(calls('externalcontact/add_msg_template').at(-1)?.body).toMatchObject({
+      text: { content: '客户text您好，我是您的专属导购' },
+    });
+    expect((await h.message('wc-text', 'm1')).status).toBe('sent');
+  });
+
   it('a duplicate send with the same key creates one task', async () => {
     await h.member('wc-dup', customer('dup'));
     const before = calls('externalcontact/add_msg_template').length;

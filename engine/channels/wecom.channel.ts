@@ -86,6 +86,7 @@ export default defineChannel({
   publicFields: ['corpId', 'agentId', 'taskExpiryHours', 'endpoint'],
   message,
   preview: (m) => m.text,
+  fromText: ({ body }) => ({ text: body }),
   monthlyQuota: { setting: 'wecomMonthlyQuota', default: 4 },
   async send(ctx, { address, message: m, member }) {
     const c = ctx.credentials;

@@ -153,7 +153,11 @@ export default defineNode({
    */
   async run(ctx, c) {
     const created = await outboxRow(ctx, c, 'queued', null);
-    const row = await sendOutboxMessage(ctx, { row: created, content: c.content ?? null });
+    const row = await sendOutboxMessage(ctx, {
+      row: created,
+      content: c.content ?? null,
+      text: c.body ? { title: c.title ?? null, body: c.body } : null,
+    });
     return {
       output: 'next',
       detail: { messageId: row.id, channel: row.channel, status: row.status, skipReason: row.skip_reason },
