@@ -153,6 +153,8 @@ export function channelCallbackRoutes({ db }: AppDeps) {
       .catch(settingsError);
     if (!timingSafeEqualText(token, expected))
       throw new AppError('unauthenticated', 'the callback token is not valid');
+    if (Number(c.req.header('content-length') ?? 0) > 1_000_000)
+      throw new AppError('invalid_input', 'the report is larger than 1 MB');
     const text = await c.req.text();
     if (text.length > 1_000_000) throw new AppError('invalid_input', 'the report is larger than 1 MB');
     let updates: ReturnType<NonNullable<typeof def.parseCallback>>;
@@ -162,7 +164,8 @@ export function channelCallbackRoutes({ db }: AppDeps) {
       throw new AppError('invalid_input', `not a ${def.label.en} delivery report: ${(err as Error).message}`);
     }
     const changed = await applyDeliveryUpdates(db, workspaceId, channel, updates);
-    // Aliyun expects {"code":0}; WeChat expects "success" or an empty body — both take this JSON.
+    // WeChat's event pushes (XML) want the plain word `success`; Aliyun's JSON reports want {"code":0}.
+    if (/xml/i.test(c.req.header('content-type') ?? '')) return c.text('success');
     return c.json({ code: 0, msg: '接收成功', changed });
   });
   return app;
