@@ -93,6 +93,7 @@ describe('wechat channel (template message)', () => {
       headers: { 'content-type': 'text/xml' },
     });
     expect(res.status).toBe(200);
+    expect(await res.text()).toBe('success');
     expect(await h.message('wx-ok', 'm1')).toMatchObject({
       delivery_status: 'failed',
       error: 'failed:user block',
