@@ -191,6 +191,7 @@ export async function sendWecomAppMessage(
   text: string,
   idempotencyKey: string,
 ): Promise<{ status: 'sent'; providerId: string } | { status: 'failed' | 'queued'; failure: SendFailure }> {
+  // Loaded on use: the settings service imports the registry, which is still loading this file at import time.
   const { loadChannelCredentials } = await import('./channel-settings.service.js');
   const claimed = await db
     .insertInto('staff_messages')
