@@ -18,7 +18,14 @@ export interface SendFailure {
   retryAfterMs?: number;
 }
 
-export type SendOutcome = { providerId: string; pending?: boolean } | { failure: SendFailure };
+/**
+ * `skip`: the member cannot be reached on this channel after all (WeCom: no owning guide) — recorded as a skipped
+ * message with the reason, like a guard skip, and the run goes on.
+ */
+export type SendOutcome =
+  | { providerId: string; pending?: boolean }
+  | { failure: SendFailure }
+  | { skip: string };
 
 /** What a channel's `send` gets besides the message: its workspace's credentials and where to reach the provider. */
 export interface ChannelContext<C> {

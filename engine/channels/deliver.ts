@@ -211,6 +211,16 @@ async function sendByProvider(
       );
     });
 
+  if ('skip' in outcome) {
+    // Not a contact after all: give back the slot the guard took, so caps and quotas do not count it.
+    await ctx.db.deleteFrom('contact_ledger').where('idempotency_key', '=', ctx.idempotencyKey).execute();
+    return ctx.db
+      .updateTable('messages')
+      .set({ status: 'skipped', skip_reason: outcome.skip })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
   if ('providerId' in outcome) {
     const tracked = !!(def.parseCallback || def.poll);
     return ctx.db

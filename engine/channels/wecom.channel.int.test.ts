@@ -112,8 +112,11 @@ describe('wecom channel', () => {
     expect((await h.message('wc-bad', 'm1')).status).toBe('failed');
 
     await h.member('wc-noguide', customer('ng', null));
-    const noGuide = await h.send('wc-noguide', 'm1', config).catch((e) => e);
-    expect(noGuide.message).toContain('no guide');
+    // no guide: nobody to send it — skipped with the reason, the run goes on, nothing asked of WeCom
+    const before = calls('externalcontact/add_msg_template').length;
+    const noGuide = await h.send('wc-noguide', 'm1', config);
+    expect(noGuide).toMatchObject({ output: 'next', detail: { status: 'skipped', skipReason: 'no_guide' } });
+    expect(calls('externalcontact/add_msg_template').length).toBe(before);
   });
 
   it('45009 (API limit) is retried later; an expired token (42001) is fetched again transparently', async () => {

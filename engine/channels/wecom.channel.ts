@@ -91,14 +91,8 @@ export default defineChannel({
   async send(ctx, { address, message: m, member }) {
     const c = ctx.credentials;
     const sender = await resolveSender(ctx.db, member);
-    if (!sender)
-      return {
-        failure: {
-          kind: 'permanent',
-          message: 'the member has no guide with a WeCom userid',
-          code: 'no_guide',
-        },
-      };
+    // no guide, nobody to send it: skipped like a missing address, not a failed run
+    if (!sender) return { skip: 'no_guide' };
     const out = await postWithToken(
       ctx.fetch,
       tokenUrl(c, c.contactSecret),
