@@ -40,6 +40,34 @@ export class ChannelSettingsError extends Error {
 
 const context = (workspaceId: string, channel: string) => `channel:${workspaceId}:${channel}`;
 
+/**
+ * Every message asks for its channel's credentials (the guard for the address, the send for the account): a
+ * process keeps what it read for a few seconds. A change made in this process is seen at once; another process
+ * (a separate worker) sees it within CACHE_MS.
+ */
+const CACHE_MS = 5_000;
+const cache = new Map<string, { at: number; value: Record<string, unknown> | null }>();
+
+/** Drop this process's copy (after a change commits: a reader between the change and its commit kept the old). */
+export function forgetChannelCredentials(workspaceId: string, channel: string): void {
+  cache.delete(context(workspaceId, channel));
+}
+
+async function cachedCredentials(
+  db: Kysely<Database>,
+  workspaceId: string,
+  channel: string,
+): Promise<Record<string, unknown> | null> {
+  const key = context(workspaceId, channel);
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  const row = await findSealedCredentials(db, workspaceId, channel);
+  const value = row ? open<Record<string, unknown>>(row.sealed, key) : null;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(key, { at: Date.now(), value });
+  return value;
+}
+
 export function channelOrThrow(id: string): ChannelDefinition {
   const def = channels.get(id);
   if (!def) throw new ChannelSettingsError('unknown_channel', `no channel ${id}`);
@@ -52,8 +80,7 @@ export async function loadChannelCredentials(
   workspaceId: string,
   channel: string,
 ): Promise<Record<string, unknown> | null> {
-  const row = await findSealedCredentials(db, workspaceId, channel);
-  return row ? open<Record<string, unknown>>(row.sealed, context(workspaceId, channel)) : null;
+  return cachedCredentials(db, workspaceId, channel);
 }
 
 /** The member's address on a channel in this workspace: the provider's kind when one is configured, else the sandbox's. */
@@ -63,9 +90,7 @@ export async function memberAddress(
   channel: string,
   member: MemberSnapshot,
 ): Promise<string | null> {
-  const configured = channels.get(channel)
-    ? !!(await findSealedCredentials(db, workspaceId, channel))
-    : false;
+  const configured = channels.get(channel) ? !!(await cachedCredentials(db, workspaceId, channel)) : false;
   return addressFor(channel, member, configured);
 }
 
@@ -89,7 +114,9 @@ export async function saveChannelCredentials(
   input: Record<string, unknown>,
 ): Promise<ChannelSettingsView> {
   const def = channelOrThrow(channel);
-  const stored = (await loadChannelCredentials(db, workspaceId, channel)) ?? {};
+  // the stored row itself, never the cache: a merge must not bring back a value another process replaced
+  const row = await findSealedCredentials(db, workspaceId, channel);
+  const stored = row ? open<Record<string, unknown>>(row.sealed, context(workspaceId, channel)) : {};
   const given = Object.fromEntries(
     Object.entries(input).filter(([, v]) => v !== '' && v !== null && v !== undefined),
   );
@@ -104,6 +131,7 @@ export async function saveChannelCredentials(
   }
   const value = parsed.data as Record<string, unknown>;
   const fields = Object.keys(value).filter((k) => value[k] !== undefined && value[k] !== '');
+  cache.delete(context(workspaceId, channel));
   await upsertSealedCredentials(db, {
     workspaceId,
     channel,
@@ -117,6 +145,7 @@ export async function saveChannelCredentials(
 
 export async function removeChannelCredentials(db: Kysely<Database>, workspaceId: string, channel: string) {
   channelOrThrow(channel);
+  cache.delete(context(workspaceId, channel));
   if (!(await deleteSealedCredentials(db, workspaceId, channel)))
     throw new ChannelSettingsError('not_configured', `channel ${channel} has no credentials`);
 }

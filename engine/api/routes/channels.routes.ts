@@ -5,6 +5,7 @@ import {
   ChannelSettingsError,
   callbackToken,
   channelSettingsViews,
+  forgetChannelCredentials,
   removeChannelCredentials,
   saveChannelCredentials,
 } from '../../channels/channel-settings.service.js';
@@ -114,6 +115,7 @@ export function channelRoutes({ db }: AppDeps) {
         .detail({ fields: Object.keys(input) });
       return saveChannelCredentials(trx, c.get('workspaceId'), channel, input);
     }).catch(settingsError);
+    forgetChannelCredentials(c.get('workspaceId'), channel);
     return c.json({ channel: view });
   });
 
@@ -123,6 +125,7 @@ export function channelRoutes({ db }: AppDeps) {
       audit(c).target('channel', channel);
       return removeChannelCredentials(trx, c.get('workspaceId'), channel);
     }).catch(settingsError);
+    forgetChannelCredentials(c.get('workspaceId'), channel);
     return c.json({ ok: true });
   });
 
