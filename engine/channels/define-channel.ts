@@ -23,9 +23,8 @@ export interface SendFailure {
  * message with the reason, like a guard skip, and the run goes on.
  */
 export type SendOutcome =
-  | { providerId: string; pending?: boolean }
-  | { failure: SendFailure }
-  | { skip: string };
+  /** `pending`: a report will follow (default: when the channel has a callback or a poll) */
+  { providerId: string; pending?: boolean } | { failure: SendFailure } | { skip: string };
 
 /** What a channel's `send` gets besides the message: its workspace's credentials and where to reach the provider. */
 export interface ChannelContext<C> {

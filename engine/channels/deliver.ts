@@ -222,7 +222,7 @@ async function sendByProvider(
       .executeTakeFirstOrThrow();
   }
   if ('providerId' in outcome) {
-    const tracked = !!(def.parseCallback || def.poll);
+    const tracked = outcome.pending ?? !!(def.parseCallback || def.poll);
     return ctx.db
       .updateTable('messages')
       .set({

@@ -82,6 +82,30 @@ describe('wechat channel (template message)', () => {
     expect(sends().length - before).toBe(2);
   });
 
+  it('a subscription notification goes to bizsend; 43101 (not subscribed) fails the step', async () => {
+    const sub = {
+      ...config,
+      content: { ...config.content, kind: 'subscribe', url: 'https://brand.example/p' },
+    };
+    await h.member('wx-sub', { name: '小订', attributes: { wechat_openid: 'oSUB' } });
+    await h.send('wx-sub', 'm1', sub);
+    const call = fake.calls.filter((c) => c.path === 'message/subscribe/bizsend').at(-1);
+    expect(call?.body).toEqual({
+      touser: 'oSUB',
+      template_id: 'tmpl-order-shipped',
+      page: 'https://brand.example/p',
+      data: { thing1: { value: '小订' }, time2: { value: '2026-11-25' } },
+    });
+    // no message id, no report coming: sent, not pending
+    expect(await h.message('wx-sub', 'm1')).toMatchObject({ status: 'sent', delivery_status: null });
+
+    await h.member('wx-unsub', { attributes: { wechat_openid: 'oUNSUB' } });
+    fake.script('message/subscribe/bizsend', { errcode: 43101, errmsg: 'user refuse to accept the msg' });
+    const err = await h.send('wx-unsub', 'm1', sub).catch((e) => e);
+    expect(err.name).toBe('NodeFailure');
+    expect(err.message).toContain('43101');
+  });
+
   it('TEMPLATESENDJOBFINISH on the callback marks delivery (XML, as WeChat posts it)', async () => {
     const row = await h.message('wx-ok', 'm1');
     const { channels } = await h.stack.ok('GET', '/channel-settings');

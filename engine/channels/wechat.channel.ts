@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { label } from '../nodes/schemas.js';
+import { enumLabels, label } from '../nodes/schemas.js';
 import { type DeliveryUpdate, defineChannel } from './define-channel.js';
 import { postWithToken } from './weixin-token.js';
 
 /**
- * WeChat official account (公众号) template messages: `POST /cgi-bin/message/template/send` with the template id
- * and its fields, to the member's openid for this account. The platform reports the outcome later as a
- * `TEMPLATESENDJOBFINISH` event (XML) to the account's server URL, which may be pointed at our callback.
+ * WeChat official account (公众号): template messages (`POST /cgi-bin/message/template/send`) or subscription
+ * notifications (`POST /cgi-bin/message/subscribe/bizsend`, for members who subscribed to that template), with the
+ * template id and its fields, to the member's openid for this account. A template message's outcome is reported
+ * later as a `TEMPLATESENDJOBFINISH` event (XML) to the account's server URL, which may point at our callback; a
+ * subscription notification has no message id to report on.
  */
 const credentials = z.object({
   appId: z.string().trim().min(1).max(64).meta(label('AppID', 'AppID')),
@@ -15,6 +17,16 @@ const credentials = z.object({
 });
 
 const message = z.object({
+  kind: z
+    .enum(['template', 'subscribe'])
+    .default('template')
+    .meta({
+      ...label('消息类型', 'Kind'),
+      ...enumLabels({
+        template: { zh: '模板消息', en: 'Template message' },
+        subscribe: { zh: '订阅通知（会员已订阅该模板）', en: 'Subscription notification' },
+      }),
+    }),
   templateId: z.string().trim().min(1).max(128).meta(label('模板 ID', 'Template id')),
   data: z
     // values typed in the form as numbers (a keyValue editor reads "5" as 5) are text to the provider
@@ -52,8 +64,22 @@ export default defineChannel({
   publicFields: ['appId', 'endpoint'],
   message,
   preview: (m) => `${m.templateId} ${JSON.stringify(m.data)}`,
-  async send(ctx, { address, message: m }) {
+  async send(ctx, { idempotencyKey, address, message: m }) {
     const c = ctx.credentials;
+    const data = Object.fromEntries(Object.entries(m.data).map(([k, v]) => [k, { value: v }]));
+    if (m.kind === 'subscribe') {
+      const sub = await postWithToken(
+        ctx.fetch,
+        tokenUrl(c),
+        ctx.now,
+        (token) =>
+          `${c.endpoint}/cgi-bin/message/subscribe/bizsend?access_token=${encodeURIComponent(token)}`,
+        { touser: address, template_id: m.templateId, ...(m.url ? { page: m.url } : {}), data },
+      );
+      if ('failure' in sub) return sub; // 43101: the member did not subscribe (or refused) — permanent
+      // bizsend answers no message id: ours names it, and no report will follow
+      return { providerId: `bizsend:${idempotencyKey}`, pending: false };
+    }
     const out = await postWithToken(
       ctx.fetch,
       tokenUrl(c),
@@ -63,7 +89,7 @@ export default defineChannel({
         touser: address,
         template_id: m.templateId,
         ...(m.url ? { url: m.url } : {}),
-        data: Object.fromEntries(Object.entries(m.data).map(([k, v]) => [k, { value: v }])),
+        data,
       },
     );
     if ('failure' in out) return out;

@@ -153,6 +153,8 @@ export async function fakeWeixin(opts: {
       });
     if (path === 'message/template/send')
       return reply({ errcode: 0, errmsg: 'ok', msgid: 200228332 + ++msg });
+    // a subscription notification (bizsend) answers no message id
+    if (path === 'message/subscribe/bizsend') return reply({ errcode: 0, errmsg: 'ok' });
     reply({ errcode: 40035, errmsg: `unknown api ${path}` });
   });
   const url = await listen(server);
