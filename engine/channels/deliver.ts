@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { MessageRow } from '../../db/tables/message.table.js';
 import { RATE_LIMITED } from '../../workflows/activities.js';
+import { logger } from '../infra/logger.js';
 import type { NodeRunContext } from '../nodes/define-node.js';
 import { NodeFailure } from '../nodes/node-failure.js';
 import { renderTemplate } from '../render/template.js';
@@ -327,17 +328,22 @@ export async function pollPendingDeliveries(
       const raw = await loadChannelCredentials(db, workspaceId, def.id);
       const credentials = raw ? def.credentials.safeParse(raw) : null;
       if (!credentials?.success || !def.poll) continue;
-      const updates = await def.poll(
-        {
-          workspaceId,
-          credentials: credentials.data,
-          db,
-          fetch: globalThis.fetch,
-          now: opts.now ?? (() => new Date()),
-        },
-        pending,
-      );
-      changed += await applyDeliveryUpdates(db, workspaceId, def.id, updates);
+      try {
+        const updates = await def.poll(
+          {
+            workspaceId,
+            credentials: credentials.data,
+            db,
+            fetch: globalThis.fetch,
+            now: opts.now ?? (() => new Date()),
+          },
+          pending,
+        );
+        changed += await applyDeliveryUpdates(db, workspaceId, def.id, updates);
+      } catch (err) {
+        // one workspace's unreachable provider must not hold up the others: it is asked again next pass
+        logger.warn({ workspaceId, channel: def.id, err: String(err) }, 'delivery poll failed');
+      }
     }
   }
   return changed;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAudienceDeps } from '../segments/audience.service.js';
 import { channelHarness, isRateLimited } from '../testing/channel-harness.js';
 import { fakeWeixin } from '../testing/fake-providers.js';
 import { pollPendingDeliveries } from './deliver.js';
@@ -88,6 +89,36 @@ describe('wecom channel', () => {
       text: { content: '客户text您好，我是您的专属导购' },
     });
     expect((await h.message('wc-text', 'm1')).status).toBe('sent');
+  });
+
+  it('the audience schedule’s minute pass polls pending tasks too', async () => {
+    // earlier tests left tasks pending: settle them, so the scripted answers below are this task's
+    await h.stack.db
+      .updateTable('messages')
+      .set({ delivery_status: 'delivered' })
+      .where('delivery_status', '=', 'pending')
+      .execute();
+    await h.member('wc-pass', customer('pass'));
+    await h.send('wc-pass', 'm1', config);
+    fake.script('externalcontact/get_groupmsg_task', {
+      errcode: 0,
+      errmsg: 'ok',
+      task_list: [{ userid: 'guide01', status: 2 }],
+    });
+    fake.script('externalcontact/get_groupmsg_send_result', {
+      errcode: 0,
+      errmsg: 'ok',
+      send_list: [{ external_userid: 'wmpass', userid: 'guide01', status: 3 }],
+    });
+    const deps = createAudienceDeps(h.stack.db, async () => ({
+      client: h.stack.client,
+      taskQueue: h.stack.taskQueue,
+      namespace: 'default',
+      uiUrl: null,
+    }));
+    await deps.retryPendingEntries();
+    // status 3: the customer already had a mass message (the platform's limit)
+    expect(await h.message('wc-pass', 'm1')).toMatchObject({ delivery_status: 'failed' });
   });
 
   it('a duplicate send with the same key creates one task', async () => {
