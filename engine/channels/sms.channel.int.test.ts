@@ -102,6 +102,24 @@ describe('sms channel (Aliyun SendSms)', () => {
     expect(sendCalls().length - before).toBe(2);
   });
 
+  it('an attempt that died mid-call (a claim past its lease) is never sent blindly again: outcome unknown', async () => {
+    await h.member('sms-crash', { phone: '13900000007' });
+    fake.script('SendSms', { body: { Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: 'limit' } });
+    await h.send('sms-crash', 'm1', config).catch(() => {});
+    // as a worker that claimed the send two minutes ago and died before recording the answer leaves it
+    const row = await h.message('sms-crash', 'm1');
+    await h.stack.db
+      .updateTable('messages')
+      .set({ status: 'sending', sending_at: new Date(Date.now() - 120_000) })
+      .where('id', '=', row.id)
+      .execute();
+    const before = sendCalls().length;
+    const err = await h.send('sms-crash', 'm1', config).catch((e) => e);
+    expect(err).toMatchObject({ name: 'NodeFailure', code: 'send_outcome_unknown' });
+    expect(sendCalls().length).toBe(before);
+    expect((await h.message('sms-crash', 'm1')).status).toBe('unknown');
+  });
+
   it('a delivery report on the callback marks the message delivered; a wrong token is refused', async () => {
     const row = await h.message('sms-ok', 'm1');
     expect(row.delivery_status).toBe('pending');
