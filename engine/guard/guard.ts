@@ -5,8 +5,9 @@ import { memberAddress } from '../channels/channel-settings.service.js';
 import { channels } from '../channels/registry.js';
 import type { MemberSnapshot } from '../nodes/define-node.js';
 import { loadWorkspaceSettings } from '../settings/workspace-settings.js';
-import { instantOf, wallTime } from '../time/local-time.js';
-import { capApplies, decideGuard, type GuardOutcome, slotsLeft } from './guard-rules.js';
+import { capApplies, decideGuard, type GuardOutcome, monthBounds, slotsLeft } from './guard-rules.js';
+
+export { monthBounds };
 
 const DAY = 86_400_000;
 /** An intent older than this belongs to an attempt that died: it no longer holds a slot. */
@@ -192,13 +193,4 @@ function monthlyQuota(
   if (!q) return null;
   const set = settings[q.setting];
   return set === undefined ? q.default : set;
-}
-
-/** The calendar month around an instant in the workspace's zone (platform quotas count calendar months). */
-export function monthBounds(at: number, timeZone: string): { start: number; end: number } {
-  const w = wallTime(at, timeZone);
-  const start = instantOf({ year: w.year, month: w.month, day: 1, hour: 0, minute: 0, second: 0 }, timeZone);
-  const next = w.month === 12 ? { year: w.year + 1, month: 1 } : { year: w.year, month: w.month + 1 };
-  const end = instantOf({ ...next, day: 1, hour: 0, minute: 0, second: 0 }, timeZone);
-  return { start, end };
 }
