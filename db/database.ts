@@ -12,7 +12,7 @@ import type { ContactLedgerTable, GuardIntentTable } from './tables/guard.table.
 import type { GuideReminderTable, GuideTable, GuideTaskTable } from './tables/guide.table.js';
 import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
 import type { MemberTable, MemberTagTable } from './tables/member.table.js';
-import type { MessageTable } from './tables/message.table.js';
+import type { ChannelCredentialTable, MessageTable, StaffMessageTable } from './tables/message.table.js';
 import type { JourneyRunCountTable, RunStepTable, RunTable } from './tables/run.table.js';
 import type {
   BroadcastMemberTable,
@@ -36,6 +36,8 @@ export interface Database {
   run_steps: RunStepTable;
   journey_run_counts: JourneyRunCountTable;
   messages: MessageTable;
+  channel_credentials: ChannelCredentialTable;
+  staff_messages: StaffMessageTable;
   coupon_templates: CouponTemplateTable;
   coupons: CouponTable;
   node_effects: NodeEffectTable;

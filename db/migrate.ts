@@ -8,6 +8,8 @@ import * as m0006 from './migrations/0006-event-delivery.js';
 import * as m0007 from './migrations/0007-list-indexes.js';
 import * as m0008 from './migrations/0008-accounts.js';
 import * as m0009 from './migrations/0009-run-counts-per-statement.js';
+import * as m0010 from './migrations/0010-channels.js';
+import * as m0011 from './migrations/0011-staff-messages.js';
 import * as m0012 from './migrations/0012-guides.js';
 import * as m0014 from './migrations/0014-node-versions.js';
 
@@ -22,6 +24,8 @@ const migrations: Record<string, Migration> = {
   '0007-list-indexes': m0007,
   '0008-accounts': m0008,
   '0009-run-counts-per-statement': m0009,
+  '0010-channels': m0010,
+  '0011-staff-messages': m0011,
   '0012-guides': m0012,
   '0014-node-versions': m0014,
 };

@@ -131,6 +131,8 @@ export const ACTION_ATTEMPTS = 6;
 
 /** Failures a retry cannot mend carry this name: thrown by node code, mapped to non-retryable here. */
 const NON_RETRYABLE = new Set(['NodeFailure']);
+/** The failure type a channel's rate-limit answer is thrown as (engine/channels/deliver.ts), with its delay. */
+export const RATE_LIMITED = 'ChannelRateLimited';
 
 /** Activities are built by a factory that receives their dependencies, so tests and workers inject real ones. */
 export function createActivities(deps: ActivityDeps) {
@@ -200,7 +202,10 @@ export function createActivities(deps: ActivityDeps) {
       } catch (err) {
         const e = err as Error & { code?: string };
         // yutang:infra — an unreachable database is retried until it is back; other failures have a budget.
-        const spent = !isDatabaseUnavailable(err) && currentAttempt() >= ACTION_ATTEMPTS;
+        // A provider's rate limit is not a fault either: the send waits its turn (the failure names the delay).
+        const rateLimited =
+          e.name === 'ApplicationFailure' && (err as ApplicationFailure).type === RATE_LIMITED;
+        const spent = !isDatabaseUnavailable(err) && !rateLimited && currentAttempt() >= ACTION_ATTEMPTS;
         if (NON_RETRYABLE.has(e.name) || spent) {
           throw ApplicationFailure.create({
             message: e.message,

@@ -25,6 +25,40 @@ export interface MessageTable {
   idempotency_key: string;
   created_at: CreatedAt;
   sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** the channel id whose provider sent it, or `sandbox` when the workspace configured none */
+  provider: string | null;
+  /** when an attempt claimed the send (status `sending`): a claim younger than the lease is still running */
+  sending_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** the provider's refusal, as it said it */
+  error: string | null;
+  /** what a callback or a poll says after the provider took it: `pending` until delivered, failed or expired */
+  delivery_status: DeliveryStatus | null;
+  delivery_updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'expired';
+
+/** A workspace's credentials for one channel's provider: sealed, never returned; `fields` names what is set. */
+export interface ChannelCredentialTable {
+  workspace_id: string;
+  channel: string;
+  sealed: string;
+  fields: ColumnType<string[], string, string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export type MessageRow = Selectable<MessageTable>;
+
+/** A message to staff (a guide's reminder): one row per idempotency key, claimed before the provider is called. */
+export interface StaffMessageTable {
+  idempotency_key: string;
+  workspace_id: string;
+  channel: string;
+  to_address: string;
+  body: string;
+  status: 'queued' | 'sending' | 'sent' | 'failed';
+  provider_message_id: string | null;
+  error: string | null;
+  created_at: CreatedAt;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}

@@ -17,6 +17,7 @@ import { audienceRoutes } from './routes/audiences.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
+import { channelCallbackRoutes, channelRoutes } from './routes/channels.routes.js';
 import { guideRoutes } from './routes/guides.routes.js';
 import { journeyRoutes } from './routes/journeys.routes.js';
 import { memberRoutes } from './routes/members.routes.js';
@@ -55,6 +56,8 @@ export function createApi(deps: AppDeps) {
 
   // Health and readiness: no workspace, and liveness touches nothing.
   api.route('/', opsRoutes(deps));
+  // Providers' delivery reports: verified by the workspace's callback token, not by a session or an API key.
+  api.route('/', channelCallbackRoutes(deps));
 
   // Who is asking and may they: every route's permission comes from its documented() entry, the
   // workspace from the session or the API key (engine/auth/authorize.ts).
@@ -78,6 +81,7 @@ export function createApi(deps: AppDeps) {
   api.route('/', memberRoutes(deps));
   api.route('/', runRoutes(deps));
   api.route('/', settingsRoutes(deps));
+  api.route('/', channelRoutes(deps));
   api.route('/', audienceRoutes(deps));
   api.route('/', guideRoutes(deps));
 

@@ -7,8 +7,10 @@
  */
 import type { z } from 'zod';
 import type { EventStatus } from '../../db/tables/event.table.js';
-import type { MessageStatus } from '../../db/tables/message.table.js';
+import type { DeliveryStatus, MessageStatus } from '../../db/tables/message.table.js';
 import type { RunStatus, StepStatus } from '../../workflows/core/interpreter.js';
+import type { ChannelSettingsView } from '../channels/channel-settings.service.js';
+import type { ChannelInfo } from '../channels/registry.js';
 import type { JourneyDocument } from '../compiler/document.schema.js';
 import type { journeySettingsSchema } from '../compiler/journey-settings.js';
 import type { Problem } from '../compiler/problem.js';
@@ -58,6 +60,13 @@ export interface JsonSchema {
 
 /** A node type as served: the registry's description with its config schema typed for the forms. */
 export type NodeTypeView = Omit<NodeTypeInfo, 'configSchema'> & { configSchema: JsonSchema };
+
+/** GET /api/channels: a channel with its message form and settings form, typed for the generated forms. */
+export type ChannelView = Omit<ChannelInfo, 'messageSchema' | 'credentialsSchema'> & {
+  messageSchema: JsonSchema;
+  credentialsSchema: JsonSchema;
+};
+export type { ChannelSettingsView };
 
 /** `document.settings` as the editor writes it (the schema's input: defaults may be left out). */
 export type JourneySettingsInput = z.input<typeof journeySettingsSchema>;
@@ -189,6 +198,12 @@ export interface MessageView {
   status: MessageStatus;
   /** why it was not sent (no_consent, no_address, quiet_hours, frequency_cap…) */
   skipReason: string | null;
+  /** the channel whose provider sent it, or `sandbox` (no credentials configured) */
+  provider: string | null;
+  /** the provider's refusal, or what a delivery report said went wrong */
+  error: string | null;
+  /** what the provider reported after taking it (callbacks, WeCom polls): pending → delivered | failed | expired */
+  deliveryStatus: DeliveryStatus | null;
   createdAt: Date;
   sentAt: Date | null;
 }

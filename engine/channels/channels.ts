@@ -1,26 +1,18 @@
-import type { MemberSnapshot } from '../nodes/define-node.js';
 import { enumLabels } from '../nodes/schemas.js';
+import { addressFor, channels } from './registry.js';
 
-/** The channels a message can go out on. */
-export const CHANNELS = ['sms', 'wechat', 'wecom', 'email', 'push'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { addressFor };
 
-export const channelLabels = {
-  sms: { zh: '短信', en: 'SMS' },
-  wechat: { zh: '公众号', en: 'WeChat' },
-  wecom: { zh: '企微导购', en: 'WeCom' },
-  email: { zh: '邮件', en: 'Email' },
+/**
+ * The channels a message can go out on: one per `*.channel.ts` file, plus `push` (no provider yet: always the
+ * sandbox). Built at start from the registry, so a new channel file is offered everywhere without an edit here.
+ */
+export const CHANNELS = [...channels.ids(), 'push'] as unknown as [string, ...string[]];
+export type Channel = string;
+
+export const channelLabels: Record<string, { zh: string; en: string }> = {
+  ...Object.fromEntries(channels.all().map((c) => [c.id, c.label])),
   push: { zh: 'App 推送', en: 'App push' },
-} satisfies Record<Channel, { zh: string; en: string }>;
+};
 
 export const channelEnumMeta = enumLabels(channelLabels);
-
-/** Where a channel reaches the member. WeChat/WeCom/push adapters map the brand's member id themselves. */
-export function addressFor(
-  channel: string,
-  member: Pick<MemberSnapshot, 'phone' | 'email' | 'externalId'>,
-): string | null {
-  if (channel === 'sms') return member.phone;
-  if (channel === 'email') return member.email;
-  return member.externalId;
-}

@@ -1,6 +1,6 @@
 import type { GuardDecision } from '../../workflows/core/interpreter.js';
 import type { GuardSpec } from '../../workflows/plan.js';
-import { inDailyWindow, nextTimeOfDay } from '../time/local-time.js';
+import { inDailyWindow, instantOf, nextTimeOfDay, wallTime } from '../time/local-time.js';
 
 const DAY = 86_400_000;
 
@@ -83,4 +83,34 @@ export function slotsLeft(ctx: Pick<GuardContext, 'spec' | 'now' | 'caps' | 'con
     left = Math.min(left, cap.max - used);
   }
   return left;
+}
+
+/** The calendar month around an instant in the workspace's zone (platform quotas count calendar months). */
+export function monthBounds(at: number, timeZone: string): { start: number; end: number } {
+  const w = wallTime(at, timeZone);
+  const start = instantOf({ year: w.year, month: w.month, day: 1, hour: 0, minute: 0, second: 0 }, timeZone);
+  const next = w.month === 12 ? { year: w.year + 1, month: 1 } : { year: w.year, month: w.month + 1 };
+  const end = instantOf({ ...next, day: 1, hour: 0, minute: 0, second: 0 }, timeZone);
+  return { start, end };
+}
+
+/**
+ * A platform's monthly allowance per member (WeCom mass messages): over it, the send waits for next month or is
+ * skipped, like a frequency cap. Pure, for the simulator; the worker counts under the member's lock (guard.ts).
+ */
+export function decideMonthlyQuota(ctx: {
+  spec: GuardSpec;
+  now: number;
+  timezone: string;
+  quota: number;
+  contacts: { channel: string; at: number }[];
+}): GuardOutcome {
+  const month = monthBounds(ctx.now, ctx.timezone);
+  const used = ctx.contacts.filter(
+    (c) => c.channel === ctx.spec.channel && c.at >= month.start && c.at <= ctx.now,
+  ).length;
+  if (used < ctx.quota) return { kind: 'allow' };
+  return ctx.spec.overCap === 'defer'
+    ? { kind: 'defer', reason: 'platform_quota', until: month.end }
+    : { kind: 'skip', reason: 'platform_quota' };
 }

@@ -1,10 +1,13 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { GuardSpec } from '../../workflows/plan.js';
-import { addressFor } from '../channels/channels.js';
+import { memberAddress } from '../channels/channel-settings.service.js';
+import { channels } from '../channels/registry.js';
 import type { MemberSnapshot } from '../nodes/define-node.js';
 import { loadWorkspaceSettings } from '../settings/workspace-settings.js';
-import { capApplies, decideGuard, type GuardOutcome, slotsLeft } from './guard-rules.js';
+import { capApplies, decideGuard, type GuardOutcome, monthBounds, slotsLeft } from './guard-rules.js';
+
+export { monthBounds };
 
 const DAY = 86_400_000;
 /** An intent older than this belongs to an attempt that died: it no longer holds a slot. */
@@ -56,18 +59,19 @@ export async function guardEffect(
     timezone: req.member.timezone ?? settings.timezone,
     quietHours: settings.quietHours,
     consent: req.member.consent[channel] !== false,
-    address: addressFor(channel, req.member),
+    address: await memberAddress(db, req.workspaceId, channel, req.member),
   };
   const caps = settings.frequencyCaps.filter((c) => capApplies(c, channel));
   const first = decideGuard({ ...base, now: now(), caps: [], contacts: [] });
   if (first.kind !== 'allow') return first;
-  if (caps.length === 0) {
+  const quota = monthlyQuota(channel, settings);
+  if (caps.length === 0 && quota === null) {
     await recordContact(db, req, now());
     return { kind: 'allow' };
   }
 
   const anyChannel = caps.some((c) => c.channel === 'all');
-  const windowMs = Math.max(...caps.map((c) => c.perDays)) * DAY;
+  const windowMs = Math.max(0, ...caps.map((c) => c.perDays)) * DAY;
   const contacts = async (trx: Kysely<Database>, at: number) =>
     (
       await trx
@@ -134,7 +138,23 @@ export async function guardEffect(
         if (!anyChannel) q = q.where('channel', '=', channel);
         ahead = (await q.executeTakeFirstOrThrow()).n;
       }
-      const outcome = decideGuard({ ...base, now: t, caps, contacts: await contacts(trx, t), ahead });
+      let outcome = decideGuard({ ...base, now: t, caps, contacts: await contacts(trx, t), ahead });
+      if (outcome.kind === 'allow' && quota !== null) {
+        // The platform's own allowance (WeCom: a few mass messages a customer a month), shared by all journeys.
+        const month = monthBounds(t, settings.timezone);
+        const used = await trx
+          .selectFrom('contact_ledger')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where('member_id', '=', req.member.id)
+          .where('channel', '=', channel)
+          .where('at', '>=', new Date(month.start))
+          .executeTakeFirstOrThrow();
+        if (used.n + ahead >= quota)
+          outcome =
+            req.spec.overCap === 'defer'
+              ? { kind: 'defer', reason: 'platform_quota', until: month.end }
+              : { kind: 'skip', reason: 'platform_quota' };
+      }
       if (outcome.kind === 'allow') await recordContact(trx, req, t);
       await trx.deleteFrom('guard_intents').where('idempotency_key', '=', req.key).execute();
       return outcome;
@@ -162,4 +182,15 @@ async function recordContact(db: Kysely<Database>, req: GuardRequest, at: number
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();
+}
+
+/** The channel's monthly platform allowance per member (null: none), from the workspace setting or its default. */
+function monthlyQuota(
+  channel: string,
+  settings: Awaited<ReturnType<typeof loadWorkspaceSettings>>,
+): number | null {
+  const q = channels.get(channel)?.monthlyQuota;
+  if (!q) return null;
+  const set = settings[q.setting];
+  return set === undefined ? q.default : set;
 }

@@ -47,6 +47,8 @@ describe('access control, route by route', () => {
       .replace(/^\/api/, '')
       .replace(':id', fresh ? randomUUID() : (objectId[kind] ?? randomUUID()))
       .replace(':version', '1')
+      .replace(':channel', 'sms')
+      .replace(':workspaceId', stack.workspaceId)
       .replace(':externalId', fresh ? `ghost-${randomUUID().slice(0, 8)}` : ids.member);
   }
 
@@ -59,6 +61,7 @@ describe('access control, route by route', () => {
     'POST /api/journeys/:id/enter': { memberIds: ['acl-member'] },
     'PUT /api/guides/:id': { name: 'taken over' },
     'POST /api/guide-tasks/:id/complete': { note: 'taken over' },
+    'PUT /api/channel-settings/:channel': { accessKeyId: 'acl', accessKeySecret: 'acl', signName: '鱼塘' },
   };
 
   async function request(route: RouteDoc, headers: Record<string, string>, fresh = false) {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { addressFor, CHANNELS, channelEnumMeta } from '../channels/channels.js';
+import { memberAddress } from '../channels/channel-settings.service.js';
+import { CHANNELS, channelEnumMeta } from '../channels/channels.js';
+import { renderMessage, sendOutboxMessage } from '../channels/deliver.js';
+import { channels } from '../channels/registry.js';
 import { rendersHtml, renderTemplate } from '../render/template.js';
 import { defineNode, type NodeRunContext } from './define-node.js';
-import { NodeFailure } from './node-failure.js';
 import { enumLabels, label } from './schemas.js';
 
 const config = z.object({
@@ -10,13 +12,25 @@ const config = z.object({
     .enum(CHANNELS)
     .default('sms')
     .meta({ ...label('渠道', 'Channel'), 'x-widget': 'channel', ...channelEnumMeta }),
+  /**
+   * The message form of the chosen channel (GET /api/channels: its `messageSchema`), e.g. an SMS template code and
+   * parameters. A workspace that configured the channel's provider sends this; the sandbox reads it too.
+   */
+  content: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({ ...label('消息内容', 'Message'), 'x-widget': 'channelContent' }),
   title: z.string().max(120).optional().meta(label('标题', 'Title')),
   body: z
     .string()
     .trim()
     .min(1, 'write the message')
     .max(2000)
-    .meta({ ...label('内容', 'Body'), 'x-widget': 'messageBody' }),
+    .optional()
+    .meta({
+      ...label('内容（沙箱 / 无需模板的渠道）', 'Body (sandbox / channels without a template)'),
+      'x-widget': 'messageBody',
+    }),
   quietHours: z
     .enum(['defer', 'skip', 'ignore'])
     .default('defer')
@@ -41,6 +55,16 @@ const config = z.object({
 });
 type MessageConfig = z.infer<typeof config>;
 
+function previewOf(
+  def: NonNullable<ReturnType<typeof channels.get>>,
+  content: Record<string, unknown>,
+  scope: Record<string, unknown>,
+): string {
+  const parsed = def.message.safeParse(content);
+  if (!parsed.success) return JSON.stringify(content).slice(0, 2000);
+  return def.preview(renderMessage(parsed.data, scope, def.htmlFields)).slice(0, 2000);
+}
+
 /** The outbox row for this run and node (one per idempotency key), created on first sight. */
 async function outboxRow(
   ctx: NodeRunContext,
@@ -49,7 +73,10 @@ async function outboxRow(
   skipReason: string | null,
 ) {
   const key = ctx.idempotencyKey;
-  const scope = { member: ctx.member, coupon: ctx.vars.coupon ?? null };
+  const scope = { member: ctx.member, coupon: ctx.vars.coupon ?? null, vars: ctx.vars };
+  const def = channels.get(c.channel);
+  // What ops read in the outbox: the form's preview on a channel with one (an SMS template and its parameters)
+  const text = c.content && def ? previewOf(def, c.content, scope) : (c.body ?? '');
   // Insert-or-find on the unique key: two racing attempts end with one row.
   const inserted = await ctx.db
     .insertInto('messages')
@@ -60,10 +87,10 @@ async function outboxRow(
       node_id: ctx.nodeId,
       member_id: ctx.member.id,
       channel: c.channel,
-      to_address: addressFor(c.channel, ctx.member),
+      to_address: await memberAddress(ctx.db, ctx.workspaceId, c.channel, ctx.member),
       title: c.title ? renderTemplate(c.title, scope) : null,
       // member values are escaped where the channel renders HTML (email), never the template itself
-      body: renderTemplate(c.body, scope, { html: rendersHtml(c.channel) }),
+      body: c.content && def ? text : renderTemplate(text, scope, { html: rendersHtml(c.channel) }),
       status,
       skip_reason: skipReason,
       idempotency_key: key,
@@ -99,6 +126,15 @@ export default defineNode({
   outputs: [{ id: 'next', label: { zh: '下一步', en: 'Next' } }],
   summary: { zh: '{{channel}}：{{body}}', en: '{{channel}}: {{body}}' },
   check(c) {
+    const def = channels.get(c.channel);
+    if (c.content && def) {
+      // the channel's own form: problems point into it (content.templateCode)
+      const parsed = def.message.safeParse(c.content);
+      return parsed.success
+        ? []
+        : parsed.error.issues.map((i) => ({ field: ['content', ...i.path].join('.'), message: i.message }));
+    }
+    if (!c.body) return [{ field: 'body', message: 'write the message' }];
     if ((c.channel === 'email' || c.channel === 'wechat') && !c.title?.trim()) {
       return [{ field: 'title', message: `a ${c.channel} message needs a title` }];
     }
@@ -111,47 +147,17 @@ export default defineNode({
   },
   simulate: () => ({ output: 'next' }),
   /**
-   * The send moves through queued → sending → sent | failed | unknown, and the provider always receives the
-   * run's idempotency key. A row found still `sending` means an earlier attempt died between calling the
-   * provider and recording its answer: a provider that de-duplicates by key is simply asked again (same key,
-   * no second message); otherwise the outcome is `unknown` and the step fails for ops to check, rather than
-   * risk a second message.
+   * Exactly once per idempotency key (engine/channels/deliver.ts): queued → sending (claimed by one attempt) →
+   * sent | failed | unknown. A permanent provider error fails the step with the provider's message; a rate limit
+   * is retried after the provider's delay; the sandbox sends when the workspace configured no provider.
    */
   async run(ctx, c) {
-    let row = await outboxRow(ctx, c, 'queued', null);
-    if (row.status === 'sending' && !ctx.channels.deduplicatesByKey) {
-      await ctx.db.updateTable('messages').set({ status: 'unknown' }).where('id', '=', row.id).execute();
-      row = { ...row, status: 'unknown' };
-    }
-    if (row.status === 'unknown')
-      throw new NodeFailure(
-        'send_outcome_unknown',
-        'an earlier attempt may have sent this message; check with the provider, then retry or cancel',
-      );
-    if (row.status === 'queued' || row.status === 'sending') {
-      await ctx.db.updateTable('messages').set({ status: 'sending' }).where('id', '=', row.id).execute();
-      try {
-        const sent = await ctx.channels.send({
-          channel: row.channel,
-          to: row.to_address,
-          title: row.title,
-          body: row.body,
-          idempotencyKey: ctx.idempotencyKey,
-        });
-        row = await ctx.db
-          .updateTable('messages')
-          .set({ status: 'sent', provider_message_id: sent.providerMessageId, sent_at: ctx.now() })
-          .where('id', '=', row.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-      } catch (err) {
-        if (err instanceof NodeFailure) {
-          // The provider refused it for good (bad number, template rejected): no retry will change that.
-          await ctx.db.updateTable('messages').set({ status: 'failed' }).where('id', '=', row.id).execute();
-        }
-        throw err;
-      }
-    }
+    const created = await outboxRow(ctx, c, 'queued', null);
+    const row = await sendOutboxMessage(ctx, {
+      row: created,
+      content: c.content ?? null,
+      text: c.body ? { title: c.title ?? null, body: c.body } : null,
+    });
     return {
       output: 'next',
       detail: { messageId: row.id, channel: row.channel, status: row.status, skipReason: row.skip_reason },

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { AudienceDeps } from '../../workflows/activities.js';
+import { pollPendingDeliveries } from '../channels/deliver.js';
+import { logger } from '../infra/logger.js';
 import { publishedJourneys, versionPlan } from '../repositories/journey.repository.js';
 import { startRun, type TemporalDeps } from '../services/runs.service.js';
 import type { SegmentRule } from './rules.js';
@@ -161,7 +163,13 @@ export function createAudienceDeps(
     },
 
     async retryPendingEntries() {
-      return retryPendingEntries(db, await temporal());
+      const retried = await retryPendingEntries(db, await temporal());
+      // The minute pass also asks polling providers (WeCom tasks awaiting a guide) about pending deliveries:
+      // one schedule, no timer of our own. A provider that does not answer is asked again next pass.
+      await pollPendingDeliveries(db).catch((err) =>
+        logger.warn({ err: String(err) }, 'delivery status poll failed; trying again next pass'),
+      );
+      return retried;
     },
 
     async broadcastBatch({ broadcastId, limit }) {

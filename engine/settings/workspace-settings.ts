@@ -43,6 +43,19 @@ export const workspaceSettingsSchema = z.object({
     .boolean()
     .default(false)
     .meta(label('允许 Webhook 访问内网地址', 'Webhooks may call private addresses')),
+  /**
+   * WeCom lets a customer receive only so many mass messages a month (企业微信群发次数): a budget every journey
+   * draws from, kept by the guard stage like a frequency cap (skip or defer to next month: `platform_quota`).
+   * Left out: 4; null: no budget.
+   */
+  wecomMonthlyQuota: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .nullable()
+    .optional()
+    .meta(label('企微群发：每位客户每月最多（条）', 'WeCom mass messages per customer per month')),
 });
 
 export type WorkspaceSettings = z.output<typeof workspaceSettingsSchema> & {
@@ -68,6 +81,7 @@ export async function loadWorkspaceSettings(
     quietHours: stored.quietHours ?? DEFAULT_SETTINGS.quietHours,
     frequencyCaps: stored.frequencyCaps ?? [...DEFAULT_SETTINGS.frequencyCaps],
     allowPrivateWebhooks: stored.allowPrivateWebhooks === true,
+    ...(stored.wecomMonthlyQuota !== undefined ? { wecomMonthlyQuota: stored.wecomMonthlyQuota } : {}),
   };
 }
 
@@ -84,6 +98,9 @@ export async function saveWorkspaceSettings(
         quietHours: settings.quietHours,
         frequencyCaps: settings.frequencyCaps,
         allowPrivateWebhooks: settings.allowPrivateWebhooks === true,
+        ...(settings.wecomMonthlyQuota !== undefined
+          ? { wecomMonthlyQuota: settings.wecomMonthlyQuota }
+          : {}),
       }),
     })
     .where('id', '=', workspaceId)

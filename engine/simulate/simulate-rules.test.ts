@@ -128,6 +128,46 @@ describe('simulator with journey rules', () => {
     });
   });
 
+  it('keeps the WeCom monthly allowance: over it, skipped (platform_quota) or deferred to next month', () => {
+    const doc = (overCap: string): JourneyDocument => ({
+      nodes: [
+        node('t', 'trigger.event', { event: 'x' }),
+        node('m', 'message', { channel: 'wecom', body: '新品到店', overCap }),
+        node('x', 'exit'),
+      ],
+      edges: [edge('t', 'm'), edge('m', 'x')],
+    });
+    // two WeCom messages already this month (March 2026); the allowance is 2
+    const ctx = context({
+      monthlyQuotas: { wecom: 2 },
+      contacts: [
+        { channel: 'wecom', at: shanghai(9) - 1 * DAY },
+        { channel: 'wecom', at: shanghai(9) - 2 * HOUR },
+      ],
+    });
+    const start = { member: { tags: [], attributes: {} }, startAt: shanghai(12), events: [] };
+    const skipped = simulateJourney(plan(doc('skip')), registry, start, ctx);
+    expect(skipped.steps[1]).toMatchObject({
+      nodeId: 'm',
+      status: 'skipped',
+      detail: { reason: 'platform_quota' },
+    });
+    const deferred = simulateJourney(plan(doc('defer')), registry, start, ctx);
+    expect(deferred.steps[1]).toMatchObject({
+      nodeId: 'm',
+      status: 'deferred',
+      detail: { reason: 'platform_quota' },
+    });
+    // April 1st, 00:00 in Shanghai: the new month's allowance
+    expect(wallTime(deferred.steps[2].at, 'Asia/Shanghai')).toMatchObject({ month: 4, day: 1, hour: 0 });
+    // a month with one message so far: allowed
+    const ok = simulateJourney(plan(doc('skip')), registry, start, {
+      ...ctx,
+      contacts: ctx.contacts.slice(1),
+    });
+    expect(ok.steps[1]).toMatchObject({ nodeId: 'm', status: 'ok' });
+  });
+
   it('ends the run on an exit event, and keeps a held-out member from messages', () => {
     const exit = simulateJourney(
       plan(repurchase({ exits: [{ kind: 'event', event: 'unsubscribed' }] })),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { Plan } from '../../workflows/plan.js';
 import { addressFor, CHANNELS } from '../channels/channels.js';
+import { channels } from '../channels/registry.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { findMemberIdByExternalId, memberSnapshot } from '../repositories/member.repository.js';
 import { loadWorkspaceSettings } from '../settings/workspace-settings.js';
@@ -24,6 +25,13 @@ export async function simulateForMember(
   input: Omit<SimulationInput, 'journeyKey' | 'memberKey' | 'heldOut'> & { memberId?: string },
 ) {
   const settings = await loadWorkspaceSettings(db, workspaceId);
+  // the platform allowances the guard keeps (WeCom: 4 a month unless the workspace says otherwise)
+  const monthlyQuotas: Record<string, number> = {};
+  for (const ch of channels.all()) {
+    const q = ch.monthlyQuota;
+    const value = q ? (settings[q.setting] === undefined ? q.default : settings[q.setting]) : null;
+    if (typeof value === 'number') monthlyQuotas[ch.id] = value;
+  }
   let member = input.member;
   let contacts: { channel: string; at: number }[] = [];
   let noAddress: string[] = [];
@@ -41,7 +49,10 @@ export async function simulateForMember(
     };
     memberKey = snapshot.id;
     noAddress = CHANNELS.filter((ch) => !addressFor(ch, snapshot));
-    const longest = Math.max(0, ...settings.frequencyCaps.map((c) => c.perDays)) * DAY;
+    // as far back as the longest cap, and a month for platform quotas
+    const longest =
+      Math.max(Object.keys(monthlyQuotas).length ? 32 : 0, ...settings.frequencyCaps.map((c) => c.perDays)) *
+      DAY;
     const since = (input.startAt ?? Date.now()) - longest;
     contacts = (
       await db
@@ -68,6 +79,7 @@ export async function simulateForMember(
       frequencyCaps: settings.frequencyCaps,
       contacts,
       noAddress,
+      monthlyQuotas,
     },
   );
 }

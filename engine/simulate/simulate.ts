@@ -8,7 +8,7 @@ import {
   step,
 } from '../../workflows/core/interpreter.js';
 import type { Plan } from '../../workflows/plan.js';
-import { decideGuard, type FrequencyCap, type QuietHours } from '../guard/guard-rules.js';
+import { decideGuard, decideMonthlyQuota, type FrequencyCap, type QuietHours } from '../guard/guard-rules.js';
 import type { SimulatedMember } from '../nodes/define-node.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 
@@ -49,6 +49,8 @@ export interface SimulationContext {
   contacts: { channel: string; at: number }[];
   /** channels on which the member has no address (a real member without a phone number, say) */
   noAddress?: string[];
+  /** platform allowances per member per calendar month, by channel (WeCom mass messages) */
+  monthlyQuotas?: Record<string, number>;
 }
 
 export interface SimulationResult {
@@ -118,7 +120,7 @@ export function simulateJourney(
       const node = plan.nodes[command.nodeId];
       const def = registry.get(node.type, node.typeVersion);
       if (command.guard) {
-        const outcome = decideGuard({
+        let outcome = decideGuard({
           spec: command.guard,
           now,
           timezone: member.timezone,
@@ -128,6 +130,15 @@ export function simulateJourney(
           consent: member.consent[command.guard.channel] !== false,
           address: context.noAddress?.includes(command.guard.channel) ? null : 'simulated',
         });
+        const quota = context.monthlyQuotas?.[command.guard.channel];
+        if (outcome.kind === 'allow' && quota !== undefined)
+          outcome = decideMonthlyQuota({
+            spec: command.guard,
+            now,
+            timezone: context.timezone,
+            quota,
+            contacts,
+          });
         if (outcome.kind !== 'allow') {
           command = feed({
             type: 'actionGuarded',

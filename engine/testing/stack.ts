@@ -25,6 +25,8 @@ export async function startStack(
     nodes?: NodeDefinition[];
   } = {},
 ) {
+  // Channel credentials are sealed with this key: tests never write a development key file (data/secret.key).
+  process.env.YUTANG_SECRET_KEY ??= 'yutang-test-secret-key';
   const databaseUrl = inject('databaseUrl');
   const temporalAddress = inject('temporalAddress');
   const db = createDb(databaseUrl);

@@ -1,5 +1,7 @@
 import type {
   Broadcast,
+  ChannelInfo,
+  ChannelSettingsView,
   Coupon,
   CouponTemplate,
   EnterResult,
@@ -180,6 +182,17 @@ export const api = {
     request<{ body: string; title: string | null; sample: boolean }>('POST', '/render', input, init),
 
   settings: () => request<{ settings: WorkspaceSettings }>('GET', '/settings').then((r) => r.settings),
+  channels: () => request<{ channels: ChannelInfo[] }>('GET', '/channels').then((r) => r.channels),
+  channelSettings: () =>
+    request<{ channels: ChannelSettingsView[] }>('GET', '/channel-settings').then((r) => r.channels),
+  saveChannelSettings: (channel: string, values: Record<string, unknown>) =>
+    request<{ channel: ChannelSettingsView }>(
+      'PUT',
+      `/channel-settings/${encodeURIComponent(channel)}`,
+      values,
+    ).then((r) => r.channel),
+  removeChannelSettings: (channel: string) =>
+    request<{ ok: true }>('DELETE', `/channel-settings/${encodeURIComponent(channel)}`),
   saveSettings: (settings: WorkspaceSettings) =>
     request<{ settings: WorkspaceSettings }>('PUT', '/settings', settings).then((r) => r.settings),
 

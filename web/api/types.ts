@@ -33,6 +33,8 @@ export type {
 /** Node types carry no dates (and JSONParsed cannot expand a recursive JSON Schema): used as served. */
 export type NodeTypeInfo = V.NodeTypeView;
 export type NodeTypesResponse = V.NodeTypesResponse;
+export type ChannelInfo = V.ChannelView;
+export type ChannelSettingsView = Wire<V.ChannelSettingsView>;
 export type DocNode = V.JourneyDocument['nodes'][number];
 export type DocEdge = V.JourneyDocument['edges'][number];
 

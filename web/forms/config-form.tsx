@@ -5,6 +5,7 @@ import type { JsonSchema } from '../api/types';
 import { useLang } from '../i18n';
 import { type FormEnv, FormEnvContext, useFormEnv } from './form-context';
 import { defaultFor, type FieldSpec, fieldsFor, humanize, newItemId, type UnionSpec } from './schema-fields';
+import { ChannelContent } from './widgets/channel-content';
 import { ConditionsEditor, parseScalar } from './widgets/conditions-editor';
 import { CouponPicker } from './widgets/coupon-picker';
 import { DateTimeInput } from './widgets/date-time-input';
@@ -48,7 +49,7 @@ export function ConfigForm({
   );
 }
 
-function FieldList({
+export function FieldList({
   fields,
   value,
   onChange,
@@ -104,7 +105,7 @@ function FieldItem({ field, path, value, onChange }: FieldProps) {
   const { lang, pick } = useLang();
   const env = useFormEnv();
   // groups and lists of kinds show their fields' errors at the fields; other fields collect what is below them
-  const nested = field.kind !== 'object' && field.kind !== 'unionList';
+  const nested = field.kind !== 'object' && field.kind !== 'unionList' && field.kind !== 'channelContent';
   const errors = [
     ...new Set(
       [...env.errors.entries()]
@@ -287,6 +288,14 @@ function FieldInput({ field, path, value, onChange }: FieldProps) {
           onChange={onChange}
           disabled={disabled}
           testId={testId}
+        />
+      );
+    case 'channelContent':
+      return (
+        <ChannelContent
+          value={value as Record<string, unknown> | undefined}
+          onChange={onChange}
+          path={path}
         />
       );
     case 'object':

@@ -18,6 +18,7 @@ export type FieldKind =
   | 'filters'
   | 'keyValue'
   | 'channel'
+  | 'channelContent'
   | 'stringList'
   | 'object'
   | 'list'
@@ -62,6 +63,7 @@ const WIDGETS = new Set<FieldKind>([
   'conditions',
   'textarea',
   'channel',
+  'channelContent',
   'keyValue',
   'filters',
   'time',

@@ -106,6 +106,12 @@ function MemberDetail({ externalId }: { externalId: string }) {
                       <Space size={6}>
                         <Tag>{t(`enum.${msg.channel}`, { defaultValue: msg.channel })}</Tag>
                         <Tag color={statusColor[msg.status]}>{t(`msgStatus.${msg.status}`)}</Tag>
+                        {msg.deliveryStatus && (
+                          <Tag data-testid="message-delivery">
+                            {t(`deliveryStatus.${msg.deliveryStatus}`)}
+                          </Tag>
+                        )}
+                        {msg.provider === 'sandbox' && <Tag>{t('channel.sandbox')}</Tag>}
                         <span className="yt-muted">{formatTime(msg.createdAt)}</span>
                       </Space>
                     }
@@ -113,6 +119,7 @@ function MemberDetail({ externalId }: { externalId: string }) {
                       <div>
                         {msg.title && <strong>{msg.title} </strong>}
                         <span className="yt-message-body">{msg.body}</span>
+                        {msg.error && <div className="yt-error-text">{msg.error}</div>}
                         {msg.skipReason && (
                           <div className="yt-muted">
                             {t('member.skipReason', { reason: reasonText(t, msg.skipReason) })}

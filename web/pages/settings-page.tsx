@@ -22,6 +22,7 @@ import { useCan } from '../auth/session';
 import { TimeInput } from '../forms/widgets/time-input';
 import { TimezoneSelect } from '../forms/widgets/timezone-select';
 import { useLang } from '../i18n';
+import { ChannelsCard } from '../settings/channels-card';
 import { settingsErrors } from '../settings/settings-errors';
 import { useCatalog } from '../shell/catalog';
 import { useAsync } from '../shell/use-async';
@@ -217,6 +218,23 @@ export function SettingsPage() {
           />{' '}
           {t('settings.allowPrivateWebhooks')}
         </Card>
+        <Card size="small" title={t('settings.wecomQuota')} className="yt-settings__card">
+          <Typography.Paragraph type="secondary">{t('settings.wecomQuotaHelp')}</Typography.Paragraph>
+          <Space>
+            <InputNumber
+              min={1}
+              max={100}
+              precision={0}
+              // left out: the platform's 4; cleared: no budget
+              value={draft.wecomMonthlyQuota === undefined ? 4 : draft.wecomMonthlyQuota}
+              onChange={(v) => edit({ ...draft, wecomMonthlyQuota: v ?? null }, 'wecomMonthlyQuota')}
+              data-testid="settings-wecom-quota"
+            />
+            <span>{t('settings.wecomQuotaUnit')}</span>
+          </Space>
+          <FieldError text={errors.get('wecomMonthlyQuota')} testId="settings-error-wecomMonthlyQuota" />
+        </Card>
+        <ChannelsCard />
       </ConfigProvider>
     </div>
   );

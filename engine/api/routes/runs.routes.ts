@@ -192,6 +192,9 @@ export function runRoutes({ db, temporal }: AppDeps) {
         'x.body',
         'x.status',
         'x.skip_reason as skipReason',
+        'x.provider',
+        'x.error',
+        'x.delivery_status as deliveryStatus',
         'x.created_at as createdAt',
         'x.sent_at as sentAt',
       ])
