@@ -46,11 +46,19 @@ const message = z.object({
 export const WECOM_EXTERNAL_USERID_ATTRIBUTE = 'wecom_external_userid';
 
 /**
- * Who sends to this member: the WeCom userid of their owning guide. Until guides are their own records this reads
- * the member attribute `guide_wecom_userid`; `setWecomSenderResolver` points it elsewhere (a guides table).
+ * Who sends to this member: the WeCom userid of their owning guide (an active one), else the member attribute
+ * `guide_wecom_userid` (brands that keep the relation only in their CRM); `setWecomSenderResolver` replaces it.
  */
 export type WecomSenderResolver = (db: Kysely<Database>, member: MemberSnapshot) => Promise<string | null>;
-let resolveSender: WecomSenderResolver = async (_db, member) => {
+let resolveSender: WecomSenderResolver = async (db, member) => {
+  const guide = await db
+    .selectFrom('members as m')
+    .innerJoin('guides as g', 'g.id', 'm.guide_id')
+    .select('g.wecom_userid')
+    .where('m.id', '=', member.id)
+    .where('g.active', '=', true)
+    .executeTakeFirst();
+  if (guide?.wecom_userid) return guide.wecom_userid;
   const id = member.attributes?.guide_wecom_userid;
   return typeof id === 'string' && id ? id : null;
 };

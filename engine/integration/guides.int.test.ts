@@ -3,6 +3,7 @@ import type { JourneyDocument } from '../compiler/document.schema.js';
 import { ensureGuideSchedule } from '../guides/guide-sweep.js';
 import { fixtureSession } from '../testing/credentials.js';
 import { edge, node } from '../testing/documents.js';
+import { fakeWeixin } from '../testing/fake-providers.js';
 import { eventually, type Stack, startStack } from '../testing/stack.js';
 
 /** A journey that gives the member's guide a task and tags the member by how it ended. */
@@ -49,6 +50,7 @@ describe('guide tasks', () => {
   let scheduleId: string;
   let longJourney: string;
   let shortJourney: string;
+  let wecom: Awaited<ReturnType<typeof fakeWeixin>>;
   let guideA: { id: string; headers: Record<string, string> };
   let guideB: { id: string; headers: Record<string, string> };
 
@@ -106,6 +108,15 @@ describe('guide tasks', () => {
 
   beforeAll(async () => {
     stack = await startStack();
+    // reminders go to the guide as WeCom app messages: a fake WeCom, configured as a workspace would
+    wecom = await fakeWeixin({ id: 'ww-guides', secrets: ['contact-secret', 'app-secret'] });
+    await stack.ok('PUT', '/channel-settings/wecom', {
+      corpId: 'ww-guides',
+      contactSecret: 'contact-secret',
+      agentId: 1000002,
+      agentSecret: 'app-secret',
+      endpoint: wecom.url,
+    });
     scheduleId = await ensureGuideSchedule(
       { client: stack.client, taskQueue: stack.taskQueue, namespace: 'default', uiUrl: null },
       1,
@@ -119,6 +130,7 @@ describe('guide tasks', () => {
     );
   });
   afterAll(async () => {
+    await wecom?.close();
     await stack?.client.schedule
       .getHandle(scheduleId)
       .delete()
@@ -205,8 +217,16 @@ describe('guide tasks', () => {
       30_000,
       'the reminder',
     );
-    expect(reminder).toMatchObject({ guide_id: guideA.id, channel: 'record' });
+    expect(reminder).toMatchObject({ guide_id: guideA.id, channel: 'wecom' });
     expect(reminder.text).toContain('给 VIP 打个电话');
+    const appMessages = () =>
+      wecom.calls.filter(
+        (c) => c.path.endsWith('message/send') && (c.body as { touser?: string }).touser === 'wx-wang',
+      );
+    await eventually(async () => appMessages().length > 0, 30_000, 'the WeCom app message to the guide');
+    expect((appMessages()[0].body as { text: { content: string } }).text.content).toContain(
+      '给 VIP 打个电话',
+    );
     const run = await runOf(shortJourney, 'g-m2');
     expect(await pathOf(run.id)).toEqual(['t:next', 'task:created', 'task:overdue', 'late:next', 'x:ok']);
     const recorded = await eventually(
@@ -229,6 +249,7 @@ describe('guide tasks', () => {
       .where('task_id', '=', task.id)
       .execute();
     expect(reminders).toHaveLength(1);
+    expect(appMessages()).toHaveLength(1);
     // too late to mark it done
     const late = await as(guideA.headers, 'POST', `/guide-tasks/${task.id}/complete`, { note: '晚了' });
     expect(late.status).toBe(409);

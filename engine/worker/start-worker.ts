@@ -15,7 +15,7 @@ import { isDatabaseUnavailable } from '../../db/errors.js';
 import { type ActionRequest, type ActivityDeps, createActivities } from '../../workflows/activities.js';
 import { buildWorkflowBundle, defaultBundlePath } from '../../workflows/build-bundle.js';
 import type { GuardOptions } from '../guard/guard.js';
-import { type GuideNotifier, recordingNotifier } from '../guides/guide-notifier.js';
+import { type GuideNotifier, wecomGuideNotifier } from '../guides/guide-notifier.js';
 import { createGuideSweep } from '../guides/guide-sweep.js';
 import { errorFields, type Logger, logger as rootLogger } from '../infra/logger.js';
 import {
@@ -124,7 +124,7 @@ export async function createJourneyWorker(opts: WorkerOptions) {
         uiUrl: null,
       })),
       guides: {
-        sweepGuideTasks: createGuideSweep(opts.db, opts.guideNotifier ?? recordingNotifier(opts.db)),
+        sweepGuideTasks: createGuideSweep(opts.db, opts.guideNotifier ?? wecomGuideNotifier(opts.db)),
       },
       observe: metricsObserver,
     });
