@@ -29,6 +29,9 @@ import { settingsRoutes } from './routes/settings.routes.js';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** The HTTP API under /api. Errors are thrown anywhere as AppError and turned into responses here, once. */
+/** Postgres data exceptions (SQLSTATE class 22) that only a caller's value can cause. */
+const DATA_EXCEPTIONS = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05', '2200N']);
+
 export function createApi(deps: AppDeps) {
   const api = new Hono<AppEnv>();
   const auth = deps.auth ?? authConfigFromEnv();
@@ -118,6 +121,16 @@ export function createApi(deps: AppDeps) {
           'the workflow engine is not reachable; the request was kept and will be retried',
         ).toJSON(),
         503,
+      );
+    }
+    // A value Postgres cannot take (a NUL, a number or date out of range) that a route's schema let through:
+    // the caller's input is at fault, so a 400; the log says which check is missing.
+    const sqlState = (err as { code?: unknown }).code;
+    if (typeof sqlState === 'string' && DATA_EXCEPTIONS.has(sqlState)) {
+      reqLog.warn(errorFields(err), 'input reached the database unchecked');
+      return c.json(
+        new AppError('invalid_input', `a value cannot be stored: ${(err as Error).message}`).toJSON(),
+        400,
       );
     }
     reqLog.error({ ...errorFields(err), stack: (err as Error).stack }, 'unexpected error');

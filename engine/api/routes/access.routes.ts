@@ -22,11 +22,11 @@ import { ensureSystemSegments } from '../../segments/system-segments.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
-import { body, uuidParam } from '../validate.js';
+import { body, safeText, uuidParam } from '../validate.js';
 
 const role = z.enum(ROLES);
 const workspaceBody = z.object({
-  name: z.string().trim().min(1, 'give the workspace a name').max(100),
+  name: safeText(100, { trim: true, min: 1, minMessage: 'give the workspace a name', line: true }),
   /** lower-case letters, digits, - and _; made up when not given */
   id: z
     .string()
@@ -36,7 +36,7 @@ const workspaceBody = z.object({
 const inviteBody = z.object({ email: emailSchema, role });
 const roleBody = z.object({ role });
 const keyBody = z.object({
-  name: z.string().trim().min(1, 'give the key a name').max(100),
+  name: safeText(100, { trim: true, min: 1, minMessage: 'give the key a name', line: true }),
   scopes: z.array(z.enum(SCOPES)).min(1, 'choose at least one scope').max(SCOPES.length),
 });
 

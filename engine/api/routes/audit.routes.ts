@@ -4,7 +4,7 @@ import type { AuditEntryView } from '../../auth/views.js';
 import { AppError } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
-import { query } from '../validate.js';
+import { query, safeText } from '../validate.js';
 
 /** A moment Postgres can hold (a date far outside is a bad field, not a database error). */
 const when = z.coerce.date().min(new Date('2000-01-01')).max(new Date('2200-01-01'));
@@ -17,14 +17,15 @@ const auditQuery = z.object({
     .regex(/^[a-z_]+(\.[a-z_]+)?$/, 'an action like journey.publish, or journey')
     .optional(),
   actorType: z.enum(['user', 'key', 'system', 'anonymous']).optional(),
-  actorId: z.string().max(100).optional(),
-  targetType: z.string().max(40).optional(),
-  targetId: z.string().max(200).optional(),
+  // text the database compares: a NUL or a lone surrogate is a bad field, not a 500
+  actorId: safeText(100).optional(),
+  targetType: safeText(40).optional(),
+  targetId: safeText(200).optional(),
   outcome: z.enum(['ok', 'denied', 'failed']).optional(),
   from: when.optional(),
   to: when.optional(),
   /** `nextCursor` of the previous page */
-  cursor: z.string().max(40).optional(),
+  cursor: safeText(40).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

@@ -34,9 +34,9 @@ import { sessionView } from '../../auth/views.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
-import { body, uuidParam } from '../validate.js';
+import { body, safeText, uuidParam } from '../validate.js';
 
-const name = z.string().trim().max(100);
+const name = safeText(100, { trim: true, line: true });
 const setupBody = z.object({ email: emailSchema, name: name.default(''), password: passwordSchema });
 const signInBody = z.object({ email: emailSchema, password: z.string().min(1).max(256) });
 const tokenBody = z.object({ token: z.string().min(1).max(200) });
@@ -46,7 +46,7 @@ const acceptBody = z.object({
   password: passwordSchema,
 });
 const passwordBody = z.object({ currentPassword: z.string().min(1).max(256), newPassword: passwordSchema });
-const workspaceBody = z.object({ workspaceId: z.string().min(1).max(64) });
+const workspaceBody = z.object({ workspaceId: safeText(64, { min: 1, line: true }) });
 
 documented({
   method: 'get',
