@@ -61,6 +61,22 @@ describe('node SDK test bench', () => {
   });
   afterAll(() => stack?.stop());
 
+  it('a node sees every installed channel in its context', async () => {
+    const lister = defineNode({
+      ...common,
+      type: 'test.channel_lister',
+      version: 1,
+      config: z.object({}),
+      defaults: {},
+      outputs: [{ id: 'next', label: { zh: '下一步', en: 'Next' } }],
+      async run(ctx) {
+        return { output: 'next', detail: { channels: ctx.channelRegistry.ids() } };
+      },
+    });
+    const out = await runNode(lister, {}, { db: stack.db });
+    expect(out.detail?.channels).toEqual(expect.arrayContaining(['sms', 'wecom', 'wechat', 'email']));
+  });
+
   it('runNode runs `run` with a real context; again() is a retry and repeats no effect', async () => {
     const out = await runNode(
       points,

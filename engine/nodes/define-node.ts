@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import type { Behavior, EntrySpec, GuardSpec, ReentryRule } from '../../workflows/plan.js';
+import type { ChannelRegistry } from '../channels/registry.js';
 
 /** Every user-facing string of a node type, in both UI languages. */
 export interface Localized {
@@ -38,7 +39,14 @@ export interface NodeRunContext {
   member: MemberSnapshot;
   vars: RunVars;
   db: Kysely<Database>;
+  /** the sandbox sender: what a send goes through when the workspace has no provider for its channel */
   channels: ChannelSender;
+  /**
+   * Every channel this install has (`*.channel.ts` files): its forms, address field, labels and provider `send`.
+   * A node that messages a member through the workspace's provider, with its exactly-once outbox, does so as the
+   * message node does (engine/channels/deliver.ts `sendOutboxMessage`).
+   */
+  channelRegistry: ChannelRegistry;
   /** a logger that already carries the run, member and node (pino-style: `log.info({ … }, 'message')`) */
   log: NodeLogger;
   /** which attempt of this step this is (1, 2, …): for logs only — effects key on `idempotencyKey` */

@@ -10,6 +10,7 @@ import {
 } from '../../workflows/activities.js';
 import type { MemberFacts } from '../../workflows/core/conditions.js';
 import { type Plan, type PlanNode, planRegion } from '../../workflows/plan.js';
+import { channels } from '../channels/registry.js';
 import { type GuardOptions, guardEffect } from '../guard/guard.js';
 import { type Logger, logger as rootLogger } from '../infra/logger.js';
 import type { ChannelSender, NodeRunContext } from '../nodes/define-node.js';
@@ -70,6 +71,7 @@ export function createNodeExecutor(deps: ExecutorDeps) {
       vars: req.vars,
       db: deps.db,
       channels: deps.channels,
+      channelRegistry: channels,
       log: log.child({
         runId: req.runId,
         journeyId: req.journeyId,
