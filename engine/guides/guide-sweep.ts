@@ -1,7 +1,7 @@
-import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { guideTaskSweep } from '../../workflows/guide.workflow.js';
+import { ensureSweepSchedule } from '../infra/sweep-schedule.js';
 import type { TemporalDeps } from '../services/runs.service.js';
 import type { GuideNotifier } from './guide-notifier.js';
 import {
@@ -53,25 +53,6 @@ export function createGuideSweep(db: Kysely<Database>, notifier: GuideNotifier) 
  * The guide-task schedule: a Temporal Schedule that starts a sweep every period (default a minute; tests
  * shorten it), skipping a start while the previous sweep still runs. Created or brought up to date at start.
  */
-export async function ensureGuideSchedule(temporal: TemporalDeps, everySeconds: number) {
-  const scheduleId = `yutang-guide-tasks-${temporal.taskQueue}`;
-  const spec = { intervals: [{ every: `${everySeconds}s` }] };
-  const action = {
-    type: 'startWorkflow' as const,
-    workflowType: guideTaskSweep,
-    taskQueue: temporal.taskQueue,
-    args: [{}] as [Record<string, never>],
-  };
-  try {
-    await temporal.client.schedule.create({
-      scheduleId,
-      spec,
-      action,
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
-    });
-  } catch (err) {
-    if ((err as Error).name !== 'ScheduleAlreadyRunning') throw err;
-    await temporal.client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
-  }
-  return scheduleId;
+export function ensureGuideSchedule(temporal: TemporalDeps, everySeconds: number): Promise<string> {
+  return ensureSweepSchedule(temporal, 'guide-tasks', guideTaskSweep, everySeconds);
 }

@@ -1,8 +1,8 @@
-import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { audiencePass, broadcastRun } from '../../workflows/audience.workflow.js';
 import { AppError, notFound } from '../api/app-error.js';
+import { ensureSweepSchedule } from '../infra/sweep-schedule.js';
 import { journeysWithVersion, versionPlan } from '../repositories/journey.repository.js';
 import type { TemporalDeps } from '../services/runs.service.js';
 
@@ -164,25 +164,6 @@ export async function evaluateSegmentSoon(temporal: TemporalDeps, segmentId: str
  * The audience schedule: a Temporal Schedule that starts an audience pass every period (default a minute),
  * skipping a start while the previous pass still runs. Created or brought up to date at start-up.
  */
-export async function ensureAudienceSchedule(temporal: TemporalDeps, everySeconds: number) {
-  const scheduleId = `yutang-audiences-${temporal.taskQueue}`;
-  const spec = { intervals: [{ every: `${everySeconds}s` }] };
-  const action = {
-    type: 'startWorkflow' as const,
-    workflowType: audiencePass,
-    taskQueue: temporal.taskQueue,
-    args: [{}] as [Record<string, never>],
-  };
-  try {
-    await temporal.client.schedule.create({
-      scheduleId,
-      spec,
-      action,
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
-    });
-  } catch (err) {
-    if ((err as Error).name !== 'ScheduleAlreadyRunning') throw err;
-    await temporal.client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
-  }
-  return scheduleId;
+export function ensureAudienceSchedule(temporal: TemporalDeps, everySeconds: number): Promise<string> {
+  return ensureSweepSchedule(temporal, 'audiences', audiencePass, everySeconds);
 }
