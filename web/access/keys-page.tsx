@@ -1,24 +1,12 @@
-import { CopyOutlined, KeyOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  App,
-  Button,
-  Checkbox,
-  Form,
-  Input,
-  Modal,
-  Popconfirm,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { KeyOutlined } from '@ant-design/icons';
+import { App, Button, Checkbox, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type ApiKey, authApi, SCOPE_OPTIONS, type Scope } from '../auth/auth-api';
 import { authErrorText } from '../auth/auth-errors';
 import { formatTime } from '../shell/format';
 import { useAsync } from '../shell/use-async';
+import { ShownOnce } from './shown-once';
 
 /** Admins: the workspace's API keys for the brand's systems; a secret is shown once, at creation. */
 export function KeysPage() {
@@ -122,14 +110,7 @@ function NewKeyModal(props: { open: boolean; onClose(): void; onCreated(): void 
       setBusy(false);
     }
   };
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret ?? '');
-      message.success(t('common.copied'));
-    } catch {
-      message.info(t('common.copyByHand'));
-    }
-  };
+
   return (
     <Modal
       open={props.open}
@@ -153,22 +134,14 @@ function NewKeyModal(props: { open: boolean; onClose(): void; onCreated(): void 
       }
     >
       {secret ? (
-        <Space direction="vertical" style={{ width: '100%' }}>
-          <Alert type="warning" showIcon message={t('keys.onceTitle')} description={t('keys.onceHint')} />
-          <Space.Compact style={{ width: '100%' }}>
-            <Input
-              readOnly
-              value={secret}
-              className="yt-mono"
-              data-testid="key-secret"
-              onFocus={(e) => e.target.select()}
-            />
-            <Button icon={<CopyOutlined />} onClick={() => void copy()}>
-              {t('common.copy')}
-            </Button>
-          </Space.Compact>
+        <ShownOnce
+          value={secret}
+          notice={{ type: 'warning', title: t('keys.onceTitle'), hint: t('keys.onceHint') }}
+          testId="key-secret"
+          mono
+        >
           <div className="yt-muted">{t('keys.howToUse')}</div>
-        </Space>
+        </ShownOnce>
       ) : (
         <Form form={form} layout="vertical" requiredMark={false} initialValues={{ scopes: ['ingest'] }}>
           <Form.Item

@@ -1,6 +1,5 @@
-import { CopyOutlined, UserAddOutlined } from '@ant-design/icons';
+import { UserAddOutlined } from '@ant-design/icons';
 import {
-  Alert,
   App,
   Button,
   Card,
@@ -21,6 +20,7 @@ import { authErrorText } from '../auth/auth-errors';
 import { useSession } from '../auth/session';
 import { formatTime } from '../shell/format';
 import { useAsync } from '../shell/use-async';
+import { ShownOnce } from './shown-once';
 
 /** Admins: who is in the workspace with which role, open invitations, and inviting someone. */
 export function UsersPage() {
@@ -193,14 +193,6 @@ function InviteModal(props: { open: boolean; onClose(): void; onInvited(): void 
       setBusy(false);
     }
   };
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(link ?? '');
-      message.success(t('common.copied'));
-    } catch {
-      message.info(t('common.copyByHand'));
-    }
-  };
 
   return (
     <Modal
@@ -224,15 +216,11 @@ function InviteModal(props: { open: boolean; onClose(): void; onInvited(): void 
       }
     >
       {link ? (
-        <Space direction="vertical" style={{ width: '100%' }}>
-          <Alert type="success" showIcon message={t('users.linkTitle')} description={t('users.linkHint')} />
-          <Space.Compact style={{ width: '100%' }}>
-            <Input readOnly value={link} data-testid="invite-link" onFocus={(e) => e.target.select()} />
-            <Button icon={<CopyOutlined />} onClick={() => void copy()}>
-              {t('common.copy')}
-            </Button>
-          </Space.Compact>
-        </Space>
+        <ShownOnce
+          value={link}
+          notice={{ type: 'success', title: t('users.linkTitle'), hint: t('users.linkHint') }}
+          testId="invite-link"
+        />
       ) : (
         <Form form={form} layout="vertical" requiredMark={false} initialValues={{ role: 'marketer' }}>
           <Form.Item
