@@ -1,9 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '../api/app.js';
-import { type AuthConfig, authConfigFromEnv } from '../auth/auth-config.js';
+import type { AuthConfig } from '../auth/auth-config.js';
 import {
   fixtureKey,
   fixtureSession,
@@ -11,49 +9,16 @@ import {
   keyHeaders,
   sessionHeaders,
 } from '../testing/credentials.js';
+import { apiWith as apiWithAuth, sessionTokenOf as tokenOf } from '../testing/in-process-api.js';
 import { type Stack, startStack } from '../testing/stack.js';
 
-const ORIGIN = 'http://localhost';
 const PASSWORD = 'correct horse battery';
-
-/** The session token in a response's Set-Cookie (either cookie name), or null. */
-function tokenOf(res: Response): string | null {
-  const cookie = res.headers.getSetCookie().find((c) => /yutang_session=/.test(c));
-  const value = cookie?.match(/yutang_session=([^;]*)/)?.[1];
-  return value || null;
-}
 
 describe('people: sign-in, sessions, keys, invitations', () => {
   let stack: Stack;
   let email: string;
 
-  /** The API as the app mounts it, with auth settings of the test's own (same database). */
-  function apiWith(overrides: Partial<AuthConfig> = {}) {
-    const temporal = { client: stack.client, taskQueue: stack.taskQueue, namespace: 'default', uiUrl: null };
-    const auth = { ...authConfigFromEnv(), ...overrides };
-    const app = new Hono().route(
-      '/api',
-      createApi({ db: stack.db, registry: stack.registry, temporal, auth }),
-    );
-    return async (
-      method: string,
-      path: string,
-      opts: { body?: unknown; headers?: Record<string, string>; base?: string } = {},
-    ) => {
-      const res = await app.request(`${opts.base ?? ORIGIN}/api${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', origin: opts.base ?? ORIGIN, ...opts.headers },
-        body:
-          opts.body === undefined
-            ? undefined
-            : typeof opts.body === 'string'
-              ? opts.body
-              : JSON.stringify(opts.body),
-      });
-      const text = await res.text();
-      return { res, status: res.status, body: text ? JSON.parse(text) : null };
-    };
-  }
+  const apiWith = (overrides: Partial<AuthConfig> = {}) => apiWithAuth(stack, overrides);
   let api: ReturnType<typeof apiWith>;
   const signIn = async (call = api, who = email, password = PASSWORD) => {
     const r = await call('POST', '/auth/sign-in', { body: { email: who, password } });
@@ -218,6 +183,43 @@ describe('people: sign-in, sessions, keys, invitations', () => {
     }
     // someone else signs in as usual
     expect((await signIn(one)).status).toBe(200);
+  });
+
+  /** Sign-ins from an address of the test's own (behind a trusted proxy), so no other test's failures count. */
+  const fromAddress = (overrides: Partial<AuthConfig>) => {
+    const call = apiWith({ ...overrides, trustProxy: true });
+    const ip = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    return (who: string, password = PASSWORD) =>
+      call('POST', '/auth/sign-in', { body: { email: who, password }, headers: { 'x-forwarded-for': ip } });
+  };
+
+  it('counts a failed sign-in before the password is checked: 200 guesses at once get at most `max` checks', async () => {
+    const signInHere = fromAddress({ signInFailures: { max: 5, windowMs: 60_000 } });
+    const who = `burst-${randomUUID().slice(0, 8)}@yutang.test`;
+    await fixtureUser(stack.db, stack.workspaceId, { email: who, password: PASSWORD, role: 'viewer' });
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => signInHere(who, `guess ${i}`).then((r) => r.status)),
+    );
+    // a 401 is a password that was checked; a 429 one that never was
+    const checked = answers.filter((s) => s === 401).length;
+    expect(answers.filter((s) => s === 429).length).toBe(200 - checked);
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(5);
+    // the refused ones did not use up the address's looser bucket: another account from here still gets in
+    const other = `burst-other-${randomUUID().slice(0, 8)}@yutang.test`;
+    await fixtureUser(stack.db, stack.workspaceId, { email: other, password: PASSWORD, role: 'viewer' });
+    expect((await signInHere(other)).status).toBe(200);
+  });
+
+  it('a right password gives its slot back: signing in often is not slowed down', async () => {
+    const signInHere = fromAddress({ signInFailures: { max: 2, windowMs: 60_000 } });
+    const who = `often-${randomUUID().slice(0, 8)}@yutang.test`;
+    await fixtureUser(stack.db, stack.workspaceId, { email: who, password: PASSWORD, role: 'viewer' });
+    for (let i = 0; i < 5; i++) expect((await signInHere(who)).status).toBe(200);
+    expect((await signInHere(who, 'a wrong one')).status).toBe(401);
+    expect((await signInHere(who)).status).toBe(200);
+    expect((await signInHere(who, 'another wrong one')).status).toBe(401);
+    expect((await signInHere(who)).status).toBe(429);
   });
 
   it('limits ingest per API key: 429 with Retry-After for that key only', async () => {
