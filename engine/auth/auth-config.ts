@@ -23,6 +23,8 @@ export interface AuthConfig {
   ingest: Rate;
   /** how long an invitation link stays valid */
   invitationMs: number;
+  /** live sessions a person may have; signing in beyond it ends the least recently used */
+  sessionsPerUser: number;
 }
 
 const UNIT: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
@@ -52,6 +54,8 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
       throw new Error(`YUTANG_PUBLIC_URL=${env.YUTANG_PUBLIC_URL} is not a URL`);
     }
   }
+  const sessionsPerUser = envInt('YUTANG_SESSIONS_PER_USER', 20, env);
+  if (sessionsPerUser < 1) throw new Error('YUTANG_SESSIONS_PER_USER must be at least 1');
   return {
     sessionIdleMs: envInt('YUTANG_SESSION_IDLE_MINUTES', 8 * 60, env) * 60_000,
     sessionMaxMs: envInt('YUTANG_SESSION_MAX_HOURS', 72, env) * 3_600_000,
@@ -61,5 +65,6 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
     signInFailures: parseRate('YUTANG_SIGNIN_RATE', env.YUTANG_SIGNIN_RATE ?? '5/15m'),
     ingest: parseRate('YUTANG_INGEST_RATE', env.YUTANG_INGEST_RATE ?? '6000/1m'),
     invitationMs: envInt('YUTANG_INVITATION_DAYS', 7, env) * 86_400_000,
+    sessionsPerUser,
   };
 }

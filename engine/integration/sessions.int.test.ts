@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthConfig } from '../auth/auth-config.js';
+import { type AuthConfig, authConfigFromEnv } from '../auth/auth-config.js';
 import {
   fixtureKey,
   fixtureSession,
@@ -220,6 +220,40 @@ describe('people: sign-in, sessions, keys, invitations', () => {
     expect((await signInHere(who)).status).toBe(200);
     expect((await signInHere(who, 'another wrong one')).status).toBe(401);
     expect((await signInHere(who)).status).toBe(429);
+  });
+
+  it('caps the sessions of a person: signing in beyond the cap ends the least recently used; the list shows them', async () => {
+    const capped = apiWith({ sessionsPerUser: 3 });
+    const who = `devices-${randomUUID().slice(0, 8)}@yutang.test`;
+    await fixtureUser(stack.db, stack.workspaceId, { email: who, password: PASSWORD, role: 'viewer' });
+    const tokens: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await signIn(capped, who);
+      expect(r.status).toBe(200);
+      tokens.push(r.token!);
+    }
+    const alive = await Promise.all(
+      tokens.map(async (t) => (await capped('GET', '/auth/session', as(t))).body.user !== null),
+    );
+    expect(alive).toEqual([false, false, true, true, true]);
+    const list = await capped('GET', '/auth/sessions', as(tokens[4]));
+    expect(list.body.sessions).toHaveLength(3);
+    expect(list.body.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
+    expect(Object.keys(list.body.sessions[0]).sort()).toEqual(
+      ['createdAt', 'current', 'expiresAt', 'id', 'ip', 'lastSeenAt', 'userAgent'].sort(),
+    );
+    // many sign-ins at once still leave at most the cap
+    await Promise.all(Array.from({ length: 8 }, () => signIn(capped, who)));
+    const user = await stack.db.selectFrom('users').select('id').where('email', '=', who).executeTakeFirstOrThrow();
+    const open = await stack.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', user.id)
+      .where('revoked_at', 'is', null)
+      .execute();
+    expect(open).toHaveLength(3);
+    expect(authConfigFromEnv({ YUTANG_SESSIONS_PER_USER: '7' }).sessionsPerUser).toBe(7);
+    expect(authConfigFromEnv({}).sessionsPerUser).toBe(20);
   });
 
   it('limits ingest per API key: 429 with Retry-After for that key only', async () => {

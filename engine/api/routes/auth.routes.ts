@@ -140,7 +140,10 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
   const app = new Hono<AppEnv>();
   const user = (c: Context<AppEnv>) => c.get('principal') as UserPrincipal;
 
-  /** Signs `userId` in: a new session in `workspaceId` (or their first workspace) and its cookie. */
+  /**
+   * Signs `userId` in: a new session in `workspaceId` (or their first workspace) and its cookie. Returns who
+   * that is and how many older sessions the per-person cap ended.
+   */
   async function signIn(c: Context<AppEnv>, userId: string, workspaceId?: string | null) {
     const ws = workspaceId ?? (await workspacesOf(db, userId))[0]?.id ?? null;
     const session = await createSession(db, config, {
@@ -152,7 +155,7 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
     writeSessionCookie(c, config, session.token);
     const principal = await sessionPrincipal(db, config, session.token);
     if (principal) c.set('principal', principal);
-    return principal;
+    return { principal, sessionsEnded: session.sessionsEnded };
   }
 
   app.get('/auth/session', async (c) => {
@@ -168,7 +171,7 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
     }
     // createFirstAdmin recorded it with the account, in the same transaction
     audit(c).skip();
-    const principal = await signIn(c, admin.userId, admin.workspaceId);
+    const { principal } = await signIn(c, admin.userId, admin.workspaceId);
     return c.json(await sessionView(db, principal ?? undefined, false), 201);
   });
 
@@ -190,7 +193,7 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
       }
       throw err;
     }
-    const principal = await signIn(c, account.id);
+    const { principal, sessionsEnded } = await signIn(c, account.id);
     await writeAudit(db, {
       workspaceId: principal?.workspaceId ?? null,
       principal: principal ?? undefined,
@@ -198,7 +201,7 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
       target: { type: 'user', id: account.id },
       outcome: 'ok',
       requestId: c.get('reqId'),
-      detail: { ip },
+      detail: { ip, ...(sessionsEnded ? { sessionsEnded } : {}) },
     });
     return c.json(await sessionView(db, principal ?? undefined, false));
   });
@@ -276,7 +279,7 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
         .commit(trx);
       return { userId, workspaceId: invitation.workspace_id };
     });
-    const principal = await signIn(c, result.userId, result.workspaceId);
+    const { principal } = await signIn(c, result.userId, result.workspaceId);
     return c.json(await sessionView(db, principal ?? undefined, false));
   });
 
