@@ -25,6 +25,8 @@ export interface AuthConfig {
   invitationMs: number;
   /** live sessions a person may have; signing in beyond it ends the least recently used */
   sessionsPerUser: number;
+  /** mails to an account's address (verification and reset links) per address; an address of the caller gets 10× */
+  accountMail: Rate;
 }
 
 const UNIT: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
@@ -66,5 +68,6 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
     ingest: parseRate('YUTANG_INGEST_RATE', env.YUTANG_INGEST_RATE ?? '6000/1m'),
     invitationMs: envInt('YUTANG_INVITATION_DAYS', 7, env) * 86_400_000,
     sessionsPerUser,
+    accountMail: parseRate('YUTANG_ACCOUNT_MAIL_RATE', env.YUTANG_ACCOUNT_MAIL_RATE ?? '5/1h'),
   };
 }

@@ -54,7 +54,11 @@ export async function createSession(
 }
 
 /** Sessions of the user that still let someone in: not revoked, not past their maximum age, not idle too long. */
-function live<Q extends SelectQueryBuilder<Database, 'sessions', any>>(q: Q, config: AuthConfig, userId: string): Q {
+function live<Q extends SelectQueryBuilder<Database, 'sessions', any>>(
+  q: Q,
+  config: AuthConfig,
+  userId: string,
+): Q {
   return q
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
@@ -79,8 +83,12 @@ export async function sessionPrincipal(
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
+    // a suspended membership gives no role: the address must be proven to that workspace first
     .leftJoin('workspace_members as m', (j) =>
-      j.onRef('m.user_id', '=', 's.user_id').onRef('m.workspace_id', '=', 's.workspace_id'),
+      j
+        .onRef('m.user_id', '=', 's.user_id')
+        .onRef('m.workspace_id', '=', 's.workspace_id')
+        .on('m.suspended_at', 'is', null),
     )
     .select(['s.id', 's.user_id', 's.workspace_id', 's.last_seen_at', 'u.email', 'u.name', 'm.role'])
     .where('s.token_hash', '=', tokenHash(token))
