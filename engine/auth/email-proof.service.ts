@@ -151,14 +151,23 @@ export async function confirmVerification(
  * "Forgot password": mails a reset link when `email` has an account, and does nothing else — the caller hears the
  * same either way. The mail goes through the workspace of `invitationToken` (an open invitation of this address:
  * what someone locked out by a pre-claimed account uses), else through the account's oldest workspace (not
- * suspended) that has an email channel. Every request counts against the address's mail rate.
+ * suspended) that has an email channel. Every request counts against the address's mail rate (429 over it, for
+ * any address alike); the rest is `mailed`, settled after the answer: how long an SMTP server takes must not tell
+ * who has an account.
  */
 export async function requestPasswordReset(
   db: Db,
   config: AuthConfig,
   input: { email: string; invitationToken?: string; linkBase: string | null; ip: string | null },
-): Promise<void> {
+): Promise<{ mailed: Promise<void> }> {
   await countMail(db, config, input.email, input.ip);
+  return { mailed: mailReset(db, input) };
+}
+
+async function mailReset(
+  db: Db,
+  input: { email: string; invitationToken?: string; linkBase: string | null },
+): Promise<void> {
   const user = await findUserByEmail(db, input.email);
   if (!user || !input.linkBase) return;
   let route: { workspaceId: string; workspaceName: string; invitationId: string | null } | null = null;
@@ -225,6 +234,14 @@ export async function confirmPasswordReset(
     await voidResetTokens(trx, link.user_id);
     await proveAddress(trx, { userId: link.user_id, email: link.email, workspaceId: link.workspace_id });
     const suspended = await suspendOtherMemberships(trx, link.user_id, link.workspace_id);
+    // and proofs for other workspaces' open invitations are void: they were made with the account's old password
+    await trx
+      .updateTable('invitations')
+      .set({ email_proven_at: null })
+      .where('email', '=', link.email)
+      .where('workspace_id', '!=', link.workspace_id)
+      .where('accepted_at', 'is', null)
+      .execute();
     const user = { id: link.user_id, email: link.email, name: link.name };
     await writeAudit(trx, {
       workspaceId: link.workspace_id,
