@@ -9,6 +9,7 @@ import { findRouteDoc, type RouteDoc } from '../api/openapi.js';
 import { loadPersonalAttributes } from '../settings/workspace-settings.js';
 import { AuditRecord, writeAudit } from './audit.js';
 import type { AuthConfig } from './auth-config.js';
+import { forwarded } from './forwarded.js';
 import { keyPrincipal } from './keys.repository.js';
 import { maskContacts } from './mask.js';
 import type { Principal } from './principal.js';
@@ -61,12 +62,13 @@ export function bearerToken(c: Context): string | null {
   return m ? m[1] : '';
 }
 
-/** The caller's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
+/**
+ * The caller's address: the socket's, or behind `YUTANG_TRUST_PROXY` proxies the address the outermost of
+ * them saw (counted from the right of X-Forwarded-For: the hops left of it are the client's to write).
+ */
 export function clientIp(c: Context, config: AuthConfig): string | null {
-  if (config.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0].trim();
-    if (forwarded) return forwarded.slice(0, 64);
-  }
+  const proxied = forwarded(c, config, 'for');
+  if (proxied) return proxied.slice(0, 64);
   try {
     return getConnInfo(c).remote.address ?? null;
   } catch {
@@ -76,7 +78,7 @@ export function clientIp(c: Context, config: AuthConfig): string | null {
 
 function ownOrigin(c: Context, config: AuthConfig): string {
   if (config.publicUrl) return config.publicUrl;
-  const host = (config.trustProxy && c.req.header('x-forwarded-host')) || new URL(c.req.url).host;
+  const host = forwarded(c, config, 'host') || new URL(c.req.url).host;
   return `${isHttps(c, config) ? 'https' : 'http'}://${host}`;
 }
 
