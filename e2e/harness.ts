@@ -64,6 +64,8 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
       env: {
         ...process.env,
         PORT: String(port),
+        // every app serves /metrics on a port of its own: one per app, so apps side by side do not collide
+        YUTANG_METRICS_PORT: String(await freePort()),
         DATABASE_URL: databaseUrl,
         // the one fixture (engine/testing/credentials.ts): the app starts with its administrator
         ...(opts.firstStart
