@@ -16,7 +16,7 @@ type EdgeConfig = Pick<AuthConfig, 'allowedHosts' | 'publicUrl' | 'trustProxy' |
  */
 export function createServerApp(opts: {
   config: EdgeConfig;
-  // biome-ignore lint/suspicious/noExplicitAny: any API app (its env type is its own)
+  /** the API (`createApi`), mounted under /api; any env type */
   api: Hono<any>;
   /** the built web UI (`dist/web`), relative to the working directory */
   webRoot?: string;

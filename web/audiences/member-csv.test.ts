@@ -88,7 +88,7 @@ describe('member CSV', () => {
 
   it('neutralises cells a spreadsheet would run as a formula (CSV injection), and keeps plain numbers', () => {
     const csv = errorsCsv([
-      { line: 2, id: '=HYPERLINK("http://evil.test","x")', field: 'name', message: '+cmd|\' /C calc\'!A0' },
+      { line: 2, id: '=HYPERLINK("http://evil.test","x")', field: 'name', message: "+cmd|' /C calc'!A0" },
       { line: 3, id: '-2+3', field: '@SUM(A1)', message: '\tindented' },
       { line: 4, id: '\r=1', field: 'email', message: 'fine = fine' },
       { line: -1, id: '-5', field: 'batch', message: '+86 138' },
