@@ -212,6 +212,14 @@ async function main() {
     `metrics on http://${displayHost(host)}:${metricsPort}/metrics${auth.metricsToken ? ' (bearer token)' : ''}`,
   );
 
+  // Reached by a name (not localhost, not an IP address) the app answers 421 unless it knows the name.
+  if (mode !== 'worker' && !['127.0.0.1', '::1', 'localhost'].includes(host))
+    log.info(
+      { allowedHosts: auth.allowedHosts, publicUrl: auth.publicUrl ?? undefined },
+      `answering to localhost, IP addresses${auth.publicUrl ? `, ${new URL(auth.publicUrl).host}` : ''}` +
+        `${auth.allowedHosts.length ? `, ${auth.allowedHosts.join(', ')}` : ''}; other host names get 421 (YUTANG_ALLOWED_HOSTS)`,
+    );
+
   const url = `http://${displayHost(host)}:${port}`;
   log.info(
     {
