@@ -6,8 +6,10 @@ import type { Database } from '../../db/database.js';
 import { AppError } from '../api/app-error.js';
 import type { AppEnv } from '../api/deps.js';
 import { findRouteDoc, type RouteDoc } from '../api/openapi.js';
+import { loadPersonalAttributes } from '../settings/workspace-settings.js';
 import { AuditRecord, writeAudit } from './audit.js';
 import type { AuthConfig } from './auth-config.js';
+import { forwarded } from './forwarded.js';
 import { keyPrincipal } from './keys.repository.js';
 import { maskContacts } from './mask.js';
 import type { Principal } from './principal.js';
@@ -60,12 +62,13 @@ export function bearerToken(c: Context): string | null {
   return m ? m[1] : '';
 }
 
-/** The caller's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
+/**
+ * The caller's address: the socket's, or behind `YUTANG_TRUST_PROXY` proxies the address the outermost of
+ * them saw (counted from the right of X-Forwarded-For: the hops left of it are the client's to write).
+ */
 export function clientIp(c: Context, config: AuthConfig): string | null {
-  if (config.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0].trim();
-    if (forwarded) return forwarded.slice(0, 64);
-  }
+  const proxied = forwarded(c, config, 'for');
+  if (proxied) return proxied.slice(0, 64);
   try {
     return getConnInfo(c).remote.address ?? null;
   } catch {
@@ -75,7 +78,7 @@ export function clientIp(c: Context, config: AuthConfig): string | null {
 
 function ownOrigin(c: Context, config: AuthConfig): string {
   if (config.publicUrl) return config.publicUrl;
-  const host = (config.trustProxy && c.req.header('x-forwarded-host')) || new URL(c.req.url).host;
+  const host = forwarded(c, config, 'host') || new URL(c.req.url).host;
   return `${isHttps(c, config) ? 'https' : 'http'}://${host}`;
 }
 
@@ -133,7 +136,8 @@ export interface AuthDeps {
  *    among the role's or the scopes' (403, recorded in the audit log for changes);
  * 6. ingest routes count against the key's rate (429 with Retry-After);
  * 7. routes with an `audit` action get their record (`audit(c)`), written whatever the outcome;
- * 8. callers without `members.pii` get phone numbers and emails masked in every JSON answer.
+ * 8. callers without `members.pii` get personal data masked in every JSON answer: contact and identity keys
+ *    under any spelling, and the attributes the workspace marks as personal.
  */
 export function authorize({ db, config }: AuthDeps): MiddlewareHandler<AppEnv> {
   let setupDone = false;
@@ -228,11 +232,12 @@ export function authorize({ db, config }: AuthDeps): MiddlewareHandler<AppEnv> {
     await next();
     if (record) await record.finish(c.res.status, c.get('errorCode'));
 
-    if (principal?.workspaceId && !principal.permissions.has('members.pii')) await maskResponse(c);
+    if (principal?.workspaceId && !principal.permissions.has('members.pii'))
+      await maskResponse(c, db, principal.workspaceId);
   };
 }
 
-async function maskResponse(c: Context): Promise<void> {
+async function maskResponse(c: Context, db: Kysely<Database>, workspaceId: string): Promise<void> {
   if (!c.res.headers.get('content-type')?.includes('application/json')) return;
   const text = await c.res.clone().text();
   if (!text) return;
@@ -244,7 +249,9 @@ async function maskResponse(c: Context): Promise<void> {
   }
   const headers = new Headers(c.res.headers);
   headers.delete('content-length');
-  c.res = new Response(JSON.stringify(maskContacts(body)), { status: c.res.status, headers });
+  // read on every answer, not cached: marking an attribute personal holds at once, in every API process
+  const personal = await loadPersonalAttributes(db, workspaceId);
+  c.res = new Response(JSON.stringify(maskContacts(body, personal)), { status: c.res.status, headers });
   // Hono's setter copies the old response's headers onto the new one
   c.res.headers.delete('content-length');
 }
