@@ -85,7 +85,7 @@ export function createApi(deps: AppDeps) {
   api.route('/', runRoutes(deps));
   api.route('/', settingsRoutes(deps));
   api.route('/', channelRoutes(deps));
-  api.route('/', audienceRoutes(deps));
+  api.route('/', audienceRoutes(deps, auth));
   api.route('/', guideRoutes(deps));
 
   // A catch-all route rather than notFound(): a sub-app's notFound is not used once it is mounted.
