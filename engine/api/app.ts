@@ -80,7 +80,7 @@ export function createApi(deps: AppDeps) {
   api.route('/', accessRoutes(deps, auth));
   api.route('/', auditRoutes(deps));
   api.route('/', catalogRoutes(deps));
-  api.route('/', journeyRoutes(deps));
+  api.route('/', journeyRoutes(deps, auth));
   api.route('/', memberRoutes(deps));
   api.route('/', runRoutes(deps));
   api.route('/', settingsRoutes(deps));
