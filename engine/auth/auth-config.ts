@@ -31,6 +31,17 @@ export interface AuthConfig {
   signInFailures: Rate;
   /** requests to ingest routes (events, member upserts and imports) per API key */
   ingest: Rate;
+  // What keeps one caller from stalling others (README: Security). Concurrency is counted per API process.
+  /** audience previews and journey simulations per caller (user or API key) */
+  preview: Rate;
+  /** audience previews running at once per workspace; more are 429 */
+  previewConcurrency: number;
+  /** a preview's statement timeout: a rule that takes longer to count is `preview_too_slow` (422) */
+  previewTimeoutMs: number;
+  /** simulations running at once per caller; more are 429 */
+  simulationConcurrency: number;
+  /** a simulation's wall-clock limit: one that takes longer is `simulation_too_long` (422) */
+  simulationTimeoutMs: number;
   /** how long an invitation link stays valid */
   invitationMs: number;
 }
@@ -83,6 +94,13 @@ export function parseAllowedHosts(raw: string | undefined): string[] {
   return out;
 }
 
+/** A limit of 0 would refuse every call: a setting of 0 is a mistake, said at start. */
+function atLeastOne(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const value = envInt(name, fallback, env);
+  if (value < 1) throw new Error(`${name}=${env[name]} must be at least 1`);
+  return value;
+}
+
 /** The settings of accounts, sessions, limits and the HTTP edge, from the environment (README: Configuration). */
 export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   const secure = env.YUTANG_COOKIE_SECURE ?? 'auto';
@@ -110,6 +128,11 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
     metricsToken,
     signInFailures: parseRate('YUTANG_SIGNIN_RATE', env.YUTANG_SIGNIN_RATE ?? '5/15m'),
     ingest: parseRate('YUTANG_INGEST_RATE', env.YUTANG_INGEST_RATE ?? '6000/1m'),
+    preview: parseRate('YUTANG_PREVIEW_RATE', env.YUTANG_PREVIEW_RATE ?? '120/1m'),
+    previewConcurrency: atLeastOne('YUTANG_PREVIEW_CONCURRENCY', 2, env),
+    previewTimeoutMs: atLeastOne('YUTANG_PREVIEW_TIMEOUT_MS', 5_000, env),
+    simulationConcurrency: atLeastOne('YUTANG_SIMULATION_CONCURRENCY', 2, env),
+    simulationTimeoutMs: atLeastOne('YUTANG_SIMULATION_TIMEOUT_MS', 2_000, env),
     invitationMs: envInt('YUTANG_INVITATION_DAYS', 7, env) * 86_400_000,
   };
 }

@@ -9,6 +9,7 @@ import { findRouteDoc, type RouteDoc } from '../api/openapi.js';
 import { loadPersonalAttributes } from '../settings/workspace-settings.js';
 import { AuditRecord, writeAudit } from './audit.js';
 import type { AuthConfig } from './auth-config.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
 import { forwarded } from './forwarded.js';
 import { keyPrincipal } from './keys.repository.js';
 import { maskContacts } from './mask.js';
@@ -134,13 +135,20 @@ export interface AuthDeps {
  *    a change must then be JSON (415);
  * 5. the workspace is the key's or the session's — never a header — and the route's permission must be
  *    among the role's or the scopes' (403, recorded in the audit log for changes);
- * 6. ingest routes count against the key's rate (429 with Retry-After);
+ * 6. ingest routes count against the key's rate, previews and simulations against the caller's preview
+ *    rate, and those run only so many at once (429 with Retry-After);
  * 7. routes with an `audit` action get their record (`audit(c)`), written whatever the outcome;
  * 8. callers without `members.pii` get personal data masked in every JSON answer: contact and identity keys
  *    under any spelling, and the attributes the workspace marks as personal.
  */
 export function authorize({ db, config }: AuthDeps): MiddlewareHandler<AppEnv> {
   let setupDone = false;
+  // previews hold a database connection: counted per workspace, which shares the pool's share of them;
+  // simulations hold the CPU: counted per caller
+  const running = {
+    preview: new ConcurrencyLimit(config.previewConcurrency),
+    simulation: new ConcurrencyLimit(config.simulationConcurrency),
+  };
 
   return async (c, next) => {
     const matched = matchedRoute(c);
@@ -224,17 +232,57 @@ export function authorize({ db, config }: AuthDeps): MiddlewareHandler<AppEnv> {
       }
     }
 
-    const record =
-      doc && typeof doc.audit === 'string'
-        ? new AuditRecord(c, db, doc.audit, defaultTarget(doc, c.req.path))
-        : null;
-    if (record) c.set('audit', record);
-    await next();
-    if (record) await record.finish(c.res.status, c.get('errorCode'));
+    // Taken before the rate is counted: a call turned away at the door costs neither a database round trip
+    // nor a place in the caller's rate.
+    const release = doc?.concurrency && principal ? enter(doc.concurrency, principal, c) : null;
+    try {
+      if (doc?.rateLimit === 'preview' && principal) {
+        const limit = await hitRateLimit(db, `preview:${callerKey(principal)}`, config.preview);
+        if (!limit.allowed) {
+          throw new AppError(
+            'rate_limited',
+            `more than ${config.preview.max} previews and simulations in ${config.preview.windowMs / 1000} s; try again in ${limit.retryAfterS} s`,
+            { retryAfter: limit.retryAfterS },
+          );
+        }
+      }
+
+      const record =
+        doc && typeof doc.audit === 'string'
+          ? new AuditRecord(c, db, doc.audit, defaultTarget(doc, c.req.path))
+          : null;
+      if (record) c.set('audit', record);
+      await next();
+      if (record) await record.finish(c.res.status, c.get('errorCode'));
+    } finally {
+      release?.();
+    }
 
     if (principal?.workspaceId && !principal.permissions.has('members.pii'))
       await maskResponse(c, db, principal.workspaceId);
   };
+
+  /** A slot among the calls of this kind running now, or 429 `too_many_at_once`. */
+  function enter(kind: 'preview' | 'simulation', principal: Principal, c: Context): () => void {
+    const limit = running[kind];
+    const release =
+      kind === 'preview'
+        ? limit.tryAcquire(`workspace:${c.get('workspaceId')}`)
+        : limit.tryAcquire(callerKey(principal));
+    if (release) return release;
+    throw new AppError(
+      'too_many_at_once',
+      kind === 'preview'
+        ? `this workspace is already counting ${limit.max} audience previews; try again in a moment`
+        : `you are already running ${limit.max} simulations; try again when one has finished`,
+      { retryAfter: 1 },
+    );
+  }
+}
+
+/** Whose rate and whose simulations: a user across their sessions, or an API key. */
+function callerKey(principal: Principal): string {
+  return principal.kind === 'user' ? `user:${principal.userId}` : `key:${principal.keyId}`;
 }
 
 async function maskResponse(c: Context, db: Kysely<Database>, workspaceId: string): Promise<void> {
