@@ -75,6 +75,11 @@ export async function startRealTemporalServer(opts: RealTemporalServerOptions): 
     );
   const postgres = postgresTarget(opts.postgresUrl);
   const binaries = await resolveTemporalServerBinaries({ log, ...opts.binaries });
+  // Binaries from a variable or PATH may be another version than the one we pin: say which ran.
+  const version =
+    binaries.server.source === 'go-install'
+      ? TEMPORAL_SERVER_VERSION
+      : `v${(await run(binaries.server.path, ['--version'], process.env).catch(() => '?')).trim().split(/\s+/).at(-1)}`;
 
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   const databases = { temporal: name, visibility: `${name}_visibility` };
@@ -127,7 +132,7 @@ export async function startRealTemporalServer(opts: RealTemporalServerOptions): 
     const address = `${IP}:${ports.frontend}`;
     await waitUntilServing(address, namespace, opts.startTimeoutMs ?? 90_000, child, output);
     log(
-      `real Temporal server ${TEMPORAL_SERVER_VERSION} serving ${namespace} on ${address} ` +
+      `real Temporal server ${version} serving ${namespace} on ${address} ` +
         `(${historyShards} history shards; schema ${schemaMs} ms, serving after ${Date.now() - started} ms)`,
     );
 
@@ -135,7 +140,7 @@ export async function startRealTemporalServer(opts: RealTemporalServerOptions): 
       address,
       namespace,
       uiUrl: null,
-      source: `temporal-server ${TEMPORAL_SERVER_VERSION} (${binaries.server.source}), ${historyShards} history shards, Postgres ${databases.temporal}`,
+      source: `temporal-server ${version} (${binaries.server.source}), ${historyShards} history shards, Postgres ${databases.temporal}`,
       databases,
       historyShards,
       pid: () => (hasExited(child) ? undefined : child.pid),
