@@ -64,6 +64,8 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
       env: {
         ...process.env,
         PORT: String(port),
+        // every app serves /metrics on a port of its own: one per app, so apps side by side do not collide
+        YUTANG_METRICS_PORT: String(await freePort()),
         DATABASE_URL: databaseUrl,
         // the one fixture (engine/testing/credentials.ts): the app starts with its administrator
         ...(opts.firstStart
@@ -187,6 +189,16 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> 
   });
 }
 
+/**
+ * Adds to `errors` what the app's Content-Security-Policy blocked (Chromium says so on the console): a page
+ * that needs an inline script, a foreign font or a framed page fails its test instead of breaking quietly.
+ */
+export function watchCsp(page: Page, errors: string[]): void {
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) errors.push(`CSP: ${m.text()}`);
+  });
+}
+
 /** Screenshots and diagnostics of failed e2e steps go here. */
 export const SHOTS = 'test-results';
 
@@ -226,6 +238,7 @@ export function e2eSession(): E2eSession {
       const page = await session.browser.newPage({ viewport });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
+      watchCsp(page, errors);
       await signIn(page, session.base);
       return { page, errors };
     },

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { launchBrowser, type RunningApp, startApp } from './harness.js';
+import { launchBrowser, type RunningApp, startApp, watchCsp } from './harness.js';
 
 // The whole product starts and a real browser can open it: the first thing to fail when the build,
 // the server or the bundle is broken.
@@ -23,6 +23,7 @@ it('opens the app in Chromium', async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
+  watchCsp(page, errors);
 
   const response = await page.goto(`${app.baseUrl}/`);
   expect(response?.status()).toBe(200);
@@ -31,6 +32,10 @@ it('opens the app in Chromium', async () => {
   await page.waitForFunction(() => (document.querySelector('#root')?.childElementCount ?? 0) > 0, null, {
     timeout: 30_000,
   });
+
+  // the app's own pages run under its Content-Security-Policy, which frames nothing and runs no inline script
+  expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(await page.evaluate(() => document.styleSheets.length)).toBeGreaterThan(0);
 
   await fs.mkdir('test-results', { recursive: true });
   await page.screenshot({ path: 'test-results/smoke.png', fullPage: true });

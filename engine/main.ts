@@ -1,21 +1,19 @@
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { Client, Connection } from '@temporalio/client';
-import { Hono } from 'hono';
 import { createDb, envInt, poolOf } from '../db/connection.js';
 import { ensureDatabase } from '../db/embedded-postgres.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { migrateToLatestOrThrow } from '../db/migrate.js';
 import { createApi } from './api/app.js';
+import { createMetricsApp, createServerApp } from './api/server-app.js';
 import { authConfigFromEnv } from './auth/auth-config.js';
 import { bootstrapAdminFromEnv } from './auth/setup.js';
 import { ensureGuideSchedule } from './guides/guide-sweep.js';
 import { preferredPort } from './infra/free-port.js';
 import { errorFields, logger } from './infra/logger.js';
-import { metricsResponse, observeEventBacklog, observePool, restarts } from './infra/metrics.js';
+import { observeEventBacklog, observePool, restarts } from './infra/metrics.js';
 import { apiConnectionOptions } from './infra/temporal-client.js';
 import { ensureTemporal } from './infra/temporal-server.js';
 import { discoverNodeRegistry } from './nodes/registry.js';
@@ -56,6 +54,7 @@ async function main() {
   const drain: Stop[] = [];
   const close: Stop[] = [];
   const servers: Stop[] = [];
+  let workerRunning: (() => boolean) | null = null;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -161,19 +160,7 @@ async function main() {
         envInt('YUTANG_GUIDE_SWEEP_SECONDS', 60),
       ),
     );
-    if (mode === 'worker') {
-      const metricsPort = envInt('YUTANG_METRICS_PORT', 9464);
-      const app = new Hono();
-      app.get('/metrics', () => metricsResponse());
-      app.get('/health', (c) => c.json({ ok: true, worker: worker.isRunning() }));
-      const server = serve({ fetch: app.fetch, port: metricsPort, hostname: host });
-      // A taken port costs the metrics, not the worker.
-      server.on('error', (err) =>
-        log.error({ port: metricsPort, ...errorFields(err) }, 'metrics server could not listen'),
-      );
-      close.push({ what: 'metrics server', run: () => closeServer(server as Server, 1000) });
-      log.info({ metricsPort }, `worker metrics on http://localhost:${metricsPort}/metrics`);
-    }
+    workerRunning = () => worker.isRunning();
   }
 
   if (mode === 'all' || mode === 'api') {
@@ -194,19 +181,11 @@ async function main() {
       namespace,
       uiUrl: temporal.uiUrl,
     };
-    const app = new Hono();
-    app.get('/metrics', () => metricsResponse());
-    app.route('/api', createApi({ db, registry, temporal: temporalDeps, auth }));
-    const webRoot = resolve('dist/web');
-    if (existsSync(webRoot)) {
-      app.use('/*', serveStatic({ root: 'dist/web' }));
-      // Client-side routes fall back to the app shell.
-      app.get('*', serveStatic({ path: 'dist/web/index.html' }));
-    } else {
-      app.get('/', (c) =>
-        c.text('The web UI is not built: run `npm run build:web` (npm start does it for you).'),
-      );
-    }
+    // Host allow-list, security headers, /metrics with its token, the API and the web UI (server-app.ts).
+    const app = createServerApp({
+      config: auth,
+      api: createApi({ db, registry, temporal: temporalDeps, auth }),
+    });
     const stopSweeper = startEventSweeper(db, temporalDeps, {
       log: (line) => logger.warn({ component: 'sweeper' }, line),
     });
@@ -214,6 +193,32 @@ async function main() {
     const server = serve({ fetch: app.fetch, port, hostname: host }) as Server;
     intake.unshift({ what: 'HTTP server', run: () => closeServer(server, graceMs) });
   }
+
+  // Every mode serves /metrics and /health on their own port (PORT only with YUTANG_METRICS_TOKEN): for
+  // Prometheus and probes, which need not reach the app's users' port.
+  const metricsPort = envInt('YUTANG_METRICS_PORT', 9464);
+  const metricsApp = createMetricsApp({
+    config: auth,
+    health: () => (workerRunning ? { worker: workerRunning() } : {}),
+  });
+  const metricsServer = serve({ fetch: metricsApp.fetch, port: metricsPort, hostname: host });
+  // A taken port costs the metrics, not the app.
+  metricsServer.on('error', (err) =>
+    log.error({ port: metricsPort, ...errorFields(err) }, 'metrics server could not listen'),
+  );
+  close.push({ what: 'metrics server', run: () => closeServer(metricsServer as Server, 1000) });
+  log.info(
+    { metricsPort, metricsToken: !!auth.metricsToken },
+    `metrics on http://${displayHost(host)}:${metricsPort}/metrics${auth.metricsToken ? ' (bearer token)' : ''}`,
+  );
+
+  // Reached by a name (not localhost, not an IP address) the app answers 421 unless it knows the name.
+  if (mode !== 'worker' && !['127.0.0.1', '::1', 'localhost'].includes(host))
+    log.info(
+      { allowedHosts: auth.allowedHosts, publicUrl: auth.publicUrl ?? undefined },
+      `answering to localhost, IP addresses${auth.publicUrl ? `, ${new URL(auth.publicUrl).host}` : ''}` +
+        `${auth.allowedHosts.length ? `, ${auth.allowedHosts.join(', ')}` : ''}; other host names get 421 (YUTANG_ALLOWED_HOSTS)`,
+    );
 
   const url = `http://${displayHost(host)}:${port}`;
   log.info(

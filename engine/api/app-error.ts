@@ -16,7 +16,15 @@ export type ErrorCode =
   /** an existing account's address is not proven to the workspace it would join */
   | 'email_unverified'
   | 'rate_limited'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  /** an audience rule past a size limit (engine/segments/rule-limits.ts) */
+  | 'rule_too_large'
+  /** a preview that ran past its statement timeout (YUTANG_PREVIEW_TIMEOUT_MS) */
+  | 'preview_too_slow'
+  /** a simulation past its step or time limit */
+  | 'simulation_too_long'
+  /** more previews or simulations at once than a workspace or caller may run */
+  | 'too_many_at_once';
 
 const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 415 | 422 | 429 | 500 | 503> = {
   invalid_input: 400,
@@ -34,6 +42,10 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 415 | 422 | 429 | 
   email_unverified: 403,
   rate_limited: 429,
   unsupported_media_type: 415,
+  rule_too_large: 422,
+  preview_too_slow: 422,
+  simulation_too_long: 422,
+  too_many_at_once: 429,
 };
 
 /** Thrown anywhere in the API; turned into a response in one place (the app's onError). */

@@ -82,12 +82,12 @@ export function createApi(deps: AppDeps) {
   api.route('/', accessRoutes(deps, auth));
   api.route('/', auditRoutes(deps));
   api.route('/', catalogRoutes(deps));
-  api.route('/', journeyRoutes(deps));
+  api.route('/', journeyRoutes(deps, auth));
   api.route('/', memberRoutes(deps));
   api.route('/', runRoutes(deps));
   api.route('/', settingsRoutes(deps));
   api.route('/', channelRoutes(deps));
-  api.route('/', audienceRoutes(deps));
+  api.route('/', audienceRoutes(deps, auth));
   api.route('/', guideRoutes(deps));
 
   // A catch-all route rather than notFound(): a sub-app's notFound is not used once it is mounted.

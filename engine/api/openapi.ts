@@ -21,8 +21,16 @@ export interface RouteDoc {
    * validation, a preview, member events).
    */
   audit?: string | false;
-  /** `ingest`: each call counts against the API key's ingest rate (YUTANG_INGEST_RATE). */
-  rateLimit?: 'ingest';
+  /**
+   * `ingest`: each call counts against the API key's ingest rate (YUTANG_INGEST_RATE); `preview`: against the
+   * caller's (user's or key's) preview rate (YUTANG_PREVIEW_RATE).
+   */
+  rateLimit?: 'ingest' | 'preview';
+  /**
+   * Calls that hold a database connection or the CPU for long: at most YUTANG_PREVIEW_CONCURRENCY `preview`
+   * calls at once per workspace, YUTANG_SIMULATION_CONCURRENCY `simulation` calls per caller (429 past that).
+   */
+  concurrency?: 'preview' | 'simulation';
 }
 
 const routes: RouteDoc[] = [];

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { AppError } from './app-error.js';
+import { tooDeepAt } from './json-depth.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Limits. Every route schema is built from the blocks below, so a value that reaches the database is one it
@@ -17,6 +18,8 @@ export const PAYLOAD_MAX_DEPTH = 16;
 export const BODY_MAX_DEPTH = 64;
 /** Keys of a free-form payload. */
 export const KEY_MAX_LENGTH = 200;
+
+const tooDeepMessage = (maxDepth: number) => `is nested too deeply (at most ${maxDepth} levels)`;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -105,8 +108,7 @@ export function jsonProblem(
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) return { path, message: 'must be a finite number' };
     } else if (value !== null && typeof value === 'object') {
-      if (path.length >= opts.maxDepth)
-        return { path, message: `is nested too deeply (at most ${opts.maxDepth} levels)` };
+      if (path.length >= opts.maxDepth) return { path, message: tooDeepMessage(opts.maxDepth) };
       if (Array.isArray(value)) {
         for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
       } else {
@@ -174,11 +176,14 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
 /**
  * The JSON body, parsed with `schema`. Before the schema sees it, the whole body is checked for what no route
  * can store — NUL, lone surrogates, `__proto__` keys, nesting deeper than BODY_MAX_DEPTH — so a schema that
- * forgets a limit still cannot reach a database error.
+ * forgets a limit still cannot reach a database error. The depth is checked on the text, before parsing: a
+ * body nested millions deep is refused at its 65th bracket instead of being parsed and walked first.
  */
 export async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   let raw: unknown;
   const text = await c.req.text();
+  const deep = tooDeepAt(text, BODY_MAX_DEPTH);
+  if (deep) throw bodyProblem({ path: deep, message: tooDeepMessage(BODY_MAX_DEPTH) });
   if (text.trim() === '') raw = {};
   else {
     try {
@@ -188,14 +193,16 @@ export async function body<S extends z.ZodType>(c: Context, schema: S): Promise<
     }
   }
   const problem = jsonProblem(raw, { maxDepth: BODY_MAX_DEPTH });
-  if (problem) {
-    const field = problem.path.map(String).join('.');
-    throw new AppError('invalid_input', field ? `${field}: ${problem.message}` : problem.message, {
-      field: field || undefined,
-      issues: [{ field, message: problem.message }],
-    });
-  }
+  if (problem) throw bodyProblem(problem);
   return parseOrThrow(schema, raw);
+}
+
+function bodyProblem(problem: { path: (string | number)[]; message: string }): AppError {
+  const field = problem.path.map(String).join('.');
+  return new AppError('invalid_input', field ? `${field}: ${problem.message}` : problem.message, {
+    field: field || undefined,
+    issues: [{ field, message: problem.message }],
+  });
 }
 
 export function query<S extends z.ZodType>(c: Context, schema: S): z.output<S> {

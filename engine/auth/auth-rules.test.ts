@@ -78,6 +78,60 @@ describe('masking contact details', () => {
   });
 });
 
+describe('masking personal data', () => {
+  it('knows contact and identity keys under any spelling and case, and masks nothing else', () => {
+    const attributes = {
+      tel: '13900001111',
+      phone_number: '13900002222',
+      Phone: '13900003333',
+      MOBILE: 13900004444,
+      mobilePhone: '13900005555',
+      home_phone: '02166667777',
+      mail: 'li@example.com',
+      'e-mail': 'li@example.com',
+      work_email: 'lilei@brand.cn',
+      wechat: 'lilei_wx',
+      id_card: '110101199003071234',
+      IDCard: '110101199003071234',
+      shipping_address: '上海市浦东新区世纪大道100号',
+      address: { city: '上海', street: '世纪大道100号' },
+      city: '上海',
+      hotel: '锦江',
+      phone_verified: true,
+      emails_sent: 3,
+    };
+    expect(maskContacts({ attributes })).toEqual({
+      attributes: {
+        tel: '139****1111',
+        phone_number: '139****2222',
+        Phone: '139****3333',
+        MOBILE: '139****4444',
+        mobilePhone: '139****5555',
+        home_phone: '021****7777',
+        mail: 'l***@example.com',
+        'e-mail': 'l***@example.com',
+        work_email: 'l***@brand.cn',
+        wechat: '****',
+        id_card: '****',
+        IDCard: '****',
+        shipping_address: '****',
+        address: { city: '****', street: '****' },
+        city: '上海',
+        hotel: '锦江',
+        phone_verified: true,
+        emails_sent: 3,
+      },
+    });
+  });
+
+  it('masks the attributes a workspace marks as personal, whatever their case', () => {
+    const answer = { attributes: { Birthday: '1990-05-01', real_name: '李雷', vip_level: 3, city: '上海' } };
+    expect(maskContacts(answer, ['birthday', 'real_name', 'vip_level'])).toEqual({
+      attributes: { Birthday: '****', real_name: '****', vip_level: '****', city: '上海' },
+    });
+  });
+});
+
 describe('settings and routes', () => {
   it('reads rates like 5/15m', () => {
     expect(parseRate('X', '5/15m')).toEqual({ max: 5, windowMs: 900_000 });

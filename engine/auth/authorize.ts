@@ -6,8 +6,11 @@ import type { Database } from '../../db/database.js';
 import { AppError } from '../api/app-error.js';
 import type { AppEnv } from '../api/deps.js';
 import { findRouteDoc, type RouteDoc } from '../api/openapi.js';
+import { loadPersonalAttributes } from '../settings/workspace-settings.js';
 import { AuditRecord, writeAudit } from './audit.js';
 import type { AuthConfig } from './auth-config.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
+import { forwarded } from './forwarded.js';
 import { keyPrincipal } from './keys.repository.js';
 import { maskContacts } from './mask.js';
 import type { Principal } from './principal.js';
@@ -60,12 +63,13 @@ export function bearerToken(c: Context): string | null {
   return m ? m[1] : '';
 }
 
-/** The caller's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
+/**
+ * The caller's address: the socket's, or behind `YUTANG_TRUST_PROXY` proxies the address the outermost of
+ * them saw (counted from the right of X-Forwarded-For: the hops left of it are the client's to write).
+ */
 export function clientIp(c: Context, config: AuthConfig): string | null {
-  if (config.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0].trim();
-    if (forwarded) return forwarded.slice(0, 64);
-  }
+  const proxied = forwarded(c, config, 'for');
+  if (proxied) return proxied.slice(0, 64);
   try {
     return getConnInfo(c).remote.address ?? null;
   } catch {
@@ -75,7 +79,7 @@ export function clientIp(c: Context, config: AuthConfig): string | null {
 
 function ownOrigin(c: Context, config: AuthConfig): string {
   if (config.publicUrl) return config.publicUrl;
-  const host = (config.trustProxy && c.req.header('x-forwarded-host')) || new URL(c.req.url).host;
+  const host = forwarded(c, config, 'host') || new URL(c.req.url).host;
   return `${isHttps(c, config) ? 'https' : 'http'}://${host}`;
 }
 
@@ -131,12 +135,20 @@ export interface AuthDeps {
  *    a change must then be JSON (415);
  * 5. the workspace is the key's or the session's — never a header — and the route's permission must be
  *    among the role's or the scopes' (403, recorded in the audit log for changes);
- * 6. ingest routes count against the key's rate (429 with Retry-After);
+ * 6. ingest routes count against the key's rate, previews and simulations against the caller's preview
+ *    rate, and those run only so many at once (429 with Retry-After);
  * 7. routes with an `audit` action get their record (`audit(c)`), written whatever the outcome;
- * 8. callers without `members.pii` get phone numbers and emails masked in every JSON answer.
+ * 8. callers without `members.pii` get personal data masked in every JSON answer: contact and identity keys
+ *    under any spelling, and the attributes the workspace marks as personal.
  */
 export function authorize({ db, config }: AuthDeps): MiddlewareHandler<AppEnv> {
   let setupDone = false;
+  // previews hold a database connection: counted per workspace, which shares the pool's share of them;
+  // simulations hold the CPU: counted per caller
+  const running = {
+    preview: new ConcurrencyLimit(config.previewConcurrency),
+    simulation: new ConcurrencyLimit(config.simulationConcurrency),
+  };
 
   return async (c, next) => {
     const matched = matchedRoute(c);
@@ -220,19 +232,60 @@ export function authorize({ db, config }: AuthDeps): MiddlewareHandler<AppEnv> {
       }
     }
 
-    const record =
-      doc && typeof doc.audit === 'string'
-        ? new AuditRecord(c, db, doc.audit, defaultTarget(doc, c.req.path))
-        : null;
-    if (record) c.set('audit', record);
-    await next();
-    if (record) await record.finish(c.res.status, c.get('errorCode'));
+    // Taken before the rate is counted: a call turned away at the door costs neither a database round trip
+    // nor a place in the caller's rate.
+    const release = doc?.concurrency && principal ? enter(doc.concurrency, principal, c) : null;
+    try {
+      if (doc?.rateLimit === 'preview' && principal) {
+        const limit = await hitRateLimit(db, `preview:${callerKey(principal)}`, config.preview);
+        if (!limit.allowed) {
+          throw new AppError(
+            'rate_limited',
+            `more than ${config.preview.max} previews and simulations in ${config.preview.windowMs / 1000} s; try again in ${limit.retryAfterS} s`,
+            { retryAfter: limit.retryAfterS },
+          );
+        }
+      }
 
-    if (principal?.workspaceId && !principal.permissions.has('members.pii')) await maskResponse(c);
+      const record =
+        doc && typeof doc.audit === 'string'
+          ? new AuditRecord(c, db, doc.audit, defaultTarget(doc, c.req.path))
+          : null;
+      if (record) c.set('audit', record);
+      await next();
+      if (record) await record.finish(c.res.status, c.get('errorCode'));
+    } finally {
+      release?.();
+    }
+
+    if (principal?.workspaceId && !principal.permissions.has('members.pii'))
+      await maskResponse(c, db, principal.workspaceId);
   };
+
+  /** A slot among the calls of this kind running now, or 429 `too_many_at_once`. */
+  function enter(kind: 'preview' | 'simulation', principal: Principal, c: Context): () => void {
+    const limit = running[kind];
+    const release =
+      kind === 'preview'
+        ? limit.tryAcquire(`workspace:${c.get('workspaceId')}`)
+        : limit.tryAcquire(callerKey(principal));
+    if (release) return release;
+    throw new AppError(
+      'too_many_at_once',
+      kind === 'preview'
+        ? `this workspace is already counting ${limit.max} audience previews; try again in a moment`
+        : `you are already running ${limit.max} simulations; try again when one has finished`,
+      { retryAfter: 1 },
+    );
+  }
 }
 
-async function maskResponse(c: Context): Promise<void> {
+/** Whose rate and whose simulations: a user across their sessions, or an API key. */
+function callerKey(principal: Principal): string {
+  return principal.kind === 'user' ? `user:${principal.userId}` : `key:${principal.keyId}`;
+}
+
+async function maskResponse(c: Context, db: Kysely<Database>, workspaceId: string): Promise<void> {
   if (!c.res.headers.get('content-type')?.includes('application/json')) return;
   const text = await c.res.clone().text();
   if (!text) return;
@@ -244,7 +297,9 @@ async function maskResponse(c: Context): Promise<void> {
   }
   const headers = new Headers(c.res.headers);
   headers.delete('content-length');
-  c.res = new Response(JSON.stringify(maskContacts(body)), { status: c.res.status, headers });
+  // read on every answer, not cached: marking an attribute personal holds at once, in every API process
+  const personal = await loadPersonalAttributes(db, workspaceId);
+  c.res = new Response(JSON.stringify(maskContacts(body, personal)), { status: c.res.status, headers });
   // Hono's setter copies the old response's headers onto the new one
   c.res.headers.delete('content-length');
 }

@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { AuthConfig } from './auth-config.js';
+import { forwarded } from './forwarded.js';
 import { isRole, rolePermissions } from './permissions.js';
 import type { UserPrincipal } from './principal.js';
 import { randomToken, tokenHash } from './tokens.js';
@@ -163,7 +164,7 @@ export async function listSessions(db: Db, config: AuthConfig, userId: string) {
 /** Whether this request reached us over HTTPS (directly, or through a trusted proxy that says so). */
 export function isHttps(c: Context, config: AuthConfig): boolean {
   if (new URL(c.req.url).protocol === 'https:') return true;
-  return config.trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0].trim() === 'https';
+  return forwarded(c, config, 'proto')?.toLowerCase() === 'https';
 }
 
 function secureCookie(c: Context, config: AuthConfig): boolean {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: journey throughput against the raw Temporal floor on the same server, and event→message latency.
  * Uses DATABASE_URL's server (a fresh database, dropped after) or an embedded Postgres, and TEMPORAL_ADDRESS or a
- * local in-memory dev server. BENCH_N members (default 300), BENCH_LATENCY_N samples (default 50).
+ * local in-memory dev server, or with BENCH_TEMPORAL=server a real Temporal server (engine/infra/temporal-real-server.ts).
+ * BENCH_N members (default 300), BENCH_LATENCY_N samples (default 50).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -20,9 +21,9 @@ import { buildWorkflowBundle } from '../../workflows/build-bundle.js';
 import { createApi } from '../api/app.js';
 import { authConfigFromEnv } from '../auth/auth-config.js';
 import { logger } from '../infra/logger.js';
-import { ensureTemporal } from '../infra/temporal-server.js';
 import { loadNodeRegistry } from '../nodes/registry.js';
 import { fixtureKey, keyHeaders } from '../testing/credentials.js';
+import { startTemporal, temporalKind } from '../testing/test-temporal.js';
 import { createJourneyWorker } from '../worker/start-worker.js';
 import { benchAudiences } from './audiences.js';
 
@@ -74,8 +75,15 @@ async function main() {
   stops.unshift(() => db.destroy());
   await migrateToLatestOrThrow(db);
 
-  const temporal = await ensureTemporal({ ui: false, log: () => {} });
-  stops.push(temporal.stop);
+  // BENCH_TEMPORAL=server: the real Temporal server (databases on the same Postgres server), else as before.
+  const temporal = await startTemporal({
+    kind: temporalKind('BENCH_TEMPORAL'),
+    postgresUrl: adminUrl,
+    databasePrefix: 'yutang_bench_temporal',
+    log: () => {},
+  });
+  // Before Postgres goes (a real server drops its databases there), after the worker (unshifted below).
+  stops.unshift(temporal.stop);
   const bundlePath = await buildWorkflowBundle(join(tmpdir(), `yutang-bench-bundle-${process.pid}.js`));
   const registry = await loadNodeRegistry();
   const taskQueue = `bench-${randomBytes(3).toString('hex')}`;

@@ -147,6 +147,14 @@ describe('sms channel (Aliyun SendSms)', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ code: 0, changed: 1 });
     expect((await h.message('sms-ok', 'm1')).delivery_status).toBe('delivered');
+    // a report nested deeper than any body may be is refused before the channel parses it
+    const deep = await h.stack.app.request(path, {
+      method: 'POST',
+      body: `${'['.repeat(400_000)}${']'.repeat(400_000)}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(deep.status).toBe(400);
+    expect((await deep.json()).error.message).toMatch(/nested more than 64 levels/);
   });
 
   it('checks the message form: an SMS template code is required, no free text', async () => {

@@ -6,9 +6,10 @@ import pg from 'pg';
 import type { createDb } from '../../db/connection.js';
 import { type DatabaseHandle, startEmbeddedPostgres } from '../../db/embedded-postgres.js';
 import { freePort } from '../infra/free-port.js';
-import { startTemporalDevServer, type TemporalServer } from '../infra/temporal-server.js';
+import type { TemporalServer } from '../infra/temporal-server.js';
 import { keyHeaders } from '../testing/credentials.js';
 import { edge, node } from '../testing/documents.js';
+import { startTemporal, temporalKind } from '../testing/test-temporal.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,19 +65,41 @@ export async function startChaosPostgres(): Promise<ChaosPostgres> {
   };
 }
 
-/** A Temporal dev server of our own on a SQLite file (WAL: without it the file crawls). */
+/**
+ * A Temporal server of our own: by default a dev server on a SQLite file (WAL: without it the file crawls);
+ * with YUTANG_TEST_TEMPORAL=server the real server, its databases on DATABASE_URL's server or else on an
+ * embedded Postgres of its own — never the scenario's Postgres, which scenario (c) stops: that is the app's
+ * database going away, not Temporal's.
+ */
 export async function startChaosTemporal(): Promise<TemporalServer & { dir: string }> {
+  const kind = temporalKind('YUTANG_TEST_TEMPORAL');
   const dir = await tempDir('yutang-chaos-temporal-');
-  const server = await startTemporalDevServer({
-    dbFile: path.join(dir, 'temporal.db'),
-    ui: false,
-    log: () => {},
-  });
+  let postgres: DatabaseHandle | null = null;
+  let server: TemporalServer;
+  try {
+    if (kind === 'server' && !process.env.DATABASE_URL) {
+      const port = await freePort();
+      postgres = await startEmbeddedPostgres({ dataDir: dir, port, database: 'postgres', log: () => {} });
+    }
+    server = await startTemporal({
+      kind,
+      postgresUrl: postgres?.url ?? process.env.DATABASE_URL ?? '',
+      databasePrefix: 'yutang_chaos_temporal',
+      log: () => {},
+      dev: { mode: 'own', options: { dbFile: path.join(dir, 'temporal.db') } },
+    });
+  } catch (err) {
+    await postgres?.stop().catch(() => {});
+    await fs.rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  console.log(`[chaos] Temporal: ${server.address} (${server.source})`);
   return {
     ...server,
     dir,
     stop: async () => {
       await server.stop();
+      await postgres?.stop();
       await fs.rm(dir, { recursive: true, force: true });
     },
   };

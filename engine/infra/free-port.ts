@@ -25,3 +25,25 @@ export function preferredPort(preferred: number, host = '127.0.0.1'): Promise<nu
     server.listen(preferred, host, () => server.close(() => resolve(preferred)));
   });
 }
+
+/**
+ * A free port from `min`–`max`, tried in random order. For servers that keep a port in a narrower type than
+ * the OS hands out: Temporal stores membership ports in a Postgres smallint (at most 32767), and Linux gives
+ * ephemeral ports from 32768 up.
+ */
+export async function freePortInRange(min: number, max: number, host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = min + Math.floor(Math.random() * (max - min + 1));
+    if (await isFree(port, host)) return port;
+  }
+  throw new Error(`no free port between ${min} and ${max} on ${host} after 50 tries`);
+}
+
+function isFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
-import { constants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exeName, goInstall, isExecutableFile } from './go-install.js';
 
 /**
  * The Temporal CLI we build with `go install` when none is on the machine. Later tags are rejected by
@@ -30,19 +30,6 @@ export interface ResolveTemporalCliOptions {
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_TOOLS_BIN_DIR = path.join(projectRoot, '.tools', 'bin');
-
-const exeName = (name: string) => (process.platform === 'win32' ? `${name}.exe` : name);
-
-async function isExecutableFile(file: string): Promise<boolean> {
-  try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) return false;
-    await fs.access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Finds an executable on a PATH string, like `which`. Returns null when absent. */
 export async function findOnPath(name: string, pathValue: string | undefined): Promise<string | null> {
@@ -103,55 +90,17 @@ export async function resolveTemporalCli(
     `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${toolsBinDir} (once; a minute or two cold)…`,
   );
   try {
-    await goInstall(go, toolsBinDir, env);
+    await goInstall({
+      go,
+      toolsBinDir,
+      env,
+      packages: [`${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`],
+      binaries: { temporal: 'temporal' },
+    });
   } catch (err) {
     log(`Could not build the Temporal CLI with Go: ${(err as Error).message}`);
     return haveBuilt ? { path: installed, source: 'go-install' } : null;
   }
   await fs.writeFile(stampFile, `${TEMPORAL_CLI_VERSION}\n`);
   return { path: installed, source: 'go-install' };
-}
-
-/**
- * `go install` into a private folder, then rename into place: a rename is atomic, so two processes
- * building at once never see (or run) a half-written binary.
- */
-async function goInstall(go: string, toolsBinDir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  await fs.mkdir(toolsBinDir, { recursive: true });
-  const buildDir = await fs.mkdtemp(path.join(toolsBinDir, '.build-'));
-  try {
-    const output = await run(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-      ...env,
-      GOBIN: buildDir,
-      // Never let go fetch a newer toolchain (no toolchain downloads here), and need no C compiler.
-      GOTOOLCHAIN: 'local',
-      CGO_ENABLED: '0',
-      // Go needs a module and build cache; without HOME (some CI shells) keep them next to the tools.
-      ...(env.HOME || env.GOPATH ? {} : { GOPATH: path.join(toolsBinDir, '..', 'go') }),
-      ...(env.HOME || env.GOCACHE ? {} : { GOCACHE: path.join(toolsBinDir, '..', 'go-build') }),
-    });
-    const built = path.join(buildDir, exeName('temporal'));
-    if (!(await isExecutableFile(built)))
-      throw new Error(`go install reported success but made no binary.\n${output}`);
-    await fs.rename(built, path.join(toolsBinDir, exeName('temporal')));
-  } finally {
-    await fs.rm(buildDir, { recursive: true, force: true });
-  }
-}
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-8000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(output);
-      else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${output.trim()}`));
-    });
-  });
 }

@@ -222,7 +222,11 @@ describe('API input', () => {
       expect(res.status, field).toBe(422);
       expect(res.body.error).toMatchObject({ code: 'invalid_settings', field });
     }
-    expect((await stack.ok('GET', '/settings')).settings).toEqual({ ...good, allowPrivateWebhooks: false });
+    expect((await stack.ok('GET', '/settings')).settings).toEqual({
+      ...good,
+      allowPrivateWebhooks: false,
+      personalAttributes: ['birthday', 'real_name'],
+    });
     await stack.ok('PUT', '/settings', { ...good, quietHours: null });
   });
 

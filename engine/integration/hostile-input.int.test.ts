@@ -5,12 +5,15 @@ import { z } from 'zod';
 import { documentedRoutes, type RouteDoc } from '../api/openapi.js';
 import { edge, node } from '../testing/documents.js';
 import {
+  deepestBody,
   encodeSegment,
   fromSchema,
   type GenContext,
+  heavySimulation,
   hostileJson,
   hostileStrings,
   type JsonSchema,
+  largeRule,
   nested,
   toJsonText,
   withOneHostilePlace,
@@ -48,7 +51,15 @@ describe('hostile input to every route', () => {
 
   beforeAll(async () => {
     console.log(`hostile-input: seed ${SEED}, ${RUNS} runs a route (repeat with FUZZ_SEED=${SEED})`);
-    stack = await startStack({ worker: false });
+    stack = await startStack({
+      worker: false,
+      auth: {
+        // the preview rate has its own test (preview-limits); here every request should reach the route
+        preview: { max: 1_000_000, windowMs: 60_000 },
+        // heavy generated simulations hit the time limit sooner, so the suite's runtime stays bounded
+        simulationTimeoutMs: 300,
+      },
+    });
     app = stack.app;
 
     // Things that exist, so generated requests reach past "not found": an active journey whose trigger
@@ -83,6 +94,10 @@ describe('hostile input to every route', () => {
     await stack.ok('POST', `/journeys/${active.id}/publish`, {});
     const draft = await stack.ok('POST', '/journeys', { name: 'draft', templateId: 'welcome' });
     const spare = await stack.ok('POST', '/journeys', { name: 'spare' });
+    const audience = await stack.ok('POST', '/segments', {
+      name: 'fuzz audience',
+      rule: { kind: 'tag', op: 'has', tag: 'vip' },
+    });
     await stack.ok('PUT', '/members/fuzz-m1', { name: '王', attributes: { city: '上海' }, tags: ['vip'] });
     const first = await stack.ok('POST', '/events', {
       memberId: 'fuzz-m1',
@@ -119,6 +134,7 @@ describe('hostile input to every route', () => {
       '/api/runs': [runs[0].id],
       '/api/events': [first.eventId, dead.id],
       '/api/members': ['fuzz-m1'],
+      '/api/segments': [audience.segment.id],
     };
     const { nodeTypes } = await stack.ok('GET', '/node-types');
     const goodIds = fc.constantFrom('t', 'a', 'b', 'c', 'd');
@@ -281,8 +297,17 @@ describe('hostile input to every route', () => {
       ? (z.toJSONSchema(route.body, { io: 'input', unrepresentable: 'any' }) as JsonSchema)
       : undefined;
     const shaped = bodySchema ? fromSchema(bodySchema, { ...ctx, root: bodySchema }) : hostileJson;
+    // requests at and past the limits that keep one caller from stalling others (README: Security)
+    const limitCases: Record<string, fc.Arbitrary<unknown>> = {
+      'POST /api/segments/preview': largeRule.map((rule) => ({ rule })),
+      'POST /api/segments': largeRule.map((rule) => ({ name: 'large', rule })),
+      'PUT /api/segments/:id': largeRule.map((rule) => ({ name: 'large', rule })),
+      'POST /api/journeys/:id/simulate': heavySimulation,
+    };
+    const pastLimits = limitCases[`${route.method.toUpperCase()} ${route.path}`] ?? shaped;
     const bodyArb: fc.Arbitrary<string | undefined> = sendsBody
       ? fc.oneof(
+          { weight: 3, arbitrary: pastLimits.map(toJsonText) },
           { weight: 5, arbitrary: shaped.map(toJsonText) },
           { weight: 4, arbitrary: shaped.chain(withOneHostilePlace).map(toJsonText) },
           { weight: 1, arbitrary: hostileJson.map(toJsonText) },
@@ -301,6 +326,7 @@ describe('hostile input to every route', () => {
               '{"__proto__":{"polluted":true}}',
               toJsonText(nested(5_000, 'object')),
               toJsonText(nested(100_000, 'array')),
+              deepestBody,
               `{"name":"${'x'.repeat(100_000)}"}`,
             ),
           },

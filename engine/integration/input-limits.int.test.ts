@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nested, toJsonText } from '../testing/hostile.js';
+import { worstHealthWait } from '../testing/loop-probe.js';
 import { type Stack, startStack } from '../testing/stack.js';
 
 /**
@@ -153,6 +154,23 @@ describe('input limits', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'invalid_input', field });
     expect(res.body.error.message).toContain(field);
+  });
+
+  it('refuses a 4 MB body nested 2,000,000 deep before parsing it, without holding up other requests', async () => {
+    // security review L5: parsing this and walking it blocked the event loop for most of a second
+    const deep = `${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}`;
+    const started = performance.now();
+    const refused = stack.call('POST', '/events', deep);
+    const worst = await worstHealthWait(stack.app, refused);
+    const res = await refused;
+    const ms = performance.now() - started;
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_input', field: Array(64).fill('0').join('.') });
+    expect(res.body.error.message).toMatch(/nested too deeply \(at most 64 levels\)/);
+    // generous bounds (reading 4 MB alone takes ~100 ms here): a check that nothing parses 2,000,000
+    // levels, which took seconds on this machine, not a benchmark
+    expect(ms).toBeLessThan(1000);
+    expect(worst).toBeLessThan(250);
   });
 
   it('answers 400 for a JSON number beyond a double (1e400 parses as Infinity)', async () => {

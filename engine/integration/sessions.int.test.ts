@@ -187,7 +187,7 @@ describe('people: sign-in, sessions, keys, invitations', () => {
 
   /** Sign-ins from an address of the test's own (behind a trusted proxy), so no other test's failures count. */
   const fromAddress = (overrides: Partial<AuthConfig>) => {
-    const call = apiWith({ ...overrides, trustProxy: true });
+    const call = apiWith({ ...overrides, trustProxy: 1 });
     const ip = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
     return (who: string, password = PASSWORD) =>
       call('POST', '/auth/sign-in', { body: { email: who, password }, headers: { 'x-forwarded-for': ip } });
@@ -458,5 +458,69 @@ describe('people: sign-in, sessions, keys, invitations', () => {
     const ops = await fixtureSession(stack.db, stack.workspaceId, 'ops');
     const full = await api('GET', '/members/mask-1', { headers: ops.headers });
     expect(full.body.member.phone).toBe('13800000000');
+  });
+
+  it('masks tel, phone_number, Phone, mail and what the workspace marks as personal, in answers and previews', async () => {
+    await stack.ok('PUT', '/members/mask-2', {
+      name: '李雷',
+      attributes: {
+        tel: '13900001111',
+        phone_number: '13900002222',
+        Phone: '13900003333',
+        mail: 'li@example.com',
+        birthday: '1990-05-01',
+        city: '上海',
+      },
+    });
+    const viewer = await fixtureSession(stack.db, stack.workspaceId, 'viewer');
+    const seen = await api('GET', '/members/mask-2', { headers: viewer.headers });
+    expect(seen.body.member.attributes).toEqual({
+      tel: '139****1111',
+      phone_number: '139****2222',
+      Phone: '139****3333',
+      mail: 'l***@example.com',
+      birthday: '****',
+      city: '上海',
+    });
+    const render = async (template: string) =>
+      (
+        await api('POST', '/render', {
+          headers: viewer.headers,
+          body: { body: template, memberId: 'mask-2' },
+        })
+      ).body.body as string;
+    const whole = await render('{{member.attributes}} {{member}}');
+    for (const secret of ['13900001111', '13900002222', '13900003333', 'li@example.com', '1990-05-01'])
+      expect(whole).not.toContain(secret);
+    expect(
+      await render('{{member.attributes.tel}} {{member.attributes.Phone}} {{member.attributes.birthday}}'),
+    ).toBe('139****1111 139****3333 ****');
+
+    // the workspace marks another attribute as personal (any case); a bad key is named
+    const { settings } = await stack.ok('GET', '/settings');
+    expect(settings.personalAttributes).toContain('birthday');
+    const bad = await stack.call('PUT', '/settings', { ...settings, personalAttributes: ['city', ' '] });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.field).toBe('personalAttributes.1');
+    await stack.ok('PUT', '/settings', {
+      ...settings,
+      personalAttributes: [...settings.personalAttributes, 'City'],
+    });
+    try {
+      expect(
+        (await api('GET', '/members/mask-2', { headers: viewer.headers })).body.member.attributes.city,
+      ).toBe('****');
+      expect(await render('{{member.attributes.city}}')).toBe('****');
+      // who has members.pii sees it all
+      const ops = await fixtureSession(stack.db, stack.workspaceId, 'ops');
+      const full = await api('GET', '/members/mask-2', { headers: ops.headers });
+      expect(full.body.member.attributes).toMatchObject({
+        tel: '13900001111',
+        birthday: '1990-05-01',
+        city: '上海',
+      });
+    } finally {
+      await stack.ok('PUT', '/settings', settings);
+    }
   });
 });

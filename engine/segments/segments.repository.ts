@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.js';
 import { AppError, notFound } from '../api/app-error.js';
 import { publishedJourneys } from '../repositories/journey.repository.js';
 import { maskedMember } from './member-view.js';
+import { ruleSizeProblem } from './rule-limits.js';
 import { analyzeRule, findCycle, ruleColumns, ruleProblems, type SegmentRule } from './rules.js';
 import { ruleSql } from './sql.js';
 
@@ -52,9 +53,20 @@ export async function findSegmentOrThrow(db: Kysely<Database>, workspaceId: stri
   return row;
 }
 
+/** A rule past the size limits is refused (422) with the path of the first leaf over, before anything else. */
+export function checkRuleSizeOrThrow(rule: SegmentRule) {
+  const tooLarge = ruleSizeProblem(rule);
+  if (tooLarge) {
+    throw new AppError('rule_too_large', `${tooLarge.field}: ${tooLarge.message}`, {
+      field: tooLarge.field,
+      issues: [tooLarge],
+    });
+  }
+}
+
 /**
- * A rule that cannot be evaluated is refused with the path of the bad rule: a missing value, an audience
- * that does not exist (in this workspace) or that contains itself through others.
+ * A rule that cannot be evaluated is refused with the path of the bad rule: too large, a missing value, an
+ * audience that does not exist (in this workspace) or that contains itself through others.
  */
 export async function checkRuleOrThrow(
   db: Kysely<Database>,
@@ -62,6 +74,7 @@ export async function checkRuleOrThrow(
   id: string | null,
   rule: SegmentRule,
 ) {
+  checkRuleSizeOrThrow(rule);
   const problems = ruleProblems(rule);
   const { dependsOn } = analyzeRule(rule);
   const others = await db
@@ -210,36 +223,79 @@ export async function deleteSegment(db: Kysely<Database>, workspaceId: string, i
   await db.deleteFrom('segments').where('id', '=', row.id).execute();
 }
 
-/** How many members a rule matches now, and a few of them (masked where the caller may not see contacts). */
+/**
+ * How many members a rule matches now, and a few of them (masked where the caller may not see contacts).
+ * A preview is someone waiting at the editor, not a pass of the schedule: it runs on one connection with its
+ * own short statement timeout (`timeoutMs`), and a rule that takes longer is `preview_too_slow` (422) rather
+ * than a connection held for the pool's 30 s and a 500. The rule is evaluated once: the matching members'
+ * ids are counted and the newest few of them fetched from the same materialized set.
+ */
 export async function previewRule(
   db: Kysely<Database>,
   workspaceId: string,
   rule: SegmentRule,
-  opts: { sample?: number; now?: number; mask?: boolean } = {},
+  opts: { sample?: number; now?: number; mask?: boolean; timeoutMs: number },
 ) {
-  const ws = await db
-    .selectFrom('workspaces')
-    .select('timezone')
-    .where('id', '=', workspaceId)
-    .executeTakeFirstOrThrow();
-  const cond = ruleSql(rule, { now: new Date(opts.now ?? Date.now()), timezone: ws.timezone });
-  const [{ n }, sample] = await Promise.all([
-    db
-      .selectFrom('members as m')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('m.workspace_id', '=', workspaceId)
-      .where(cond)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('members as m')
-      .select(['m.external_id', 'm.name', 'm.phone', 'm.email', 'm.attributes', 'm.created_at'])
-      .where('m.workspace_id', '=', workspaceId)
-      .where(cond)
-      .orderBy('m.created_at', 'desc')
-      .limit(opts.sample ?? 10)
-      .execute(),
-  ]);
-  return { count: n, sample: sample.map((m) => maskedMember(m, opts.mask ?? false)) };
+  try {
+    return await db.transaction().execute(async (trx) => {
+      await sql.raw(`set local statement_timeout = ${Math.max(1, Math.trunc(opts.timeoutMs))}`).execute(trx);
+      const ws = await trx
+        .selectFrom('workspaces')
+        .select('timezone')
+        .where('id', '=', workspaceId)
+        .executeTakeFirstOrThrow();
+      const cond = ruleSql(rule, { now: new Date(opts.now ?? Date.now()), timezone: ws.timezone });
+      // one row even when nothing matches: the count, and beside it the sample's members (if any)
+      const { rows } = await sql<{
+        n: number;
+        external_id: string | null;
+        name: string | null;
+        phone: string | null;
+        email: string | null;
+        attributes: Record<string, unknown> | null;
+        created_at: Date | null;
+      }>`
+        with matched as materialized (
+          select m.id, m.created_at from members m where m.workspace_id = ${workspaceId} and ${cond}
+        ), newest as (
+          select id, created_at from matched order by created_at desc limit ${opts.sample ?? 10}
+        )
+        select (select count(*) from matched) as n,
+          m.external_id, m.name, m.phone, m.email, m.attributes, m.created_at
+        from (select 1) as one
+        left join newest on true
+        left join members m on m.id = newest.id
+        order by newest.created_at desc`.execute(trx);
+      const sample = rows.flatMap((r) =>
+        r.external_id === null
+          ? []
+          : [
+              maskedMember(
+                {
+                  external_id: r.external_id,
+                  name: r.name,
+                  phone: r.phone,
+                  email: r.email,
+                  attributes: r.attributes ?? {},
+                  created_at: r.created_at as Date,
+                },
+                opts.mask ?? false,
+              ),
+            ],
+      );
+      return { count: Number(rows[0]?.n ?? 0), sample };
+    });
+  } catch (err) {
+    // 57014 query_canceled: our statement timeout (nothing else cancels a preview's statement)
+    if ((err as { code?: unknown }).code === '57014') {
+      throw new AppError(
+        'preview_too_slow',
+        `this rule takes more than ${opts.timeoutMs / 1000} s to count; narrow it (fewer conditions or event filters, shorter windows)`,
+        { field: 'rule' },
+      );
+    }
+    throw err;
+  }
 }
 
 export async function segmentMemberCounts(db: Kysely<Database>, ids: string[]) {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
+import { KEY_MAX_LENGTH, safeText } from '../api/validate.js';
 import { CHANNELS, channelLabels } from '../channels/channels.js';
 import type { FrequencyCap, QuietHours } from '../guard/guard-rules.js';
 import { enumLabels, label, timeOfDay, timeZone } from '../nodes/schemas.js';
@@ -10,7 +11,16 @@ const capChannel = z.enum(['all', ...CHANNELS]).meta({
   ...enumLabels({ all: { zh: '全部渠道', en: 'All channels' }, ...channelLabels }),
 });
 
-/** Workspace-wide rules every journey follows: the default time zone, quiet hours and frequency caps. */
+/**
+ * Member attributes a workspace starts out treating as personal data, beside the contact and identity keys that
+ * always are (phones, emails, WeChat ids, ID numbers, addresses under any spelling: engine/auth/mask.ts).
+ */
+export const DEFAULT_PERSONAL_ATTRIBUTES = ['birthday', 'real_name'] as const;
+
+/**
+ * Workspace-wide rules every journey follows: the default time zone, quiet hours and frequency caps; and
+ * which member attributes are personal data.
+ */
 export const workspaceSettingsSchema = z.object({
   timezone: timeZone.meta(
     label('默认时区（会员未设置时区时使用）', 'Default time zone (for members without one)'),
@@ -56,6 +66,15 @@ export const workspaceSettingsSchema = z.object({
     .nullable()
     .optional()
     .meta(label('企微群发：每位客户每月最多（条）', 'WeCom mass messages per customer per month')),
+  /**
+   * Member attribute keys that are personal data: masked (`****`, any case) wherever member attributes reach
+   * a caller without `members.pii` (viewers, guides), message previews included. Left out: the defaults.
+   */
+  personalAttributes: z
+    .array(safeText(KEY_MAX_LENGTH, { min: 1, minMessage: 'name an attribute', trim: true, line: true }))
+    .max(200)
+    .default([...DEFAULT_PERSONAL_ATTRIBUTES])
+    .meta(label('个人信息属性（只读角色看到脱敏值）', 'Personal attributes (masked for viewers)')),
 });
 
 export type WorkspaceSettings = z.output<typeof workspaceSettingsSchema> & {
@@ -64,7 +83,12 @@ export type WorkspaceSettings = z.output<typeof workspaceSettingsSchema> & {
 };
 
 /** What a workspace starts with: no quiet hours or caps until someone sets them (the UI offers 21:00–09:00). */
-export const DEFAULT_SETTINGS = { quietHours: null, frequencyCaps: [], allowPrivateWebhooks: false } as const;
+export const DEFAULT_SETTINGS = {
+  quietHours: null,
+  frequencyCaps: [],
+  allowPrivateWebhooks: false,
+  personalAttributes: DEFAULT_PERSONAL_ATTRIBUTES,
+} as const;
 
 export async function loadWorkspaceSettings(
   db: Kysely<Database>,
@@ -82,7 +106,19 @@ export async function loadWorkspaceSettings(
     frequencyCaps: stored.frequencyCaps ?? [...DEFAULT_SETTINGS.frequencyCaps],
     allowPrivateWebhooks: stored.allowPrivateWebhooks === true,
     ...(stored.wecomMonthlyQuota !== undefined ? { wecomMonthlyQuota: stored.wecomMonthlyQuota } : {}),
+    personalAttributes: stored.personalAttributes ?? [...DEFAULT_SETTINGS.personalAttributes],
   };
+}
+
+/** The member attribute keys a workspace marks as personal (what masking reads on every viewer's answer). */
+export async function loadPersonalAttributes(db: Kysely<Database>, workspaceId: string): Promise<string[]> {
+  const row = await db
+    .selectFrom('workspaces')
+    .select('settings')
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  const stored = (row?.settings ?? {}) as Partial<WorkspaceSettings>;
+  return stored.personalAttributes ?? [...DEFAULT_SETTINGS.personalAttributes];
 }
 
 export async function saveWorkspaceSettings(
@@ -101,6 +137,7 @@ export async function saveWorkspaceSettings(
         ...(settings.wecomMonthlyQuota !== undefined
           ? { wecomMonthlyQuota: settings.wecomMonthlyQuota }
           : {}),
+        personalAttributes: [...new Set(settings.personalAttributes ?? DEFAULT_SETTINGS.personalAttributes)],
       }),
     })
     .where('id', '=', workspaceId)

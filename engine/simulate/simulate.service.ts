@@ -6,7 +6,7 @@ import { channels } from '../channels/registry.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { findMemberIdByExternalId, memberSnapshot } from '../repositories/member.repository.js';
 import { loadWorkspaceSettings } from '../settings/workspace-settings.js';
-import { type SimulationInput, simulateJourney } from './simulate.js';
+import { type SimulationInput, simulateJourneyInSlices } from './simulate.js';
 
 const DAY = 86_400_000;
 
@@ -14,7 +14,8 @@ export class SimulationMemberNotFound extends Error {}
 
 /**
  * Simulate a journey for a member — a real one (their tags, attributes, zone, consent, holdout and contact
- * history count) or a made-up one — under the workspace's quiet hours and caps.
+ * history count) or a made-up one — under the workspace's quiet hours and caps. The simulation itself runs in
+ * slices that let other requests through, for at most `limits.timeoutMs` (SimulationTooLong past that).
  */
 export async function simulateForMember(
   db: Kysely<Database>,
@@ -23,6 +24,7 @@ export async function simulateForMember(
   journeyId: string,
   plan: Plan,
   input: Omit<SimulationInput, 'journeyKey' | 'memberKey' | 'heldOut'> & { memberId?: string },
+  limits: { timeoutMs: number },
 ) {
   const settings = await loadWorkspaceSettings(db, workspaceId);
   // the platform allowances the guard keeps (WeCom: 4 a month unless the workspace says otherwise)
@@ -69,7 +71,7 @@ export async function simulateForMember(
       .where('member_id', '=', snapshot.id)
       .executeTakeFirst());
   }
-  return simulateJourney(
+  return simulateJourneyInSlices(
     plan,
     registry,
     { ...input, member, journeyKey: journeyId, memberKey, heldOut },
@@ -81,5 +83,6 @@ export async function simulateForMember(
       noAddress,
       monthlyQuotas,
     },
+    limits,
   );
 }

@@ -75,11 +75,26 @@ const NO_CONTEXT: SimulationContext = {
   contacts: [],
 };
 
+/** The steps one simulation may take: a loop over ten years is refused, not drawn as a 50,000-row timeline. */
+export const MAX_SIMULATION_STEPS = 10_000;
+
+/** A simulation past its step limit or its time: the caller shortens the horizon or the loop. */
+export class SimulationTooLong extends Error {
+  constructor(
+    readonly limit: 'steps' | 'time',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SimulationTooLong';
+  }
+}
+
 /**
  * "What would happen to this member": the same interpreter the workflow hosts, driven by a virtual clock.
  * Waits of months take microseconds; effects are not performed — each node type says how it would play out
  * (`simulate`), time-of-day waits ask the node type's `deadline`, and guarded actions go through the same
  * guard rules as the worker, against the member's real contact history when there is one.
+ * Throws SimulationTooLong past MAX_SIMULATION_STEPS. Synchronous: the API runs `simulateJourneyInSlices`.
  */
 export function simulateJourney(
   plan: Plan,
@@ -87,6 +102,54 @@ export function simulateJourney(
   input: SimulationInput,
   context: SimulationContext = NO_CONTEXT,
 ): SimulationResult {
+  const run = simulation(plan, registry, input, context);
+  for (;;) {
+    const next = run.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * `simulateJourney` without holding the event loop: the simulation gives way to other requests every
+ * `sliceMs` of work, and is abandoned (SimulationTooLong) once it has run `timeoutMs` of wall time.
+ * Why slices rather than a worker thread: node types are objects with functions (a test's `registry.with`,
+ * custom nodes discovered at start), which a worker could only have by discovering them again itself.
+ */
+export async function simulateJourneyInSlices(
+  plan: Plan,
+  registry: NodeRegistry,
+  input: SimulationInput,
+  context: SimulationContext,
+  opts: { timeoutMs: number; sliceMs?: number },
+): Promise<SimulationResult> {
+  const run = simulation(plan, registry, input, context);
+  const sliceMs = opts.sliceMs ?? 10;
+  const deadline = performance.now() + opts.timeoutMs;
+  let sliceEnd = performance.now() + sliceMs;
+  for (;;) {
+    const next = run.next();
+    if (next.done) return next.value;
+    const now = performance.now();
+    if (now > deadline) {
+      throw new SimulationTooLong(
+        'time',
+        `the simulation ran for more than ${opts.timeoutMs / 1000} s; shorten horizonDays or the journey's loops`,
+      );
+    }
+    if (now >= sliceEnd) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceEnd = performance.now() + sliceMs;
+    }
+  }
+}
+
+/** The simulation as a generator that pauses after each step of the host loop (its callers decide when to go on). */
+function* simulation(
+  plan: Plan,
+  registry: NodeRegistry,
+  input: SimulationInput,
+  context: SimulationContext,
+): Generator<void, SimulationResult> {
   const start = input.startAt ?? Date.now();
   const horizon = start + (input.horizonMs ?? 365 * DAY);
   const member: SimulatedMember = {
@@ -107,14 +170,23 @@ export function simulateJourney(
     input.heldOut ?? false,
   );
   const steps: SimulationResult['steps'] = [];
+  const tooLong = () =>
+    new SimulationTooLong(
+      'steps',
+      `the simulation took more than ${MAX_SIMULATION_STEPS.toLocaleString('en')} steps; shorten horizonDays or the journey's loops`,
+    );
   const feed = (inp: Input): Command => {
     const r = step(plan, state, inp);
     state = r.state;
     for (const s of r.steps) steps.push({ ...s, afterMs: s.at - start });
+    if (steps.length > MAX_SIMULATION_STEPS) throw tooLong();
     return r.command;
   };
   let command = feed({ type: 'start', now });
-  for (let guard = 0; guard < 10_000; guard++) {
+  for (let turn = 0; ; turn++) {
+    // most turns record a step; events a wait ignores do not, and are at most a few hundred
+    if (turn > MAX_SIMULATION_STEPS) throw tooLong();
+    if (turn > 0) yield;
     if (command.type === 'end' || command.type === 'awaitRetry' || command.type === 'loadNodes') break;
     if (command.type === 'action') {
       const node = plan.nodes[command.nodeId];

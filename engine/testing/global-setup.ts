@@ -10,15 +10,19 @@ import { type DatabaseHandle, startEmbeddedPostgres } from '../../db/embedded-po
 import { migrateToLatest } from '../../db/migrate.js';
 import { buildWorkflowBundle } from '../../workflows/build-bundle.js';
 import { freePort } from '../infra/free-port.js';
-import { ensureTemporal, type TemporalServer } from '../infra/temporal-server.js';
+import type { TemporalServer } from '../infra/temporal-server.js';
 import { builds, projectRoot, staleness } from '../scripts/freshness.mjs';
+import { startTemporal, temporalKind } from './test-temporal.js';
 
 // Global set-up of the `integration` and `e2e` projects (see vitest.config.ts and ./provided.d.ts).
 //
-// The heavy things — one Postgres server, one Temporal dev server, the workflow bundle — are made
+// The heavy things — one Postgres server, one Temporal server, the workflow bundle — are made
 // once per `vitest` run, whichever of the two projects runs, and shared: Vitest loads this file
 // separately for each project, so the shared state lives on globalThis. Each project then gets its
 // own fresh, migrated database, because the two projects run at the same time.
+//
+// Temporal is the dev server unless YUTANG_TEST_TEMPORAL=server asks for the real one (see ./test-temporal.ts),
+// which keeps its databases on the same Postgres server as the tests'.
 
 interface Shared {
   users: number;
@@ -68,11 +72,15 @@ async function release(database: string | undefined): Promise<void> {
 async function startShared(): Promise<Shared> {
   const started: Array<() => Promise<void>> = [];
   try {
+    // A bad YUTANG_TEST_TEMPORAL stops the run before anything is started.
+    const kind = temporalKind('YUTANG_TEST_TEMPORAL');
     const postgres = await startPostgres();
     started.push(postgres.stop);
     // The server's own output is in the error if it fails to start; on success it is noise.
-    const temporal = await ensureTemporal({
-      ui: false,
+    const temporal = await startTemporal({
+      kind,
+      postgresUrl: postgres.adminUrl,
+      databasePrefix: 'yutang_test_temporal',
       log: (line) => line.startsWith('[temporal]') || log(line),
     });
     started.push(temporal.stop);

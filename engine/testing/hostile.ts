@@ -161,6 +161,96 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>(
   ),
 })).value;
 
+/** A body nested 2,000,000 deep (4 MB): refused on its text, before anything parses it (README: Security). */
+export const deepestBody = `${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}`;
+
+const DAY = 86_400_000;
+type Rule = Record<string, unknown>;
+const tagLeaf = (i: number): Rule => ({ kind: 'tag', op: 'has', tag: `t${i}` });
+/** The costliest leaf the schema allows: a sum over events, each checked against up to ten filters. */
+const sumLeaf = (filters: number): Rule => ({
+  kind: 'event_sum',
+  event: 'order_paid',
+  property: 'amount',
+  where: Array.from({ length: filters }, (_, i) => ({ property: `p${i}`, op: 'gte', value: i })),
+  days: 3650,
+  op: 'gte',
+  value: 1e9,
+});
+const group = (rules: Rule[], kind = 'any'): Rule => ({ kind, rules });
+
+/**
+ * Audience rules at and past the limits on their size: around 50 leaves, leaves of ten and eleven filters,
+ * rules whose SQL would bind tens of thousands of parameters (past Postgres' 65,535 too), groups nested one
+ * level too deep. Each must be answered (a count, or a 4xx naming the leaf), never a 5xx.
+ */
+export const largeRule: fc.Arbitrary<Rule> = fc.oneof(
+  fc.integer({ min: 45, max: 60 }).map((n) => group(Array.from({ length: n }, (_, i) => tagLeaf(i)))),
+  fc.tuple(fc.integer({ min: 2, max: 50 }), fc.integer({ min: 1, max: 4 })).map(([n, groups]) =>
+    group(
+      Array.from({ length: groups }, () =>
+        group(
+          Array.from({ length: n }, () => sumLeaf(10)),
+          'all',
+        ),
+      ),
+    ),
+  ),
+  fc.constant(group(Array.from({ length: 6 }, () => group(Array.from({ length: 50 }, () => sumLeaf(10)))))),
+  fc.constant(group([sumLeaf(11)])),
+  fc.integer({ min: 5, max: 8 }).map((depth) => {
+    let r: Rule = sumLeaf(10);
+    for (let i = 0; i < depth; i++) r = group([r, tagLeaf(i)], i % 2 ? 'all' : 'any');
+    return r;
+  }),
+);
+
+/** trigger → n tag nodes → a wait of a day → back to the first: n + 1 steps for every simulated day. */
+export function loopDocument(n: number) {
+  const nodes = [{ id: 't', type: 'trigger.event', position: { x: 0, y: 0 }, data: { event: 'loop' } }];
+  const edges = [{ id: 't-n0', source: 't', sourceHandle: 'next', target: 'n0' }];
+  for (let i = 0; i < n; i++) {
+    nodes.push({
+      id: `n${i}`,
+      type: 'tag',
+      position: { x: 0, y: i },
+      data: { add: [`tag${i % 7}`] } as never,
+    });
+    if (i) edges.push({ id: `n${i - 1}-n${i}`, source: `n${i - 1}`, sourceHandle: 'next', target: `n${i}` });
+  }
+  nodes.push({
+    id: 'w',
+    type: 'wait.duration',
+    position: { x: 0, y: n },
+    data: { amount: 1, unit: 'days' } as never,
+  });
+  edges.push(
+    { id: `n${n - 1}-w`, source: `n${n - 1}`, sourceHandle: 'next', target: 'w' },
+    { id: 'w-n0', source: 'w', sourceHandle: 'next', target: 'n0' },
+  );
+  return { nodes, edges };
+}
+
+/**
+ * Simulations at and past their limits: loops of 2 to 493 nodes over up to ten years (past the step limit,
+ * past the time limit), the most events a request may carry and one more, the farthest start. Each must be
+ * answered (a timeline, or a 4xx), never a 5xx, and never by holding the event loop.
+ */
+export const heavySimulation: fc.Arbitrary<Record<string, unknown>> = fc.record(
+  {
+    document: fc.constantFrom(loopDocument(2), loopDocument(60), loopDocument(493)),
+    horizonDays: fc.constantFrom(30, 365, 3660),
+    startAt: fc.constantFrom('2000-01-01T00:00:00Z', '2099-12-31T16:00:00Z', '2100-01-01T00:00:00Z'),
+    events: fc.constantFrom(200, 201).chain((n) =>
+      fc.constantFrom(
+        Array.from({ length: n }, (_, i) => ({ name: 'loop', afterMs: i * DAY })),
+        Array.from({ length: n }, () => ({ name: 'other', after: { amount: 3660, unit: 'days' } })),
+      ),
+    ),
+  },
+  { requiredKeys: ['document', 'horizonDays'] },
+);
+
 export interface GenContext {
   root: JsonSchema;
   /** strings worth trying where a schema wants text: ids of rows that exist, names the app knows */

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { inject } from 'vitest';
 import { createDb } from '../../db/connection.js';
 import { createApi } from '../api/app.js';
+import { type AuthConfig, authConfigFromEnv } from '../auth/auth-config.js';
 import type { GuardOptions } from '../guard/guard.js';
 import type { NodeDefinition } from '../nodes/define-node.js';
 import { loadNodeRegistry, type NodeRegistry } from '../nodes/registry.js';
@@ -23,6 +24,8 @@ export async function startStack(
     worker?: boolean;
     guard?: GuardOptions /** node types of the test's own, beside the built-ins */;
     nodes?: NodeDefinition[];
+    /** settings of sessions and limits that differ from the environment's (e.g. a higher preview rate) */
+    auth?: Partial<AuthConfig>;
   } = {},
 ) {
   // Channel credentials are sealed with this key: tests never write a development key file (data/secret.key).
@@ -41,7 +44,8 @@ export async function startStack(
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
   const temporal: TemporalDeps = { client, taskQueue, namespace: 'default', uiUrl: null };
-  const app = new Hono().route('/api', createApi({ db, registry, temporal }));
+  const auth = opts.auth ? { ...authConfigFromEnv(), ...opts.auth } : undefined;
+  const app = new Hono().route('/api', createApi({ db, registry, temporal, auth }));
 
   let stopWorker = async () => {};
   if (opts.worker !== false) {

@@ -18,6 +18,13 @@ import { rulesInWords } from './rule-words';
 
 const PREVIEW_DELAY_MS = 400;
 
+/** Why the live count is missing: the rules are incomplete, too slow to count, or too many counts at once. */
+function previewFailedKey(code: string): string {
+  if (code === 'preview_too_slow') return 'audiences.previewTooSlow';
+  if (code === 'too_many_at_once' || code === 'rate_limited') return 'audiences.previewBusy';
+  return 'audiences.previewFailed';
+}
+
 type Issue = { field: string; message: string };
 
 /** The rule shown in the builder: always a group at the top, so a second condition is one click. */
@@ -84,7 +91,7 @@ function AudienceEditor({
         },
         (e: ApiError) => {
           if (n !== seq.current || e.code === 'network') return;
-          setPreview({ loading: false, failed: e.message });
+          setPreview({ loading: false, failed: e.code });
           if (e.issues?.length || e.field)
             setIssues(e.issues ?? [{ field: e.field ?? '', message: e.message }]);
         },
@@ -205,7 +212,7 @@ function AudienceEditor({
               data-loading={preview.loading ? 'true' : 'false'}
             />
             <div className="yt-muted">
-              {preview.failed ? t('audiences.previewFailed') : t('audiences.previewHint')}
+              {preview.failed ? t(previewFailedKey(preview.failed)) : t('audiences.previewHint')}
             </div>
             {initial && (
               <div className="yt-muted" data-testid="audience-saved-count">

@@ -86,6 +86,21 @@ describe('member CSV', () => {
     );
   });
 
+  it('neutralises cells a spreadsheet would run as a formula (CSV injection), and keeps plain numbers', () => {
+    const csv = errorsCsv([
+      { line: 2, id: '=HYPERLINK("http://evil.test","x")', field: 'name', message: "+cmd|' /C calc'!A0" },
+      { line: 3, id: '-2+3', field: '@SUM(A1)', message: '\tindented' },
+      { line: 4, id: '\r=1', field: 'email', message: 'fine = fine' },
+      { line: -1, id: '-5', field: 'batch', message: '+86 138' },
+    ]);
+    expect(csv.split('\n').slice(1)).toEqual([
+      `2,"'=HYPERLINK(""http://evil.test"",""x"")",name,'+cmd|' /C calc'!A0`,
+      "3,'-2+3,'@SUM(A1),'\tindented",
+      '4,"\'\r=1",email,fine = fine',
+      "-1,-5,batch,'+86 138",
+    ]);
+  });
+
   it('reads pasted member ids in any separator, or the id column of a CSV', () => {
     expect(parseMemberIds('m1\nm2, m3 m4\n\nm1')).toEqual(['m1', 'm2', 'm3', 'm4']);
     expect(parseMemberIds('external_id,name\nm1,王\nm2,李\n')).toEqual(['m1', 'm2']);

@@ -191,8 +191,15 @@ export function rowErrorKey(e: Pick<RowError, 'field' | 'message'>): string {
   return 'import.reason.other';
 }
 
+/**
+ * A cell as a spreadsheet reads it safely: text that starts like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
+ * leading `'` so Excel or WPS shows it instead of running it (OWASP CSV injection). The ids and messages in
+ * these files come from the uploaded file and the server, so they are anyone's text. Plain numbers (`-1`)
+ * stay as they are.
+ */
 function csvCell(v: unknown): string {
-  const s = v === undefined || v === null ? '' : String(v);
+  let s = v === undefined || v === null ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(s) && !/^[-+]?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -101,6 +101,13 @@ describe('rule editing', () => {
     expect(key('key', 'choose an attribute')).toBe('audiences.issue.key');
     expect(key('where.0.property', 'no spaces')).toBe('audiences.issue.key');
     expect(key('', 'rules nest at most 6 deep')).toBe('audiences.issue.tooDeep');
+    expect(key('', 'an audience rule has at most 50 conditions; this is condition 51')).toBe(
+      'audiences.issue.tooMany',
+    );
+    expect(key('', 'the rule is too large to evaluate from this condition on')).toBe(
+      'audiences.issue.tooLarge',
+    );
+    expect(key('', 'this rule takes more than 5 s to count; narrow it')).toBe('audiences.issue.tooSlow');
     expect(key('op', 'Invalid option')).toBe('audiences.issue.other');
   });
 });

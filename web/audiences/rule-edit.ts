@@ -112,11 +112,14 @@ export function issuesByRule(
   return out;
 }
 
-/** i18n keys for the engine's English reasons (engine/segments/rules.ts, segments.repository.ts). */
+/** i18n keys for the engine's English reasons (engine/segments/rules.ts, rule-limits.ts, segments.repository.ts). */
 export function ruleIssueKey(issue: { field: string; message: string }): string {
   const msg = issue.message;
   if (/at least one rule/.test(msg)) return 'audiences.issue.emptyGroup';
   if (/nest at most/.test(msg)) return 'audiences.issue.tooDeep';
+  if (/at most \d+ conditions/.test(msg)) return 'audiences.issue.tooMany';
+  if (/too large to evaluate/.test(msg)) return 'audiences.issue.tooLarge';
+  if (/to count; narrow it/.test(msg)) return 'audiences.issue.tooSlow';
   if (/contain itself through/.test(msg)) return 'audiences.issue.cycle';
   if (/cannot contain itself/.test(msg)) return 'audiences.issue.self';
   if (/no such audience/.test(msg) || issue.field === 'segmentId') return 'audiences.issue.segment';

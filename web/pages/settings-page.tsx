@@ -23,6 +23,7 @@ import { TimeInput } from '../forms/widgets/time-input';
 import { TimezoneSelect } from '../forms/widgets/timezone-select';
 import { useLang } from '../i18n';
 import { ChannelsCard } from '../settings/channels-card';
+import { PersonalDataCard } from '../settings/personal-data-card';
 import { settingsErrors } from '../settings/settings-errors';
 import { useCatalog } from '../shell/catalog';
 import { useAsync } from '../shell/use-async';
@@ -44,7 +45,8 @@ const CAP_CHANNELS = Object.keys({
 const RECOMMENDED_QUIET = { start: '21:00', end: '09:00' };
 
 /**
- * 设置: the rules every journey follows — the default time zone, quiet hours and frequency caps.
+ * 设置: the rules every journey follows — the default time zone, quiet hours and frequency caps — and which
+ * member attributes are personal data.
  * The server checks the rules (422 naming each field); the page marks the field it names.
  */
 export function SettingsPage() {
@@ -234,6 +236,17 @@ export function SettingsPage() {
           </Space>
           <FieldError text={errors.get('wecomMonthlyQuota')} testId="settings-error-wecomMonthlyQuota" />
         </Card>
+        <PersonalDataCard
+          value={draft.personalAttributes}
+          onChange={(personalAttributes) =>
+            edit(
+              { ...draft, personalAttributes },
+              'personalAttributes',
+              ...draft.personalAttributes.map((_, i) => `personalAttributes.${i}`),
+            )
+          }
+          error={[...errors].find(([f]) => f.startsWith('personalAttributes'))?.[1]}
+        />
         <ChannelsCard />
       </ConfigProvider>
     </div>

@@ -21,6 +21,12 @@ describe('settings errors from a 422', () => {
     });
   });
 
+  it('names a refused personal attribute', () => {
+    expect(settingsErrorKey({ field: 'personalAttributes.2', message: 'name an attribute' })).toBe(
+      'settings.error.personalAttribute',
+    );
+  });
+
   it('tells a badly written time from quiet hours that start where they end', () => {
     expect(settingsErrorKey({ field: 'quietHours.start', message: 'a time such as 09:00' })).toBe(
       'settings.error.time',

@@ -15,6 +15,7 @@ export function settingsErrorKey(issue: FieldIssue): string {
   const cap = /^frequencyCaps\.\d+\.(max|perDays|channel)$/.exec(f);
   if (cap) return `settings.error.${cap[1]}`;
   if (f === 'frequencyCaps') return 'settings.error.tooMany';
+  if (/^personalAttributes(\.\d+)?$/.test(f)) return 'settings.error.personalAttribute';
   return 'settings.error.other';
 }
 

@@ -2,10 +2,12 @@ import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { audit, audited } from '../../auth/audit.js';
+import type { AuthConfig } from '../../auth/auth-config.js';
 import { broadcastView, createBroadcast, evaluateSegmentSoon } from '../../segments/broadcasts.service.js';
 import { segmentBody, segmentRule } from '../../segments/rules.js';
 import {
   checkRuleOrThrow,
+  checkRuleSizeOrThrow,
   createSegment,
   deleteSegment,
   findSegmentOrThrow,
@@ -65,6 +67,8 @@ documented({
   body: previewBody,
   permission: 'audiences.read',
   audit: false,
+  rateLimit: 'preview',
+  concurrency: 'preview',
 });
 documented({
   method: 'get',
@@ -96,6 +100,8 @@ documented({
   summary: 'Count and sample of the rule now',
   tag: 'audiences',
   permission: 'audiences.read',
+  rateLimit: 'preview',
+  concurrency: 'preview',
 });
 documented({
   method: 'get',
@@ -139,7 +145,8 @@ documented({
   audit: 'broadcast.cancel',
 });
 
-export function audienceRoutes({ db, temporal }: AppDeps) {
+export function audienceRoutes({ db, temporal }: AppDeps, auth: AuthConfig) {
+  const previewLimits = { timeoutMs: auth.previewTimeoutMs };
   const app = new Hono<AppEnv>();
 
   app.get('/segments', async (c) => {
@@ -178,7 +185,7 @@ export function audienceRoutes({ db, temporal }: AppDeps) {
     const { rule } = await body(c, previewBody);
     // the checks a save makes, so the editor marks a bad row while the marketer types, not only on save
     await checkRuleOrThrow(db, c.get('workspaceId'), null, rule);
-    return c.json(await previewRule(db, c.get('workspaceId'), rule));
+    return c.json(await previewRule(db, c.get('workspaceId'), rule, previewLimits));
   });
 
   app.get('/segments/:id', async (c) => {
@@ -215,7 +222,10 @@ export function audienceRoutes({ db, temporal }: AppDeps) {
   app.get('/segments/:id/preview', async (c) => {
     const ws = c.get('workspaceId');
     const row = await findSegmentOrThrow(db, ws, uuidParam(c, 'id', 'audience'));
-    return c.json(await previewRule(db, ws, segmentRule.parse(row.rule)));
+    const rule = segmentRule.parse(row.rule);
+    // a rule saved before the size limits existed is refused as a new one would be, not counted for minutes
+    checkRuleSizeOrThrow(rule);
+    return c.json(await previewRule(db, ws, rule, previewLimits));
   });
 
   app.get('/segments/:id/members', async (c) => {

@@ -7,6 +7,7 @@ import { can } from '../../auth/principal.js';
 import { journeySettingsSchema } from '../../compiler/journey-settings.js';
 import { rendersHtml, renderTemplate } from '../../render/template.js';
 import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/member.repository.js';
+import { loadPersonalAttributes } from '../../settings/workspace-settings.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented, openApiDocument } from '../openapi.js';
 import { body, externalId, int32, safeText } from '../validate.js';
@@ -209,10 +210,11 @@ export function catalogRoutes({ db, registry }: AppDeps) {
       ? await findMemberIdByExternalId(db, c.get('workspaceId'), input.memberId)
       : null;
     const found = id && (await memberSnapshot(db, id));
-    // a viewer's preview shows contact details as masked as everywhere else
+    // A viewer's preview renders the member as masked as everywhere else, before rendering: the answer is
+    // a rendered string, so `{{member.attributes}}` would otherwise carry what the answer's masking cannot see.
     const member =
       found && !can(c.get('principal'), 'members.pii')
-        ? (maskContacts(found) as typeof found)
+        ? (maskContacts(found, await loadPersonalAttributes(db, c.get('workspaceId'))) as typeof found)
         : found || SAMPLE_MEMBER;
     const scope = { member, coupon: { code: 'YTSAMPLE8K2Q', kind: 'amount', value: 20 } };
     const options = { html: rendersHtml(input.channel) };

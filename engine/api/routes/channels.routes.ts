@@ -14,8 +14,9 @@ import { channels } from '../../channels/registry.js';
 import { SecretKeyMissing } from '../../channels/secret-box.js';
 import { AppError } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
+import { tooDeepAt } from '../json-depth.js';
 import { documented } from '../openapi.js';
-import { body, safeText } from '../validate.js';
+import { BODY_MAX_DEPTH, body, safeText } from '../validate.js';
 
 /** Credential values as typed in settings; each channel's own schema decides what they must be. */
 const credentialsBody = z
@@ -160,6 +161,9 @@ export function channelCallbackRoutes({ db }: AppDeps) {
       throw new AppError('invalid_input', 'the report is larger than 1 MB');
     const text = await c.req.text();
     if (text.length > 1_000_000) throw new AppError('invalid_input', 'the report is larger than 1 MB');
+    // as for every other body: depth is checked on the text, before a channel's parser walks it
+    if (!/xml/i.test(c.req.header('content-type') ?? '') && tooDeepAt(text, BODY_MAX_DEPTH))
+      throw new AppError('invalid_input', `the report is nested more than ${BODY_MAX_DEPTH} levels deep`);
     let updates: ReturnType<NonNullable<typeof def.parseCallback>>;
     try {
       updates = def.parseCallback(text, c.req.header('content-type'));

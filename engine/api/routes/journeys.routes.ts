@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { audit, audited } from '../../auth/audit.js';
+import type { AuthConfig } from '../../auth/auth-config.js';
 import { actorOf } from '../../auth/principal.js';
 import { compileJourney } from '../../compiler/compile.js';
 import {
@@ -24,6 +25,7 @@ import {
 import { createBroadcast } from '../../segments/broadcasts.service.js';
 import { ensureSystemSegments, resolveSegmentRefs } from '../../segments/system-segments.js';
 import { publishJourney, setJourneyStatus, validateDocument } from '../../services/journeys.service.js';
+import { SimulationTooLong } from '../../simulate/simulate.js';
 import { SimulationMemberNotFound, simulateForMember } from '../../simulate/simulate.service.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
@@ -204,6 +206,8 @@ documented({
   permission: 'journeys.read',
   // a preview: nothing is written
   audit: false,
+  rateLimit: 'preview',
+  concurrency: 'simulation',
 });
 documented({
   method: 'get',
@@ -253,7 +257,7 @@ documented({
 
 export type { NodeStats };
 
-export function journeyRoutes({ db, registry, temporal }: AppDeps) {
+export function journeyRoutes({ db, registry, temporal }: AppDeps, auth: AuthConfig) {
   const app = new Hono<AppEnv>();
   /** Documents are stored with each node's type version, so a later version bump knows what to migrate. */
   const stampVersions = (doc: JourneyDocument): JourneyDocument => migrateDocument(doc, registry).document;
@@ -385,22 +389,32 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps) {
       });
     }
     try {
-      const result = await simulateForMember(db, registry, ws, row.id, compiled.plan, {
-        memberId: input.memberId,
-        member: input.member ?? { tags: [], attributes: {} },
-        startAt: input.startAt?.getTime(),
-        events: input.events.map((e) => ({
-          name: e.name,
-          properties: e.properties,
-          afterMs: e.afterMs ?? (e.after ? e.after.amount * unitMs[e.after.unit] : 0),
-        })),
-        outcomes: input.outcomes,
-        horizonMs: input.horizonDays ? input.horizonDays * 86_400_000 : undefined,
-      });
+      const result = await simulateForMember(
+        db,
+        registry,
+        ws,
+        row.id,
+        compiled.plan,
+        {
+          memberId: input.memberId,
+          member: input.member ?? { tags: [], attributes: {} },
+          startAt: input.startAt?.getTime(),
+          events: input.events.map((e) => ({
+            name: e.name,
+            properties: e.properties,
+            afterMs: e.afterMs ?? (e.after ? e.after.amount * unitMs[e.after.unit] : 0),
+          })),
+          outcomes: input.outcomes,
+          horizonMs: input.horizonDays ? input.horizonDays * 86_400_000 : undefined,
+        },
+        { timeoutMs: auth.simulationTimeoutMs },
+      );
       return c.json(result);
     } catch (err) {
       if (err instanceof SimulationMemberNotFound)
         throw new AppError('invalid_input', `member ${input.memberId} not found`, { field: 'memberId' });
+      if (err instanceof SimulationTooLong)
+        throw new AppError('simulation_too_long', err.message, { field: 'horizonDays' });
       throw err;
     }
   });

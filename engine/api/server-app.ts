@@ -1,0 +1,72 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { type Context, Hono } from 'hono';
+import type { AuthConfig } from '../auth/auth-config.js';
+import { metricsResponse } from '../infra/metrics.js';
+import { hostCheck } from './host-check.js';
+import { noStore, securityHeaders } from './security-headers.js';
+
+type EdgeConfig = Pick<AuthConfig, 'allowedHosts' | 'publicUrl' | 'trustProxy' | 'metricsToken'>;
+
+/**
+ * Everything `PORT` serves, in this order: the security headers on every answer (421s included); the Host
+ * allow-list before any route (engine/api/host-check.ts); `/metrics` with its token; the API under /api;
+ * the built web UI with its client-side routes.
+ */
+export function createServerApp(opts: {
+  config: EdgeConfig;
+  /** the API (`createApi`), mounted under /api; any env type */
+  api: Hono<any>;
+  /** the built web UI (`dist/web`), relative to the working directory */
+  webRoot?: string;
+}): Hono {
+  const { config, api, webRoot = 'dist/web' } = opts;
+  const app = new Hono();
+  app.use('*', securityHeaders());
+  app.use('*', hostCheck(config));
+  app.use('/api/*', noStore());
+  // Without a token /metrics is for the metrics port only: PORT is the one people (and proxies) reach.
+  app.get('/metrics', (c) =>
+    config.metricsToken
+      ? metricsFor(c, config.metricsToken)
+      : c.text('/metrics is served on YUTANG_METRICS_PORT (or here with YUTANG_METRICS_TOKEN)\n', 404),
+  );
+  app.route('/api', api);
+  if (existsSync(webRoot)) {
+    app.use('/*', serveStatic({ root: webRoot }));
+    // Client-side routes fall back to the app shell.
+    app.get('*', serveStatic({ path: `${webRoot}/index.html` }));
+  } else {
+    app.get('/', (c) =>
+      c.text('The web UI is not built: run `npm run build:web` (npm start does it for you).'),
+    );
+  }
+  return app;
+}
+
+/**
+ * What `YUTANG_METRICS_PORT` serves in every mode: `/metrics` (with its token when one is set) and
+ * `/health`, behind the same Host allow-list and headers as `PORT`.
+ */
+export function createMetricsApp(opts: { config: EdgeConfig; health: () => Record<string, unknown> }): Hono {
+  const { config, health } = opts;
+  const app = new Hono();
+  app.use('*', securityHeaders());
+  app.use('*', hostCheck(config));
+  app.get('/metrics', (c) => (config.metricsToken ? metricsFor(c, config.metricsToken) : metricsResponse()));
+  app.get('/health', (c) => c.json({ ok: true, ...health() }));
+  return app;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** The metrics for `Authorization: Bearer <token>`, else 401 (compared in constant time). */
+async function metricsFor(c: Context, token: string): Promise<Response> {
+  const given = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  if (!given || !timingSafeEqual(digest(given), digest(token))) {
+    c.header('www-authenticate', 'Bearer realm="metrics"');
+    return c.text('send Authorization: Bearer <YUTANG_METRICS_TOKEN>\n', 401);
+  }
+  return metricsResponse();
+}
