@@ -61,8 +61,11 @@ export class AppError extends Error {
       eventId?: string;
       /** the permission a 403 lacked */
       permission?: string;
-      /** `email_unverified`: what became of the verification mail (`sent`, `not_configured`, `failed`) */
-      mail?: string;
+      /**
+       * `email_unverified`: what became of the verification mail (`sent`, `not_configured`, `failed`); not `mail`,
+       * a key the viewer masking hides
+       */
+      mailOutcome?: string;
       /** seconds, for 429 and 503: also sent as `Retry-After` */
       retryAfter?: number;
       /** a 409 on deleting an audience: the published journeys / other audiences that use it */

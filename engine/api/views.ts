@@ -314,6 +314,6 @@ export interface ErrorBody {
     journeys?: NamedRef[];
     audiences?: NamedRef[];
     /** `email_unverified`: what became of the verification mail */
-    mail?: MailOutcome;
+    mailOutcome?: MailOutcome;
   };
 }

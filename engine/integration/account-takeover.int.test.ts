@@ -121,7 +121,7 @@ describe('accounts: nobody joins a workspace with an address they have not prove
       body: { token: aInvite.body.token, password: squatterPassword },
     });
     expect(tried.status).toBe(403);
-    expect(tried.body.error).toMatchObject({ code: 'email_unverified', mail: 'sent' });
+    expect(tried.body.error).toMatchObject({ code: 'email_unverified', mailOutcome: 'sent' });
     expect(mailsTo(smtpA, alice)).toHaveLength(1);
     expect(sessionTokenOf(tried.res)).toBeNull();
     expect(
@@ -140,7 +140,7 @@ describe('accounts: nobody joins a workspace with an address they have not prove
       body: emailChannel(relayB.port, 'Brand B <noreply@brand-b.test>'),
     });
     const asked = await api('POST', '/auth/email-verification', { ...as(squatter), body: {} });
-    expect(asked).toMatchObject({ status: 200, body: { mail: 'sent' } });
+    expect(asked).toMatchObject({ status: 200, body: { mailOutcome: 'sent' } });
     const relayed = linkTokenIn(mailsTo(relayB, alice).at(-1), 'verify');
     const proven = await api('POST', '/auth/email-verification/confirm', {
       body: { token: relayed, password: squatterPassword },
@@ -236,7 +236,7 @@ describe('accounts: nobody joins a workspace with an address they have not prove
     expect(members.find((u: { id: string }) => u.id === carolId)).toMatchObject({ suspended: true });
     // asking for A's proof mails carol (through A), and her click needs the account's password, which she lacks
     const asked = await api('POST', '/auth/email-verification', { ...as(held), body: { workspaceId: wsA } });
-    expect(asked.body).toEqual({ mail: 'sent' });
+    expect(asked.body).toEqual({ mailOutcome: 'sent' });
     expect(mailsTo(relayB, carol)).toHaveLength(1);
     const sent = linkTokenIn(mailsTo(smtpA, carol).at(-1), 'verify');
     expect(
@@ -272,7 +272,7 @@ describe('accounts: nobody joins a workspace with an address they have not prove
       body: { token: invite.body.token, password: 'dave’s pass phrase' },
     });
     expect(tried.status).toBe(403);
-    expect(tried.body.error).toMatchObject({ code: 'email_unverified', mail: 'not_configured' });
+    expect(tried.body.error).toMatchObject({ code: 'email_unverified', mailOutcome: 'not_configured' });
     expect(tried.body.error.message).toMatch(/no email channel/);
     expect(mailsTo(smtpA, dave)).toHaveLength(0);
     const users = (await api('GET', '/users', as(adminC))).body.users;
@@ -303,7 +303,7 @@ describe('accounts: nobody joins a workspace with an address they have not prove
     const first = await api('POST', '/auth/invitation/accept', {
       body: { token: bInvite.body.token, password: 'erin’s pass phrase' },
     });
-    expect(first.body.error).toMatchObject({ code: 'email_unverified', mail: 'sent' });
+    expect(first.body.error).toMatchObject({ code: 'email_unverified', mailOutcome: 'sent' });
     const proof = linkTokenIn(mailsTo(relayB, erin).at(-1), 'verify');
     const confirmed = await api('POST', '/auth/email-verification/confirm', {
       body: { token: proof, password: 'erin’s pass phrase' },
@@ -332,7 +332,7 @@ describe('accounts: nobody joins a workspace with an address they have not prove
     const voided = await api('POST', '/auth/invitation/accept', {
       body: { token: bInvite.body.token, password: 'erin’s newer phrase' },
     });
-    expect(voided.body.error).toMatchObject({ code: 'email_unverified', mail: 'sent' });
+    expect(voided.body.error).toMatchObject({ code: 'email_unverified', mailOutcome: 'sent' });
     const again = linkTokenIn(mailsTo(relayB, erin).at(-1), 'verify');
     expect(again).not.toBe(proof);
     await api('POST', '/auth/email-verification/confirm', {

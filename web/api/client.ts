@@ -58,7 +58,7 @@ export class ApiError extends Error {
     /** a refused audience delete: who still uses it */
     readonly usedBy?: { journeys?: NamedRef[]; audiences?: NamedRef[] },
     /** `email_unverified`: what became of the verification mail */
-    readonly mail?: ErrorBody['error']['mail'],
+    readonly mailOutcome?: ErrorBody['error']['mailOutcome'],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -105,7 +105,7 @@ export async function request<T>(
       err?.errors,
       err?.issues,
       err?.journeys || err?.audiences ? { journeys: err.journeys, audiences: err.audiences } : undefined,
-      err?.mail,
+      err?.mailOutcome,
     );
   }
   return json as T;

@@ -57,7 +57,7 @@ export function AcceptInvitePage({ token, onDone }: { token: string; onDone(s: S
     try {
       onDone(await authApi.acceptInvitation({ token, name: v.name ?? '', password: v.password }));
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'email_unverified') setUnverified(e.mail ?? 'failed');
+      if (e instanceof ApiError && e.code === 'email_unverified') setUnverified(e.mailOutcome ?? 'failed');
       else if (e instanceof ApiError && e.code === 'unauthenticated' && mode === 'new') {
         // the address has an account after all: its password is what opens it
         setHasAccount(true);

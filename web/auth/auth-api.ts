@@ -53,7 +53,11 @@ export const authApi = {
   endSession: (id: string) => request<{ ok: true }>('DELETE', `/auth/sessions/${enc(id)}`),
   /** mails a link proving your address to a workspace of yours (default: the current one) */
   requestVerification: (workspaceId?: string) =>
-    request<{ mail: MailOutcome }>('POST', '/auth/email-verification', workspaceId ? { workspaceId } : {}),
+    request<{ mailOutcome: MailOutcome }>(
+      'POST',
+      '/auth/email-verification',
+      workspaceId ? { workspaceId } : {},
+    ),
   confirmVerification: (input: { token: string; password: string }) =>
     request<{ ok: true; workspace: { id: string; name: string } }>(
       'POST',

@@ -20,8 +20,8 @@ export function ProveAddress({
   const send = async (id: string) => {
     setBusy(id);
     try {
-      const { mail } = await authApi.requestVerification(id);
-      setOutcome((o) => ({ ...o, [id]: mail }));
+      const { mailOutcome } = await authApi.requestVerification(id);
+      setOutcome((o) => ({ ...o, [id]: mailOutcome }));
     } catch (e) {
       setOutcome((o) => ({ ...o, [id]: authErrorText(t, e) }));
     } finally {

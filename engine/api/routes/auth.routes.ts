@@ -149,9 +149,7 @@ function unproven(workspace: string, email: string, mail: MailOutcome): AppError
   return new AppError(
     'email_unverified',
     `this account’s address is not proven to ${workspace} yet: ${what}`,
-    {
-      mail,
-    },
+    { mailOutcome: mail },
   );
 }
 

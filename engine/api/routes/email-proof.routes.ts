@@ -104,7 +104,8 @@ export function emailProofRoutes({ db }: AppDeps, config: AuthConfig) {
       linkBase: mailLinkBase(c, config),
       ip: clientIp(c, config),
     });
-    return c.json({ mail });
+    // not `mail`: the viewer masking hides that key
+    return c.json({ mailOutcome: mail });
   });
 
   app.post('/auth/email-verification/confirm', async (c) => {
