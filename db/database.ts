@@ -1,4 +1,5 @@
 import type {
+  AccountTokenTable,
   ApiKeyTable,
   InvitationTable,
   SessionTable,
@@ -54,6 +55,7 @@ export interface Database {
   workspace_members: WorkspaceMemberTable;
   sessions: SessionTable;
   invitations: InvitationTable;
+  account_tokens: AccountTokenTable;
   api_keys: ApiKeyTable;
   audit_log: AuditLogTable;
   rate_limits: RateLimitTable;

@@ -13,6 +13,8 @@ export interface UserTable {
   password_hash: string;
   created_at: CreatedAt;
   password_changed_at: Timestamp;
+  /** the last time the address was proven by a link mailed to it (through any workspace's mail) */
+  email_verified_at: NullableTimestamp;
 }
 
 /** A user's role in a workspace (engine/auth/permissions.ts says what each role may do). */
@@ -22,6 +24,10 @@ export interface WorkspaceMemberTable {
   role: string;
   invited_by: string | null;
   created_at: CreatedAt;
+  /** the address proven to this workspace through its own mail */
+  email_proven_at: NullableTimestamp;
+  /** a password reset through another workspace's mail: no access here until the address is proven here */
+  suspended_at: NullableTimestamp;
 }
 
 export interface SessionTable {
@@ -49,6 +55,27 @@ export interface InvitationTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
   accepted_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  /** the invitee's existing account proved the address through this workspace's mail */
+  email_proven_at: NullableTimestamp;
+}
+
+export type AccountTokenPurpose = 'verify_email' | 'reset_password';
+
+/** A link mailed to an account's address (verify it, reset the password): single use, only its hash kept. */
+export interface AccountTokenTable {
+  id: Generated<string>;
+  /** SHA-256 (hex) of the link's token */
+  token_hash: string;
+  purpose: AccountTokenPurpose;
+  user_id: string;
+  /** the address it was mailed to */
+  email: string;
+  /** whose mail server carried it: the workspace the proof counts for */
+  workspace_id: string;
+  invitation_id: string | null;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: NullableTimestamp;
 }
 
 export interface ApiKeyTable {

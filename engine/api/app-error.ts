@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'forbidden'
   | 'setup_required'
+  /** an existing account's address is not proven to the workspace it would join */
+  | 'email_unverified'
   | 'rate_limited'
   | 'unsupported_media_type'
   /** an audience rule past a size limit (engine/segments/rule-limits.ts) */
@@ -37,6 +39,7 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 415 | 422 | 429 | 
   unauthenticated: 401,
   forbidden: 403,
   setup_required: 403,
+  email_unverified: 403,
   rate_limited: 429,
   unsupported_media_type: 415,
   rule_too_large: 422,
@@ -58,6 +61,11 @@ export class AppError extends Error {
       eventId?: string;
       /** the permission a 403 lacked */
       permission?: string;
+      /**
+       * `email_unverified`: what became of the verification mail (`sent`, `not_configured`, `failed`); not `mail`,
+       * a key the viewer masking hides
+       */
+      mailOutcome?: string;
       /** seconds, for 429 and 503: also sent as `Retry-After` */
       retryAfter?: number;
       /** a 409 on deleting an audience: the published journeys / other audiences that use it */

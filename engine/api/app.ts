@@ -18,6 +18,7 @@ import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
 import { channelCallbackRoutes, channelRoutes } from './routes/channels.routes.js';
+import { emailProofRoutes } from './routes/email-proof.routes.js';
 import { guideRoutes } from './routes/guides.routes.js';
 import { journeyRoutes } from './routes/journeys.routes.js';
 import { memberRoutes } from './routes/members.routes.js';
@@ -77,6 +78,7 @@ export function createApi(deps: AppDeps) {
   );
 
   api.route('/', authRoutes(deps, auth));
+  api.route('/', emailProofRoutes(deps, auth));
   api.route('/', accessRoutes(deps, auth));
   api.route('/', auditRoutes(deps));
   api.route('/', catalogRoutes(deps));

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { EventStatus } from '../../db/tables/event.table.js';
 import type { DeliveryStatus, MessageStatus } from '../../db/tables/message.table.js';
 import type { RunStatus, StepStatus } from '../../workflows/core/interpreter.js';
+import type { MailOutcome } from '../auth/account-mail.js';
 import type { ChannelSettingsView } from '../channels/channel-settings.service.js';
 import type { ChannelInfo } from '../channels/registry.js';
 import type { JourneyDocument } from '../compiler/document.schema.js';
@@ -312,5 +313,7 @@ export interface ErrorBody {
     /** a 409 on deleting an audience: who still uses it */
     journeys?: NamedRef[];
     audiences?: NamedRef[];
+    /** `email_unverified`: what became of the verification mail */
+    mailOutcome?: MailOutcome;
   };
 }

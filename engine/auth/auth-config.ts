@@ -44,6 +44,10 @@ export interface AuthConfig {
   simulationTimeoutMs: number;
   /** how long an invitation link stays valid */
   invitationMs: number;
+  /** live sessions a person may have; signing in beyond it ends the least recently used */
+  sessionsPerUser: number;
+  /** mails to an account's address (verification and reset links) per address; an address of the caller gets 10× */
+  accountMail: Rate;
 }
 
 const UNIT: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
@@ -134,5 +138,7 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
     simulationConcurrency: atLeastOne('YUTANG_SIMULATION_CONCURRENCY', 2, env),
     simulationTimeoutMs: atLeastOne('YUTANG_SIMULATION_TIMEOUT_MS', 2_000, env),
     invitationMs: envInt('YUTANG_INVITATION_DAYS', 7, env) * 86_400_000,
+    sessionsPerUser: atLeastOne('YUTANG_SESSIONS_PER_USER', 20, env),
+    accountMail: parseRate('YUTANG_ACCOUNT_MAIL_RATE', env.YUTANG_ACCOUNT_MAIL_RATE ?? '5/1h'),
   };
 }

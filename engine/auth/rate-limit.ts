@@ -39,16 +39,55 @@ export async function hitRateLimit(
   return decision(row.hits, rate, row.remaining_ms);
 }
 
-/** Where `bucket` stands without counting anything (e.g. before checking a password). */
-export async function peekRateLimit(db: Kysely<Database>, bucket: string, rate: Rate): Promise<RateDecision> {
-  const row = await sql<{ hits: number; remaining_ms: number }>`
-    select hits, extract(epoch from (window_start - now())) * 1000 + ${rate.windowMs} as remaining_ms
-    from rate_limits where bucket = ${bucket} and window_start = ${windowStart(rate.windowMs)}`
+/** Slots taken in several buckets at once: whether every bucket stays within its rate, and how to undo it. */
+export interface TakenSlots {
+  allowed: boolean;
+  /** whole seconds until the latest window of a refusing bucket ends (0 when allowed) */
+  retryAfterS: number;
+  /** gives the slots back (a refused attempt, or one that turned out not to count) */
+  giveBack(): Promise<void>;
+}
+
+/**
+ * Takes one slot in each bucket in one statement, before the work the limit protects: two hundred attempts at
+ * once each see the count their own slot made, so no more than `max` get through — where looking first and
+ * counting afterwards let every attempt that looked before the first one counted pass. Buckets are taken in
+ * name order, so two statements sharing buckets lock them in the same order (no deadlock).
+ */
+export async function takeSlots(
+  db: Kysely<Database>,
+  limits: readonly { bucket: string; rate: Rate }[],
+): Promise<TakenSlots> {
+  const sorted = [...limits].sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : 0));
+  const values = sql.join(sorted.map((l) => sql`(${l.bucket}, ${windowStart(l.rate.windowMs)}, 1)`));
+  const rows = await sql<{ bucket: string; window_start: Date; hits: number; remaining_ms: number }>`
+    insert into rate_limits (bucket, window_start, hits) values ${values}
+    on conflict (bucket, window_start) do update set hits = rate_limits.hits + 1
+    returning bucket, window_start, hits, extract(epoch from (window_start - now())) * 1000 as remaining_ms`
     .execute(db)
-    .then((r) => r.rows[0]);
-  if (!row) return { allowed: true, hits: 0, retryAfterS: 0 };
-  // peeking: the next hit would be one more
-  return decision(row.hits + 1, rate, row.remaining_ms);
+    .then((r) => r.rows);
+  if (Math.random() < 0.01) {
+    await sql`delete from rate_limits where window_start < now() - interval '1 day'`.execute(db);
+  }
+  let retryAfterS = 0;
+  for (const row of rows) {
+    const rate = sorted.find((l) => l.bucket === row.bucket)!.rate;
+    const d = decision(row.hits, rate, Number(row.remaining_ms) + rate.windowMs);
+    if (!d.allowed) retryAfterS = Math.max(retryAfterS, d.retryAfterS);
+  }
+  let given = false;
+  return {
+    allowed: retryAfterS === 0,
+    retryAfterS,
+    async giveBack() {
+      if (given) return;
+      given = true;
+      const keys = sql.join(rows.map((r) => sql`(${r.bucket}, ${r.window_start}::timestamptz)`));
+      await sql`update rate_limits set hits = greatest(hits - 1, 0) where (bucket, window_start) in (${keys})`.execute(
+        db,
+      );
+    },
+  };
 }
 
 function decision(hits: number, rate: Rate, remainingMs: number): RateDecision {

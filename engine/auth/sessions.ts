@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { AuthConfig } from './auth-config.js';
 import { forwarded } from './forwarded.js';
@@ -16,25 +16,59 @@ const PLAIN_COOKIE = 'yutang_session';
 /** last_seen_at is written at most this often per session (not on every request). */
 const TOUCH_MS = 60_000;
 
+/**
+ * A new session for the user. A person has at most `sessionsPerUser` live sessions: signing in beyond that ends
+ * the least recently used ones (counted under a lock on the user, so sign-ins at the same moment keep the cap).
+ */
 export async function createSession(
   db: Db,
   config: AuthConfig,
   input: { userId: string; workspaceId: string | null; ip: string | null; userAgent: string | null },
 ) {
   const token = randomToken();
-  const row = await db
-    .insertInto('sessions')
-    .values({
-      token_hash: tokenHash(token),
-      user_id: input.userId,
-      workspace_id: input.workspaceId,
-      expires_at: new Date(Date.now() + config.sessionMaxMs),
-      ip: input.ip,
-      user_agent: input.userAgent?.slice(0, 300) ?? null,
-    })
-    .returning(['id', 'expires_at'])
-    .executeTakeFirstOrThrow();
-  return { token, id: row.id, expiresAt: row.expires_at };
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom('users').select('id').where('id', '=', input.userId).forNoKeyUpdate().execute();
+    const row = await trx
+      .insertInto('sessions')
+      .values({
+        token_hash: tokenHash(token),
+        user_id: input.userId,
+        workspace_id: input.workspaceId,
+        expires_at: new Date(Date.now() + config.sessionMaxMs),
+        ip: input.ip,
+        user_agent: input.userAgent?.slice(0, 300) ?? null,
+      })
+      .returning(['id', 'expires_at'])
+      .executeTakeFirstOrThrow();
+    const over = await trx
+      .updateTable('sessions')
+      .set({ revoked_at: sql`now()` })
+      .where('id', 'in', (qb) =>
+        live(qb.selectFrom('sessions').select('id'), config, input.userId)
+          .orderBy('last_seen_at', 'desc')
+          .orderBy('created_at', 'desc')
+          .offset(config.sessionsPerUser),
+      )
+      .executeTakeFirst();
+    return { token, id: row.id, expiresAt: row.expires_at, sessionsEnded: Number(over.numUpdatedRows) };
+  });
+}
+
+/** Sessions of the user that still let someone in: not revoked, not past their maximum age, not idle too long. */
+function live<Q extends SelectQueryBuilder<Database, 'sessions', any>>(
+  q: Q,
+  config: AuthConfig,
+  userId: string,
+): Q {
+  return q
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .where(
+      'last_seen_at',
+      '>',
+      sql<Date>`now() - make_interval(secs => ${config.sessionIdleMs / 1000})`,
+    ) as Q;
 }
 
 /**
@@ -50,8 +84,12 @@ export async function sessionPrincipal(
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
+    // a suspended membership gives no role: the address must be proven to that workspace first
     .leftJoin('workspace_members as m', (j) =>
-      j.onRef('m.user_id', '=', 's.user_id').onRef('m.workspace_id', '=', 's.workspace_id'),
+      j
+        .onRef('m.user_id', '=', 's.user_id')
+        .onRef('m.workspace_id', '=', 's.workspace_id')
+        .on('m.suspended_at', 'is', null),
     )
     .select(['s.id', 's.user_id', 's.workspace_id', 's.last_seen_at', 'u.email', 'u.name', 'm.role'])
     .where('s.token_hash', '=', tokenHash(token))
@@ -105,20 +143,20 @@ export async function revokeOtherSessions(db: Db, userId: string, exceptId: stri
 }
 
 export async function listSessions(db: Db, config: AuthConfig, userId: string) {
-  return db
-    .selectFrom('sessions')
-    .select([
-      'id',
-      'created_at as createdAt',
-      'last_seen_at as lastSeenAt',
-      'expires_at as expiresAt',
-      'ip',
-      'user_agent as userAgent',
-    ])
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .where('last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${config.sessionIdleMs / 1000})`)
+  return live(
+    db
+      .selectFrom('sessions')
+      .select([
+        'id',
+        'created_at as createdAt',
+        'last_seen_at as lastSeenAt',
+        'expires_at as expiresAt',
+        'ip',
+        'user_agent as userAgent',
+      ]),
+    config,
+    userId,
+  )
     .orderBy('last_seen_at', 'desc')
     .execute();
 }

@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.js';
 import { AppError } from '../api/app-error.js';
 import type { AuthConfig, Rate } from './auth-config.js';
 import { verifyNobody, verifyPassword } from './password.js';
-import { hitRateLimit, peekRateLimit } from './rate-limit.js';
+import { takeSlots } from './rate-limit.js';
 import { findUserByEmail } from './users.repository.js';
 
 type Db = Kysely<Database>;
@@ -25,8 +25,10 @@ function buckets(config: AuthConfig, email: string, ip: string | null): { bucket
 }
 
 /**
- * Checks an email and password, slowed down after repeated failures: once a bucket is full, the answer
- * is 429 with Retry-After until its window ends, and no password is checked at all.
+ * Checks an email and password, slowed down after repeated failures. Every check first takes a slot in each
+ * bucket (atomically, in Postgres): when a bucket is full the answer is 429 with Retry-After until its window
+ * ends and no password is checked at all; a right password gives its slot back, a wrong one keeps it. So however
+ * many attempts arrive at once, at most `max` wrong passwords are checked per window.
  * Returns the user, or throws 401 (the same for an unknown email as for a wrong password) or 429.
  */
 export async function checkPassword(
@@ -36,20 +38,25 @@ export async function checkPassword(
   password: string,
   ip: string | null,
 ): Promise<{ id: string; email: string; name: string }> {
-  const limits = buckets(config, email, ip);
-  for (const { bucket, rate } of limits) {
-    const state = await peekRateLimit(db, bucket, rate);
-    if (!state.allowed) {
-      throw new AppError('rate_limited', `too many failed sign-ins; try again in ${state.retryAfterS} s`, {
-        retryAfter: state.retryAfterS,
-      });
-    }
+  const slots = await takeSlots(db, buckets(config, email, ip));
+  if (!slots.allowed) {
+    // a refused attempt is not a failed sign-in: it must not fill the looser buckets for others
+    await slots.giveBack();
+    throw new AppError('rate_limited', `too many failed sign-ins; try again in ${slots.retryAfterS} s`, {
+      retryAfter: slots.retryAfterS,
+    });
   }
-  const user = await findUserByEmail(db, email);
-  const ok = user ? await verifyPassword(user.password_hash, password) : await verifyNobody(password);
-  if (!ok || !user) {
-    for (const { bucket, rate } of limits) await hitRateLimit(db, bucket, rate);
-    throw new AppError('unauthenticated', 'wrong email or password', { field: 'password' });
+  let user: Awaited<ReturnType<typeof findUserByEmail>>;
+  let ok: boolean;
+  try {
+    user = await findUserByEmail(db, email);
+    ok = user ? await verifyPassword(user.password_hash, password) : await verifyNobody(password);
+  } catch (err) {
+    // nothing was decided (the database went away): the attempt does not count
+    await slots.giveBack().catch(() => {});
+    throw err;
   }
+  if (!ok || !user) throw new AppError('unauthenticated', 'wrong email or password', { field: 'password' });
+  await slots.giveBack();
   return { id: user.id, email: user.email, name: user.name };
 }

@@ -38,27 +38,111 @@ export async function setPassword(db: Db, userId: string, password: string): Pro
     .execute();
 }
 
-/** The workspaces a user belongs to, with their role in each, oldest membership first. */
+/**
+ * The workspaces a user may work in, with their role in each, oldest membership first. A suspended membership
+ * (the password was reset through another workspace's mail) is left out until the address is proven there.
+ */
 export async function workspacesOf(db: Db, userId: string) {
   const rows = await db
     .selectFrom('workspace_members as m')
     .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
     .select(['w.id', 'w.name', 'm.role', 'm.created_at'])
     .where('m.user_id', '=', userId)
+    .where('m.suspended_at', 'is', null)
     .orderBy('m.created_at')
     .orderBy('w.id')
     .execute();
   return rows.map((r) => ({ id: r.id, name: r.name, role: isRole(r.role) ? r.role : null }));
 }
 
-export async function roleIn(db: Db, workspaceId: string, userId: string): Promise<Role | null> {
+/** The user's suspended memberships: workspaces waiting for the address to be proven through their own mail. */
+export async function suspendedWorkspacesOf(db: Db, userId: string) {
+  return db
+    .selectFrom('workspace_members as m')
+    .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .select(['w.id', 'w.name'])
+    .where('m.user_id', '=', userId)
+    .where('m.suspended_at', 'is not', null)
+    .orderBy('m.created_at')
+    .orderBy('w.id')
+    .execute();
+}
+
+/**
+ * The user's role in the workspace, suspended or not (what admins manage); `{ active: true }` only when the
+ * membership lets them in now.
+ */
+export async function roleIn(
+  db: Db,
+  workspaceId: string,
+  userId: string,
+  opts: { active?: boolean } = {},
+): Promise<Role | null> {
   const row = await db
     .selectFrom('workspace_members')
     .select('role')
     .where('workspace_id', '=', workspaceId)
     .where('user_id', '=', userId)
+    .$if(!!opts.active, (q) => q.where('suspended_at', 'is', null))
     .executeTakeFirst();
   return row && isRole(row.role) ? row.role : null;
+}
+
+/** Whether the user has ever proven the address by a link mailed to it (through any workspace's mail). */
+export async function emailVerified(db: Db, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('email_verified_at')
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return !!row?.email_verified_at;
+}
+
+/**
+ * The address of the user is proven to `workspaceId` (a link mailed through that workspace's mail was used): the
+ * membership there is lifted from suspension and marked proven, and the workspace's open invitations of that
+ * address may be accepted by this account.
+ */
+export async function proveAddress(
+  db: Db,
+  input: { userId: string; email: string; workspaceId: string },
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ email_verified_at: sql`now()` })
+    .where('id', '=', input.userId)
+    .execute();
+  await db
+    .updateTable('workspace_members')
+    .set({ email_proven_at: sql`now()`, suspended_at: null })
+    .where('user_id', '=', input.userId)
+    .where('workspace_id', '=', input.workspaceId)
+    .execute();
+  await db
+    .updateTable('invitations')
+    .set({ email_proven_at: sql`now()` })
+    .where('workspace_id', '=', input.workspaceId)
+    .where('email', '=', input.email)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .execute();
+}
+
+/**
+ * Suspends the user's memberships other than `exceptWorkspaceId` (a password reset through that workspace's mail:
+ * its admins could have read the link, so it proves nothing to the others). Returns the workspaces suspended now.
+ */
+export async function suspendOtherMemberships(db: Db, userId: string, exceptWorkspaceId: string) {
+  const rows = await db
+    .updateTable('workspace_members')
+    .set({ suspended_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('workspace_id', '!=', exceptWorkspaceId)
+    .where('suspended_at', 'is', null)
+    .returning('workspace_id')
+    .execute();
+  return rows.map((r) => r.workspace_id);
 }
 
 /** Adds the user to the workspace, or changes their role there. */
@@ -82,11 +166,18 @@ export async function listMembers(db: Db, workspaceId: string) {
   const rows = await db
     .selectFrom('workspace_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'u.name', 'm.role', 'm.created_at'])
+    .select(['u.id', 'u.email', 'u.name', 'm.role', 'm.created_at', 'm.suspended_at'])
     .where('m.workspace_id', '=', workspaceId)
     .orderBy('m.created_at')
     .execute();
-  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, role: r.role, joinedAt: r.created_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    joinedAt: r.created_at,
+    suspended: r.suspended_at !== null,
+  }));
 }
 
 /**
@@ -138,7 +229,15 @@ export async function findOpenInvitation(db: Db, token: string) {
   return db
     .selectFrom('invitations as i')
     .innerJoin('workspaces as w', 'w.id', 'i.workspace_id')
-    .select(['i.id', 'i.workspace_id', 'i.email', 'i.role', 'i.invited_by', 'w.name as workspace_name'])
+    .select([
+      'i.id',
+      'i.workspace_id',
+      'i.email',
+      'i.role',
+      'i.invited_by',
+      'i.email_proven_at',
+      'w.name as workspace_name',
+    ])
     .where('i.token_hash', '=', tokenHash(token))
     .where('i.accepted_at', 'is', null)
     .where('i.revoked_at', 'is', null)

@@ -2,19 +2,22 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { Permission, Role, Scope } from './permissions.js';
 import type { Principal } from './principal.js';
-import { workspacesOf } from './users.repository.js';
+import { emailVerified, suspendedWorkspacesOf, workspacesOf } from './users.repository.js';
 
 /** What `GET /api/auth/session` answers: enough for the web app to decide what to show. */
 export interface SessionView {
   /** true until the first administrator exists: the web app shows "create the administrator" */
   setupRequired: boolean;
-  user: { id: string; email: string; name: string } | null;
+  /** `emailVerified`: the address was proven at least once by a link mailed to it */
+  user: { id: string; email: string; name: string; emailVerified: boolean } | null;
   key: { id: string; name: string; scopes: string[] } | null;
   workspace: { id: string; name: string } | null;
   role: Role | null;
   /** what the caller may do in the workspace (engine/auth/permissions.ts) */
   permissions: Permission[];
   workspaces: { id: string; name: string; role: Role | null }[];
+  /** memberships waiting for the address to be proven through that workspace's mail (after a reset elsewhere) */
+  suspendedWorkspaces: { id: string; name: string }[];
 }
 
 export async function sessionView(
@@ -30,9 +33,17 @@ export async function sessionView(
     role: null,
     permissions: [],
     workspaces: [],
+    suspendedWorkspaces: [],
   };
   if (!principal) return empty;
-  const workspaces = principal.kind === 'user' ? await workspacesOf(db, principal.userId) : [];
+  const user = principal.kind === 'user' ? principal : null;
+  const [workspaces, suspendedWorkspaces, verified] = user
+    ? await Promise.all([
+        workspacesOf(db, user.userId),
+        suspendedWorkspacesOf(db, user.userId),
+        emailVerified(db, user.userId),
+      ])
+    : [[], [], false];
   const current = principal.workspaceId
     ? await db
         .selectFrom('workspaces')
@@ -42,10 +53,7 @@ export async function sessionView(
     : undefined;
   return {
     ...empty,
-    user:
-      principal.kind === 'user'
-        ? { id: principal.userId, email: principal.email, name: principal.name }
-        : null,
+    user: user ? { id: user.userId, email: user.email, name: user.name, emailVerified: verified } : null,
     key:
       principal.kind === 'key'
         ? { id: principal.keyId, name: principal.name, scopes: principal.scopes }
@@ -54,6 +62,7 @@ export async function sessionView(
     role: principal.kind === 'user' ? principal.role : null,
     permissions: [...principal.permissions].sort(),
     workspaces,
+    suspendedWorkspaces,
   };
 }
 
@@ -74,6 +83,8 @@ export interface MemberView {
   name: string;
   role: string;
   joinedAt: Date;
+  /** the password was reset through another workspace's mail: no access here until the address is proven here */
+  suspended: boolean;
 }
 
 export interface InvitationView {

@@ -45,6 +45,35 @@ function classifySmtp(err: Error & { responseCode?: number; code?: string }): Se
   throw err; // a cut mid-transfer: the outcome is unknown
 }
 
+export type EmailCredentials = z.infer<typeof credentials>;
+
+/**
+ * One mail through a workspace's SMTP account: what the channel sends to members, and what Yutang sends to an
+ * account's address (verification and password-reset links, engine/auth/account-mail.ts).
+ */
+export async function sendMail(
+  c: EmailCredentials,
+  mail: { to: string; subject: string; html: string; text?: string; messageId?: string },
+): Promise<{ providerId: string } | { failure: SendFailure }> {
+  const transport = createTransport({
+    host: c.host,
+    port: c.port,
+    secure: c.secure,
+    ...(c.user ? { auth: { user: c.user, pass: c.pass ?? '' } } : {}),
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
+  try {
+    const info = await transport.sendMail({ from: c.from, ...mail });
+    return { providerId: info.messageId };
+  } catch (err) {
+    return { failure: classifySmtp(err as Error) };
+  } finally {
+    transport.close();
+  }
+}
+
 export default defineChannel({
   id: 'email',
   order: 40,
@@ -63,29 +92,11 @@ export default defineChannel({
     html: `<p>${escapeHtml(body).replace(/\n/g, '<br>')}</p>`,
   }),
   async send(ctx, { idempotencyKey, address, message: m }) {
-    const c = ctx.credentials;
-    const transport = createTransport({
-      host: c.host,
-      port: c.port,
-      secure: c.secure,
-      ...(c.user ? { auth: { user: c.user, pass: c.pass ?? '' } } : {}),
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 20_000,
+    return sendMail(ctx.credentials, {
+      to: address,
+      subject: m.subject,
+      html: m.html,
+      messageId: `<${idempotencyKey.replace(/[^\w.-]/g, '.')}@yutang>`,
     });
-    try {
-      const info = await transport.sendMail({
-        from: c.from,
-        to: address,
-        subject: m.subject,
-        html: m.html,
-        messageId: `<${idempotencyKey.replace(/[^\w.-]/g, '.')}@yutang>`,
-      });
-      return { providerId: info.messageId };
-    } catch (err) {
-      return { failure: classifySmtp(err as Error) };
-    } finally {
-      transport.close();
-    }
   },
 });

@@ -1,8 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '../api/app.js';
 import { type AuthConfig, authConfigFromEnv } from '../auth/auth-config.js';
 import {
   fixtureKey,
@@ -11,49 +9,16 @@ import {
   keyHeaders,
   sessionHeaders,
 } from '../testing/credentials.js';
+import { apiWith as apiWithAuth, sessionTokenOf as tokenOf } from '../testing/in-process-api.js';
 import { type Stack, startStack } from '../testing/stack.js';
 
-const ORIGIN = 'http://localhost';
 const PASSWORD = 'correct horse battery';
-
-/** The session token in a response's Set-Cookie (either cookie name), or null. */
-function tokenOf(res: Response): string | null {
-  const cookie = res.headers.getSetCookie().find((c) => /yutang_session=/.test(c));
-  const value = cookie?.match(/yutang_session=([^;]*)/)?.[1];
-  return value || null;
-}
 
 describe('people: sign-in, sessions, keys, invitations', () => {
   let stack: Stack;
   let email: string;
 
-  /** The API as the app mounts it, with auth settings of the test's own (same database). */
-  function apiWith(overrides: Partial<AuthConfig> = {}) {
-    const temporal = { client: stack.client, taskQueue: stack.taskQueue, namespace: 'default', uiUrl: null };
-    const auth = { ...authConfigFromEnv(), ...overrides };
-    const app = new Hono().route(
-      '/api',
-      createApi({ db: stack.db, registry: stack.registry, temporal, auth }),
-    );
-    return async (
-      method: string,
-      path: string,
-      opts: { body?: unknown; headers?: Record<string, string>; base?: string } = {},
-    ) => {
-      const res = await app.request(`${opts.base ?? ORIGIN}/api${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', origin: opts.base ?? ORIGIN, ...opts.headers },
-        body:
-          opts.body === undefined
-            ? undefined
-            : typeof opts.body === 'string'
-              ? opts.body
-              : JSON.stringify(opts.body),
-      });
-      const text = await res.text();
-      return { res, status: res.status, body: text ? JSON.parse(text) : null };
-    };
-  }
+  const apiWith = (overrides: Partial<AuthConfig> = {}) => apiWithAuth(stack, overrides);
   let api: ReturnType<typeof apiWith>;
   const signIn = async (call = api, who = email, password = PASSWORD) => {
     const r = await call('POST', '/auth/sign-in', { body: { email: who, password } });
@@ -220,6 +185,81 @@ describe('people: sign-in, sessions, keys, invitations', () => {
     expect((await signIn(one)).status).toBe(200);
   });
 
+  /** Sign-ins from an address of the test's own (behind a trusted proxy), so no other test's failures count. */
+  const fromAddress = (overrides: Partial<AuthConfig>) => {
+    const call = apiWith({ ...overrides, trustProxy: 1 });
+    const ip = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    return (who: string, password = PASSWORD) =>
+      call('POST', '/auth/sign-in', { body: { email: who, password }, headers: { 'x-forwarded-for': ip } });
+  };
+
+  it('counts a failed sign-in before the password is checked: 200 guesses at once get at most `max` checks', async () => {
+    const signInHere = fromAddress({ signInFailures: { max: 5, windowMs: 60_000 } });
+    const who = `burst-${randomUUID().slice(0, 8)}@yutang.test`;
+    await fixtureUser(stack.db, stack.workspaceId, { email: who, password: PASSWORD, role: 'viewer' });
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => signInHere(who, `guess ${i}`).then((r) => r.status)),
+    );
+    // a 401 is a password that was checked; a 429 one that never was
+    const checked = answers.filter((s) => s === 401).length;
+    expect(answers.filter((s) => s === 429).length).toBe(200 - checked);
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(5);
+    // the refused ones did not use up the address's looser bucket: another account from here still gets in
+    const other = `burst-other-${randomUUID().slice(0, 8)}@yutang.test`;
+    await fixtureUser(stack.db, stack.workspaceId, { email: other, password: PASSWORD, role: 'viewer' });
+    expect((await signInHere(other)).status).toBe(200);
+  });
+
+  it('a right password gives its slot back: signing in often is not slowed down', async () => {
+    const signInHere = fromAddress({ signInFailures: { max: 2, windowMs: 60_000 } });
+    const who = `often-${randomUUID().slice(0, 8)}@yutang.test`;
+    await fixtureUser(stack.db, stack.workspaceId, { email: who, password: PASSWORD, role: 'viewer' });
+    for (let i = 0; i < 5; i++) expect((await signInHere(who)).status).toBe(200);
+    expect((await signInHere(who, 'a wrong one')).status).toBe(401);
+    expect((await signInHere(who)).status).toBe(200);
+    expect((await signInHere(who, 'another wrong one')).status).toBe(401);
+    expect((await signInHere(who)).status).toBe(429);
+  });
+
+  it('caps the sessions of a person: signing in beyond the cap ends the least recently used; the list shows them', async () => {
+    const capped = apiWith({ sessionsPerUser: 3 });
+    const who = `devices-${randomUUID().slice(0, 8)}@yutang.test`;
+    await fixtureUser(stack.db, stack.workspaceId, { email: who, password: PASSWORD, role: 'viewer' });
+    const tokens: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await signIn(capped, who);
+      expect(r.status).toBe(200);
+      tokens.push(r.token!);
+    }
+    const alive = await Promise.all(
+      tokens.map(async (t) => (await capped('GET', '/auth/session', as(t))).body.user !== null),
+    );
+    expect(alive).toEqual([false, false, true, true, true]);
+    const list = await capped('GET', '/auth/sessions', as(tokens[4]));
+    expect(list.body.sessions).toHaveLength(3);
+    expect(list.body.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
+    expect(Object.keys(list.body.sessions[0]).sort()).toEqual(
+      ['createdAt', 'current', 'expiresAt', 'id', 'ip', 'lastSeenAt', 'userAgent'].sort(),
+    );
+    // many sign-ins at once still leave at most the cap
+    await Promise.all(Array.from({ length: 8 }, () => signIn(capped, who)));
+    const user = await stack.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', who)
+      .executeTakeFirstOrThrow();
+    const open = await stack.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', user.id)
+      .where('revoked_at', 'is', null)
+      .execute();
+    expect(open).toHaveLength(3);
+    expect(authConfigFromEnv({ YUTANG_SESSIONS_PER_USER: '7' }).sessionsPerUser).toBe(7);
+    expect(authConfigFromEnv({}).sessionsPerUser).toBe(20);
+  });
+
   it('limits ingest per API key: 429 with Retry-After for that key only', async () => {
     const limited = apiWith({ ingest: { max: 3, windowMs: 60_000 } });
     const busy = await fixtureKey(stack.db, stack.workspaceId, ['ingest']);
@@ -336,11 +376,11 @@ describe('people: sign-in, sessions, keys, invitations', () => {
     expect(JSON.stringify(stored)).not.toContain(token);
 
     const info = await api('POST', '/auth/invitation', { body: { token } });
-    expect(info.body).toMatchObject({
+    // nothing about whether the address has an account: the inviting admin holds this link too
+    expect(info.body).toEqual({
       email: invitee,
       role: 'marketer',
-      workspace: { id: stack.workspaceId },
-      hasAccount: false,
+      workspace: { id: stack.workspaceId, name: stack.workspaceId },
     });
     const weak = await api('POST', '/auth/invitation/accept', { body: { token, password: 'short' } });
     expect(weak).toMatchObject({ status: 400, body: { error: { field: 'password' } } });
@@ -366,7 +406,7 @@ describe('people: sign-in, sessions, keys, invitations', () => {
     );
     expect((await api('POST', '/journeys', { ...as(marketer), body: { name: 'no more' } })).status).toBe(403);
 
-    // an existing account is added at once; twice is a conflict
+    // someone in the workspace already is not invited again (the members list says so anyway)
     const again = await api('POST', '/invitations', { ...as(admin), body: { email: invitee, role: 'ops' } });
     expect(again.status).toBe(409);
   });

@@ -250,3 +250,33 @@ export async function fakeSmtp(): Promise<{
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
+
+/** A captured mail's text parts, decoded (base64 or quoted-printable), joined: what the reader sees. */
+export function mailText(mail: SmtpMail): string {
+  const parts = mail.data.split(/\r\n--[^\r\n]+\r\n/);
+  return parts
+    .map((part) => {
+      const sep = part.indexOf('\r\n\r\n');
+      if (sep < 0) return '';
+      const head = part.slice(0, sep);
+      const body = part.slice(sep + 4).replace(/\r\n--[^\r\n]*--\s*$/, '');
+      const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(head)?.[1].toLowerCase();
+      if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+      if (encoding === 'quoted-printable') {
+        const bytes = body
+          .replace(/=\r?\n/g, '')
+          .replace(/=([0-9A-Fa-f]{2})/g, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)));
+        return Buffer.from(bytes, 'latin1').toString('utf8');
+      }
+      return body;
+    })
+    .join('\n');
+}
+
+/** The token of the `#/<kind>/<token>` link in a captured mail (verification, reset), or throws. */
+export function linkTokenIn(mail: SmtpMail | undefined, kind: 'verify' | 'reset'): string {
+  if (!mail) throw new Error(`no mail with a ${kind} link`);
+  const token = new RegExp(`#/${kind}/([\\w-]{43})`).exec(mailText(mail))?.[1];
+  if (!token) throw new Error(`the mail has no ${kind} link:\n${mailText(mail).slice(0, 2000)}`);
+  return token;
+}

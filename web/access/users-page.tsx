@@ -11,6 +11,7 @@ import {
   Space,
   Table,
   Tag,
+  Tooltip,
   Typography,
 } from 'antd';
 import { useState } from 'react';
@@ -74,7 +75,16 @@ export function UsersPage() {
               title: t('users.col.user'),
               render: (_, u) => (
                 <div>
-                  <div>{u.name || u.email}</div>
+                  <div>
+                    {u.name || u.email}
+                    {u.suspended && (
+                      <Tooltip title={t('users.suspendedHint')}>
+                        <Tag color="orange" style={{ marginLeft: 8 }} data-testid={`suspended-${u.email}`}>
+                          {t('users.suspended')}
+                        </Tag>
+                      </Tooltip>
+                    )}
+                  </div>
                   {u.name && <div className="yt-muted">{u.email}</div>}
                 </div>
               ),
@@ -183,10 +193,7 @@ function InviteModal(props: { open: boolean; onClose(): void; onInvited(): void 
     try {
       const r = await authApi.invite(v);
       props.onInvited();
-      if (r.added) {
-        message.success(t('users.added', { email: r.added.email }));
-        close();
-      } else if (r.path) setLink(`${window.location.origin}${r.path}`);
+      setLink(`${window.location.origin}${r.path}`);
     } catch (e) {
       message.error(authErrorText(t, e));
     } finally {

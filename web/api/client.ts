@@ -57,6 +57,8 @@ export class ApiError extends Error {
     readonly issues?: FieldIssue[],
     /** a refused audience delete: who still uses it */
     readonly usedBy?: { journeys?: NamedRef[]; audiences?: NamedRef[] },
+    /** `email_unverified`: what became of the verification mail */
+    readonly mailOutcome?: ErrorBody['error']['mailOutcome'],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -103,6 +105,7 @@ export async function request<T>(
       err?.errors,
       err?.issues,
       err?.journeys || err?.audiences ? { journeys: err.journeys, audiences: err.audiences } : undefined,
+      err?.mailOutcome,
     );
   }
   return json as T;

@@ -4,10 +4,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { authApi } from './auth-api';
 import { authErrorText } from './auth-errors';
+import { EmailModal } from './email-modal';
 import { useCan, useSession } from './session';
+import { SessionsModal } from './sessions-modal';
 import { PasswordFields } from './setup-page';
 
-/** The header's right side: the workspace (switch, create) and the person (password, sign out). */
+/** The header's right side: the workspace (switch, create) and the person (password, sessions, email, sign out). */
 export function AccountMenu() {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -15,6 +17,8 @@ export function AccountMenu() {
   const canCreate = useCan('workspaces.create');
   const [creating, setCreating] = useState(false);
   const [changing, setChanging] = useState(false);
+  const [sessions, setSessions] = useState(false);
+  const [email, setEmail] = useState(false);
 
   const switchTo = async (id: string) => {
     try {
@@ -53,10 +57,14 @@ export function AccountMenu() {
             { key: 'who', disabled: true, label: <span className="yt-muted">{session.user?.email}</span> },
             { type: 'divider' },
             { key: 'password', label: t('account.changePassword') },
+            { key: 'sessions', label: <span data-testid="my-sessions">{t('account.sessions.title')}</span> },
+            { key: 'email', label: <span data-testid="my-email">{t('account.email.title')}</span> },
             { key: 'signOut', label: <span data-testid="sign-out">{t('auth.signOut')}</span> },
           ],
           onClick: ({ key }) => {
             if (key === 'password') setChanging(true);
+            if (key === 'sessions') setSessions(true);
+            if (key === 'email') setEmail(true);
             if (key === 'signOut') void authApi.signOut().finally(reload);
           },
         }}
@@ -70,6 +78,8 @@ export function AccountMenu() {
       </Dropdown>
       <CreateWorkspaceModal open={creating} onClose={() => setCreating(false)} onCreated={switchTo} />
       <ChangePasswordModal open={changing} onClose={() => setChanging(false)} />
+      <SessionsModal open={sessions} onClose={() => setSessions(false)} onEndedMine={() => void reload()} />
+      <EmailModal open={email} onClose={() => setEmail(false)} />
     </Space>
   );
 }

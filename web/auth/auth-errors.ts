@@ -13,6 +13,7 @@ export function authErrorText(t: TFunction, e: unknown): string {
   if (e.code === 'not_found') return t('auth.error.notFound');
   if (e.code === 'conflict') return t('auth.error.conflict');
   if (e.code === 'forbidden') return t('auth.error.forbidden');
+  if (e.code === 'email_unverified') return t('auth.error.emailUnverified');
   if (e.code === 'invalid_input' && e.field)
     return t('auth.error.field', { field: t(`auth.field.${e.field}`, { defaultValue: e.field }) });
   return t('auth.error.unknown');

@@ -4,8 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { onSignedOut } from '../api/client';
 import { AcceptInvitePage } from './accept-invite-page';
 import { authApi, type Permission, type Session } from './auth-api';
+import { ProveAddress } from './prove-address';
+import { ResetPasswordPage } from './reset-password-page';
 import { SetupPage } from './setup-page';
 import { SignInPage } from './sign-in-page';
+import { VerifyEmailPage } from './verify-email-page';
 
 interface SessionState {
   session: Session;
@@ -30,7 +33,12 @@ export function useCan(permission: Permission): boolean {
   return useContext(SessionContext)?.session.permissions.includes(permission) ?? false;
 }
 
-const inviteToken = () => /^#\/invite\/([\w-]+)/.exec(window.location.hash)?.[1] ?? null;
+/** A link that works without a session: an invitation, a verification or a password-reset mail. */
+type LinkPage = { kind: 'invite' | 'verify' | 'reset'; token: string };
+const linkPage = (): LinkPage | null => {
+  const m = /^#\/(invite|verify|reset)\/([\w-]+)/.exec(window.location.hash);
+  return m ? { kind: m[1] as LinkPage['kind'], token: m[2] } : null;
+};
 
 /**
  * Nothing of the app before the server knows who this is: the first start asks for the administrator,
@@ -41,7 +49,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const [session, setSession] = useState<Session | null>(null);
   const [failed, setFailed] = useState(false);
-  const [invite, setInvite] = useState(inviteToken);
+  const [link, setLink] = useState(linkPage);
 
   const reload = useCallback(async () => {
     try {
@@ -55,7 +63,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
   useEffect(() => {
     void reload();
     onSignedOut(() => void reload());
-    const onHash = () => setInvite(inviteToken());
+    const onHash = () => setLink(linkPage());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, [reload]);
@@ -68,10 +76,21 @@ export function AuthGate({ children }: { children: ReactNode }) {
 
   const signedIn = (s: Session) => {
     setSession(s);
-    if (inviteToken()) window.location.hash = '#/journeys';
+    if (linkPage()) window.location.hash = '#/journeys';
   };
 
-  if (invite) return <AcceptInvitePage token={invite} onDone={signedIn} />;
+  if (link?.kind === 'invite') return <AcceptInvitePage token={link.token} onDone={signedIn} />;
+  if (link?.kind === 'reset') return <ResetPasswordPage token={link.token} onDone={signedIn} />;
+  if (link?.kind === 'verify')
+    return (
+      <VerifyEmailPage
+        token={link.token}
+        onLeave={() => {
+          window.location.hash = '#/journeys';
+          void reload();
+        }}
+      />
+    );
   if (failed && !session)
     return (
       <Result
@@ -99,11 +118,16 @@ export function AuthGate({ children }: { children: ReactNode }) {
       <Result
         status="info"
         title={t('auth.noWorkspace')}
-        subTitle={t('auth.noWorkspaceHint')}
+        subTitle={t(session.suspendedWorkspaces.length ? 'auth.suspended.hint' : 'auth.noWorkspaceHint')}
         extra={
-          <Button onClick={() => void authApi.signOut().then(reload)} data-testid="sign-out">
-            {t('auth.signOut')}
-          </Button>
+          <>
+            {session.suspendedWorkspaces.length > 0 && (
+              <ProveAddress workspaces={session.suspendedWorkspaces.map((w) => ({ ...w, waiting: true }))} />
+            )}
+            <Button onClick={() => void authApi.signOut().then(reload)} data-testid="sign-out">
+              {t('auth.signOut')}
+            </Button>
+          </>
         }
       />
     );

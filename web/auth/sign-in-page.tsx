@@ -4,11 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { authApi, type Session } from './auth-api';
 import { authErrorText } from './auth-errors';
 import { AuthLayout } from './auth-layout';
+import { ForgotPasswordModal } from './forgot-password-modal';
 
 export function SignInPage({ onDone }: { onDone(s: Session): void }) {
   const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [forgot, setForgot] = useState(false);
   const submit = async (v: { email: string; password: string }) => {
     setBusy(true);
     setError(null);
@@ -41,8 +43,13 @@ export function SignInPage({ onDone }: { onDone(s: Session): void }) {
         <Button type="primary" htmlType="submit" block loading={busy} data-testid="sign-in-submit">
           {t('auth.signIn.submit')}
         </Button>
-        <div className="yt-muted yt-auth__foot">{t('auth.signIn.forgot')}</div>
+        <div className="yt-auth__foot">
+          <Button type="link" size="small" onClick={() => setForgot(true)} data-testid="forgot-password">
+            {t('auth.signIn.forgot')}
+          </Button>
+        </div>
       </Form>
+      <ForgotPasswordModal open={forgot} onClose={() => setForgot(false)} />
     </AuthLayout>
   );
 }

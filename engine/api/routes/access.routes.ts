@@ -68,7 +68,7 @@ documented({
   method: 'post',
   path: '/api/invitations',
   summary:
-    'Invite someone with a role: an existing account joins at once, else a one-time link (shown once) is made',
+    'Invite someone with a role: a one-time link (shown once) that they accept themselves — the same answer whether or not the address has an account',
   tag: 'access',
   body: inviteBody,
   status: 201,
@@ -161,26 +161,17 @@ export function accessRoutes({ db }: AppDeps, config: AuthConfig) {
     return c.json({ users, invitations });
   });
 
+  // Always an invitation with a one-time link, whether or not the address has an account: the answer and the
+  // audit record are the same either way, and joining takes the account holder's own acceptance (issue 14, H1).
   app.post('/invitations', async (c) => {
     const ws = c.get('workspaceId');
     const me = c.get('principal');
     const input = await body(c, inviteBody);
     audit(c).detail({ email: input.email, role: input.role });
+    // the members list shows who is in already: saying so tells nothing new (a suspended one may be invited again)
     const existing = await findUserByEmail(db, input.email);
-    if (existing) {
-      if (await roleIn(db, ws, existing.id))
-        throw new AppError('conflict', `${input.email} is in this workspace already`, { field: 'email' });
-      await audited(c, db, async (trx) => {
-        await putMember(trx, {
-          workspaceId: ws,
-          userId: existing.id,
-          role: input.role,
-          invitedBy: me.kind === 'user' ? me.userId : null,
-        });
-        audit(c).target('user', existing.id).detail({ joined: true });
-      });
-      return c.json({ added: { id: existing.id, email: existing.email, role: input.role } }, 201);
-    }
+    if (existing && (await roleIn(db, ws, existing.id, { active: true })))
+      throw new AppError('conflict', `${input.email} is in this workspace already`, { field: 'email' });
     const { token, invitation } = await audited(c, db, async (trx) => {
       const made = await createInvitation(trx, {
         workspaceId: ws,

@@ -1,22 +1,22 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { type MailOutcome, mailLinkBase } from '../../auth/account-mail.js';
 import { audit, writeAudit } from '../../auth/audit.js';
 import type { AuthConfig } from '../../auth/auth-config.js';
 import { clientIp } from '../../auth/authorize.js';
-import { emailSchema, passwordSchema, verifyPassword } from '../../auth/password.js';
+import { mailVerification } from '../../auth/email-proof.service.js';
+import { emailSchema, passwordSchema } from '../../auth/password.js';
 import { rolePermissions } from '../../auth/permissions.js';
 import type { UserPrincipal } from '../../auth/principal.js';
 import {
   clearSessionCookie,
-  createSession,
   listSessions,
   readSessionCookie,
   revokeOtherSessions,
   revokeSession,
   sessionPrincipal,
   setSessionWorkspace,
-  writeSessionCookie,
 } from '../../auth/sessions.js';
 import { createFirstAdmin } from '../../auth/setup.js';
 import { checkPassword } from '../../auth/sign-in.js';
@@ -25,16 +25,17 @@ import {
   createUser,
   findOpenInvitation,
   findUserByEmail,
+  proveAddress,
   putMember,
   roleIn,
   setPassword,
-  workspacesOf,
 } from '../../auth/users.repository.js';
 import { sessionView } from '../../auth/views.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
 import { body, safeText, uuidParam } from '../validate.js';
+import { startSession } from './start-session.js';
 
 const name = safeText(100, { trim: true, line: true });
 const setupBody = z.object({ email: emailSchema, name: name.default(''), password: passwordSchema });
@@ -95,7 +96,8 @@ documented({
 documented({
   method: 'post',
   path: '/api/auth/invitation/accept',
-  summary: 'Accept an invitation: set a password (or give yours, for an existing account) and sign in',
+  summary:
+    'Accept an invitation: set a password, or give yours for an existing account (whose address must be proven to the workspace: else 403 email_unverified and a link is mailed); signs in',
   tag: 'auth',
   body: acceptBody,
   permission: 'public',
@@ -136,24 +138,27 @@ documented({
   audit: false,
 });
 
+/** The 403 of an accept whose account has not proven its address to the workspace, saying what became of the mail. */
+function unproven(workspace: string, email: string, mail: MailOutcome): AppError {
+  const what =
+    mail === 'sent'
+      ? `we mailed a link to ${email} through the email of ${workspace}: open it, then accept again`
+      : mail === 'not_configured'
+        ? `${workspace} has no email channel to prove it with: its admin must set up email first`
+        : `the mail to ${email} could not be sent; try again later`;
+  return new AppError(
+    'email_unverified',
+    `this account’s address is not proven to ${workspace} yet: ${what}`,
+    { mailOutcome: mail },
+  );
+}
+
 export function authRoutes({ db }: AppDeps, config: AuthConfig) {
   const app = new Hono<AppEnv>();
   const user = (c: Context<AppEnv>) => c.get('principal') as UserPrincipal;
 
-  /** Signs `userId` in: a new session in `workspaceId` (or their first workspace) and its cookie. */
-  async function signIn(c: Context<AppEnv>, userId: string, workspaceId?: string | null) {
-    const ws = workspaceId ?? (await workspacesOf(db, userId))[0]?.id ?? null;
-    const session = await createSession(db, config, {
-      userId,
-      workspaceId: ws,
-      ip: clientIp(c, config),
-      userAgent: c.req.header('user-agent') ?? null,
-    });
-    writeSessionCookie(c, config, session.token);
-    const principal = await sessionPrincipal(db, config, session.token);
-    if (principal) c.set('principal', principal);
-    return principal;
-  }
+  const signIn = (c: Context<AppEnv>, userId: string, workspaceId?: string | null) =>
+    startSession(c, db, config, userId, workspaceId);
 
   app.get('/auth/session', async (c) => {
     const setupRequired = !(await anyUserExists(db));
@@ -168,7 +173,7 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
     }
     // createFirstAdmin recorded it with the account, in the same transaction
     audit(c).skip();
-    const principal = await signIn(c, admin.userId, admin.workspaceId);
+    const { principal } = await signIn(c, admin.userId, admin.workspaceId);
     return c.json(await sessionView(db, principal ?? undefined, false), 201);
   });
 
@@ -190,7 +195,7 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
       }
       throw err;
     }
-    const principal = await signIn(c, account.id);
+    const { principal, sessionsEnded } = await signIn(c, account.id);
     await writeAudit(db, {
       workspaceId: principal?.workspaceId ?? null,
       principal: principal ?? undefined,
@@ -198,7 +203,7 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
       target: { type: 'user', id: account.id },
       outcome: 'ok',
       requestId: c.get('reqId'),
-      detail: { ip },
+      detail: { ip, ...(sessionsEnded ? { sessionsEnded } : {}) },
     });
     return c.json(await sessionView(db, principal ?? undefined, false));
   });
@@ -210,16 +215,15 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
     return c.json({ ok: true });
   });
 
+  // Whether the address has an account is not said: the inviting admin holds this link too.
   app.post('/auth/invitation', async (c) => {
     const { token } = await body(c, tokenBody);
     const invitation = await findOpenInvitation(db, token);
     if (!invitation) throw notFound('invitation (it may have expired or been used)');
-    const existing = await findUserByEmail(db, invitation.email);
     return c.json({
       email: invitation.email,
       role: invitation.role,
       workspace: { id: invitation.workspace_id, name: invitation.workspace_name },
-      hasAccount: !!existing,
     });
   });
 
@@ -227,19 +231,37 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
     const input = await body(c, acceptBody);
     const invited = await findOpenInvitation(db, input.token);
     if (!invited) throw notFound('invitation (it may have expired or been used)');
-    // Joining another workspace with the account one has: prove it is yours (failures count as sign-ins).
-    if (await findUserByEmail(db, invited.email))
-      await checkPassword(db, config, invited.email, input.password, clientIp(c, config));
+    const ip = clientIp(c, config);
+    const workspace = { id: invited.workspace_id, name: invited.workspace_name };
+    // Joining another workspace with the account one has: prove it is yours (failures count as sign-ins)…
+    const account = await findUserByEmail(db, invited.email);
+    if (account) {
+      await checkPassword(db, config, invited.email, input.password, ip);
+      // …and that the address is yours, to this workspace: the account may have been made by another
+      // workspace's admin, who held that workspace's link (issue 14, H1).
+      if (!invited.email_proven_at) {
+        const mail = await mailVerification(db, config, {
+          user: account,
+          workspace,
+          invitationId: invited.id,
+          linkBase: mailLinkBase(c, config),
+          ip,
+        });
+        throw unproven(workspace.name, invited.email, mail);
+      }
+    }
     const result = await db.transaction().execute(async (trx) => {
       // again under a lock: two accepts of one link make one membership
       await trx.selectFrom('invitations').select('id').where('id', '=', invited.id).forUpdate().execute();
       const invitation = await findOpenInvitation(trx, input.token);
       if (!invitation) throw notFound('invitation (it may have expired or been used)');
-      let userId: string;
       const existing = await findUserByEmail(trx, invitation.email);
+      // an account made for this address meanwhile (another workspace's link): its password was not checked
+      if (existing?.id !== account?.id)
+        throw new AppError('conflict', 'the account of this address changed meanwhile; try again');
+      let userId: string;
       if (existing) {
-        if (!(await verifyPassword(existing.password_hash, input.password)))
-          throw new AppError('invalid_input', 'wrong password for this account', { field: 'password' });
+        if (!invitation.email_proven_at) throw unproven(workspace.name, invitation.email, 'failed');
         userId = existing.id;
       } else {
         userId = (
@@ -253,6 +275,9 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
         role,
         invitedBy: invitation.invited_by,
       });
+      // an existing account proved its address to this workspace (a suspended membership is lifted by it)
+      if (existing)
+        await proveAddress(trx, { userId, email: invitation.email, workspaceId: invitation.workspace_id });
       await trx
         .updateTable('invitations')
         .set({ accepted_at: new Date() })
@@ -276,7 +301,7 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
         .commit(trx);
       return { userId, workspaceId: invitation.workspace_id };
     });
-    const principal = await signIn(c, result.userId, result.workspaceId);
+    const { principal } = await signIn(c, result.userId, result.workspaceId);
     return c.json(await sessionView(db, principal ?? undefined, false));
   });
 
@@ -319,7 +344,8 @@ export function authRoutes({ db }: AppDeps, config: AuthConfig) {
     const me = user(c);
     const { workspaceId } = await body(c, workspaceBody);
     // not a member and no such workspace look the same: nothing to learn about other workspaces
-    if (!(await roleIn(db, workspaceId, me.userId))) throw notFound('workspace');
+    // a suspended membership is no way in: the address must be proven there first
+    if (!(await roleIn(db, workspaceId, me.userId, { active: true }))) throw notFound('workspace');
     await setSessionWorkspace(db, me.sessionId, workspaceId);
     const principal = await sessionPrincipal(db, config, readSessionCookie(c) ?? '');
     return c.json(await sessionView(db, principal ?? undefined, false));
