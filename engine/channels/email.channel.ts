@@ -54,6 +54,8 @@ export default defineChannel({
   address: (m) => m.email,
   credentials,
   publicFields: ['host', 'port', 'secure', 'user', 'from'],
+  // where the password goes, and whether it goes in the clear
+  destinationFields: ['host', 'port', 'secure'],
   message,
   htmlFields: ['html'],
   preview: (m) => m.subject,
@@ -64,8 +66,12 @@ export default defineChannel({
   }),
   async send(ctx, { idempotencyKey, address, message: m }) {
     const c = ctx.credentials;
+    // the host is a workspace setting: connect to the address the policy checked, TLS still checks the name
+    const checked = await ctx.resolveHost(c.host);
     const transport = createTransport({
-      host: c.host,
+      host: checked,
+      // SNI and the certificate check use the name, not the address
+      tls: { servername: c.host },
       port: c.port,
       secure: c.secure,
       ...(c.user ? { auth: { user: c.user, pass: c.pass ?? '' } } : {}),
