@@ -39,6 +39,8 @@ export class ChannelSettingsError extends Error {
 }
 
 const context = (workspaceId: string, channel: string) => `channel:${workspaceId}:${channel}`;
+/** The sealing context of a workspace's credentials for a channel, for re-sealing (engine/secrets/reseal.ts). */
+export const channelCredentialsContext = context;
 
 /**
  * Every message asks for its channel's credentials (the guard for the address, the send for the account): a
