@@ -60,7 +60,8 @@ export function parseKeyText(text: string, name = 'YUTANG_SECRET_KEY'): Buffer |
   const t = text.trim();
   const howTo = 'e.g. openssl rand -base64 32';
   let bytes: Buffer | null = null;
-  if (HEX.test(t) && t.length >= MIN_KEY_BYTES * 2) bytes = Buffer.from(t, 'hex');
+  // hex first: 32 random bytes in base64 are never all hex digits, while hex text is valid base64 too
+  if (HEX.test(t)) bytes = Buffer.from(t, 'hex');
   else if (BASE64.test(t)) bytes = Buffer.from(t, 'base64');
   if (!bytes) return `${name} is neither base64 nor hex (${howTo})`;
   if (bytes.length < MIN_KEY_BYTES)
