@@ -222,7 +222,12 @@ describe('API input', () => {
       expect(res.status, field).toBe(422);
       expect(res.body.error).toMatchObject({ code: 'invalid_settings', field });
     }
-    expect((await stack.ok('GET', '/settings')).settings).toEqual({ ...good, allowPrivateWebhooks: false });
+    expect((await stack.ok('GET', '/settings')).settings).toEqual({
+      ...good,
+      allowPrivateAddresses: false,
+      // the old name, still answered for clients that know only it
+      allowPrivateWebhooks: false,
+    });
     await stack.ok('PUT', '/settings', { ...good, quietHours: null });
   });
 
