@@ -22,3 +22,16 @@ export async function allowsPrivateAddresses(db: Kysely<Database>, workspaceId: 
     .executeTakeFirst();
   return privateAddressesAllowed((row?.settings ?? {}) as Record<string, unknown>);
 }
+
+/**
+ * The private-address switch from a PUT that may carry either name. A client that read both and changed one sends
+ * them different: the one that differs from what is stored is the change. Neither given: off (a PUT replaces all).
+ */
+export function privateAddressSwitch(
+  given: { allowPrivateAddresses?: boolean; allowPrivateWebhooks?: boolean },
+  stored: boolean,
+): boolean {
+  const { allowPrivateAddresses: now, allowPrivateWebhooks: old } = given;
+  if (now !== undefined && old !== undefined && now !== old) return !stored;
+  return (now ?? old) === true;
+}

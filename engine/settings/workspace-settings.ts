@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.js';
 import { CHANNELS, channelLabels } from '../channels/channels.js';
 import type { FrequencyCap, QuietHours } from '../guard/guard-rules.js';
 import { enumLabels, label, timeOfDay, timeZone } from '../nodes/schemas.js';
-import { privateAddressesAllowed } from './private-addresses.js';
+import { privateAddressesAllowed, privateAddressSwitch } from './private-addresses.js';
 
 const capChannel = z.enum(['all', ...CHANNELS]).meta({
   ...label('渠道', 'Channel'),
@@ -134,17 +134,4 @@ export async function saveWorkspaceSettings(
     .where('id', '=', workspaceId)
     .execute();
   return loadWorkspaceSettings(db, workspaceId);
-}
-
-/**
- * The private-address switch from a PUT that may carry either name. A client that read both and changed one sends
- * them different: the one that differs from what is stored is the change. Neither given: off (a PUT replaces all).
- */
-export function privateAddressSwitch(
-  given: { allowPrivateAddresses?: boolean; allowPrivateWebhooks?: boolean },
-  stored: boolean,
-): boolean {
-  const { allowPrivateAddresses: now, allowPrivateWebhooks: old } = given;
-  if (now !== undefined && old !== undefined && now !== old) return !stored;
-  return (now ?? old) === true;
 }
