@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createTransport } from 'nodemailer';
 import { z } from 'zod';
 import { label } from '../nodes/schemas.js';
@@ -70,8 +71,8 @@ export default defineChannel({
     const checked = await ctx.resolveHost(c.host);
     const transport = createTransport({
       host: checked,
-      // SNI and the certificate check use the name, not the address
-      tls: { servername: c.host },
+      // SNI and the certificate check use the name, not the address (an IP literal has no name to send)
+      ...(isIP(c.host) ? {} : { tls: { servername: c.host } }),
       port: c.port,
       secure: c.secure,
       ...(c.user ? { auth: { user: c.user, pass: c.pass ?? '' } } : {}),

@@ -294,6 +294,36 @@ describe('workspace secrets', () => {
     );
     for (const j of users) await stack.ok('POST', `/journeys/${j.id}/archive`, {});
     await stack.ok('DELETE', '/secrets/crm_signing');
+
+    // a version-1 node's env:NAME names the workspace secret NAME: it holds the secret too
+    const old = await stack.ok('POST', '/journeys', { name: 'v1 env user' });
+    await stack.db
+      .insertInto('journey_versions')
+      .values({
+        journey_id: old.id,
+        version: 1,
+        workspace_id: stack.workspaceId,
+        document: JSON.stringify({ nodes: [], edges: [] }),
+        plan: JSON.stringify({
+          nodes: {
+            w: {
+              id: 'w',
+              type: 'webhook',
+              typeVersion: 1,
+              config: { url: base, secret: 'env:M2_PROBE_SET' },
+            },
+          },
+        }),
+      })
+      .execute();
+    await stack.db
+      .updateTable('journeys')
+      .set({ current_version: 1, status: 'active' })
+      .where('id', '=', old.id)
+      .execute();
+    const held = await stack.call('DELETE', '/secrets/M2_PROBE_SET');
+    expect(held.status).toBe(409);
+    expect(held.body.error.journeys).toEqual([{ id: old.id, name: 'v1 env user' }]);
     expect((await stack.ok('GET', '/secrets')).secrets.map((s: { name: string }) => s.name)).not.toContain(
       'crm_signing',
     );

@@ -40,19 +40,22 @@ export interface SecretRef {
   name: string;
 }
 
-/** Every workspace secret a plan's nodes name, at the node type versions the plan was compiled with. */
-export function secretRefsOfPlan(
-  plan: { nodes: Record<string, { id: string; type: string; typeVersion: number; config: unknown }> },
-  registry: NodeRegistry,
-): SecretRef[] {
+/**
+ * Every workspace secret a plan's nodes name, at the node type versions the plan was compiled with. Takes a plan
+ * as stored (every plan format keeps `nodes` by id with type, typeVersion and config); anything else names nothing.
+ */
+export function secretRefsOfPlan(plan: unknown, registry: NodeRegistry): SecretRef[] {
+  const nodes = (plan as { nodes?: unknown } | null)?.nodes;
+  if (!nodes || typeof nodes !== 'object') return [];
   const refs: SecretRef[] = [];
-  for (const node of Object.values(plan.nodes)) {
-    const def = registry.get(node.type, node.typeVersion) ?? registry.get(node.type);
+  for (const [nodeId, node] of Object.entries(nodes as Record<string, Record<string, unknown> | null>)) {
+    if (typeof node?.type !== 'string') continue;
+    const def = registry.get(node.type, Number(node.typeVersion) || undefined) ?? registry.get(node.type);
     if (!def) continue;
     const config = (node.config ?? {}) as Record<string, unknown>;
     for (const { field, legacy } of secretFieldsOf(def)) {
       const name = secretNameOf(config[field], legacy);
-      if (name) refs.push({ nodeId: node.id, field, name });
+      if (name) refs.push({ nodeId, field, name });
     }
   }
   return refs;

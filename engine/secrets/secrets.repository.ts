@@ -75,15 +75,16 @@ export async function deleteSecretRow(db: Kysely<Database>, workspaceId: string,
 }
 
 /**
- * Published journeys (not archived) whose current version's plan mentions `name` as a JSON string — the
- * candidates; the service keeps those whose nodes really name it in a secret field.
+ * Published journeys (active or paused) whose current version's plan mentions `name` anywhere (`"crm_signing"`,
+ * or `"env:CRM_KEY"` in a version-1 webhook node) — the candidates; the service keeps those whose nodes really name
+ * it in a secret field.
  */
 export async function journeysMentioning(db: Kysely<Database>, workspaceId: string, name: string) {
   return publishedJourneys(db)
     .select(['j.id', 'j.name', 'v.plan'])
     .where('j.workspace_id', '=', workspaceId)
     .where('j.status', 'in', ['active', 'paused'])
-    .where(sql<boolean>`strpos(v.plan::text, ${JSON.stringify(name)}) > 0`)
+    .where(sql<boolean>`strpos(v.plan::text, ${name}) > 0`)
     .orderBy('j.name')
     .execute();
 }

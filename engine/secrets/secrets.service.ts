@@ -3,7 +3,6 @@ import type { Database } from '../../db/database.js';
 import { open, seal } from '../channels/secret-box.js';
 import type { Problem } from '../compiler/problem.js';
 import type { NodeRegistry } from '../nodes/registry.js';
-import { versionPlan } from '../repositories/journey.repository.js';
 import { secretRefsOfPlan } from './secret-refs.js';
 import {
   deleteSecretRow,
@@ -81,7 +80,7 @@ export async function journeysUsingSecret(
 ): Promise<{ id: string; name: string }[]> {
   const candidates = await journeysMentioning(db, workspaceId, name);
   return candidates
-    .filter((j) => secretRefsOfPlan(versionPlan(j.plan), registry).some((r) => r.name === name))
+    .filter((j) => secretRefsOfPlan(j.plan, registry).some((r) => r.name === name))
     .map((j) => ({ id: j.id, name: j.name }));
 }
 
@@ -121,7 +120,7 @@ export async function missingSecrets(
   db: Kysely<Database>,
   registry: NodeRegistry,
   workspaceId: string,
-  plan: Parameters<typeof secretRefsOfPlan>[0],
+  plan: unknown,
 ): Promise<Problem[]> {
   const refs = secretRefsOfPlan(plan, registry);
   const known = await existingSecretNames(db, workspaceId, [...new Set(refs.map((r) => r.name))]);
