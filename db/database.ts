@@ -15,6 +15,7 @@ import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './t
 import type { MemberTable, MemberTagTable } from './tables/member.table.js';
 import type { ChannelCredentialTable, MessageTable, StaffMessageTable } from './tables/message.table.js';
 import type { JourneyRunCountTable, RunStepTable, RunTable } from './tables/run.table.js';
+import type { WorkspaceSecretTable } from './tables/secret.table.js';
 import type {
   BroadcastMemberTable,
   BroadcastTable,
@@ -38,6 +39,7 @@ export interface Database {
   journey_run_counts: JourneyRunCountTable;
   messages: MessageTable;
   channel_credentials: ChannelCredentialTable;
+  workspace_secrets: WorkspaceSecretTable;
   staff_messages: StaffMessageTable;
   coupon_templates: CouponTemplateTable;
   coupons: CouponTable;

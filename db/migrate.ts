@@ -13,6 +13,7 @@ import * as m0011 from './migrations/0011-staff-messages.js';
 import * as m0012 from './migrations/0012-guides.js';
 import * as m0014 from './migrations/0014-node-versions.js';
 import * as m0015 from './migrations/0015-account-proofs.js';
+import * as m0016 from './migrations/0016-workspace-secrets.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0012-guides': m0012,
   '0014-node-versions': m0014,
   '0015-account-proofs': m0015,
+  '0016-workspace-secrets': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -10,6 +10,7 @@ import { createApi } from './api/app.js';
 import { createMetricsApp, createServerApp } from './api/server-app.js';
 import { authConfigFromEnv } from './auth/auth-config.js';
 import { bootstrapAdminFromEnv } from './auth/setup.js';
+import { currentSecretKey, SecretKeyProblem } from './channels/secret-box.js';
 import { ensureGuideSchedule } from './guides/guide-sweep.js';
 import { preferredPort } from './infra/free-port.js';
 import { errorFields, logger } from './infra/logger.js';
@@ -49,6 +50,9 @@ async function main() {
   const host = process.env.HOST || '127.0.0.1';
   // Read now: a bad setting stops the start, not the first sign-in.
   const auth = authConfigFromEnv();
+  // The key that seals channel credentials and workspace secrets, in every mode: in production a missing or
+  // weak YUTANG_SECRET_KEY stops the start here, not the first send or the first settings page.
+  currentSecretKey();
   // Filled as things start; each list runs in order at shutdown: first stop taking work, then drain, then close.
   const intake: Stop[] = [];
   const drain: Stop[] = [];
@@ -303,6 +307,11 @@ process.on('uncaughtException', (err) => {
 });
 
 main().catch((err) => {
+  // a configuration the operator must fix: its one line says what, a stack would only hide it
+  if (err instanceof SecretKeyProblem) {
+    log.fatal({ code: 'secret_key' }, err.message);
+    process.exit(1);
+  }
   log.fatal({ ...errorFields(err), stack: err instanceof Error ? err.stack : undefined }, String(err));
   process.exit(1);
 });

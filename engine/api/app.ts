@@ -24,6 +24,7 @@ import { journeyRoutes } from './routes/journeys.routes.js';
 import { memberRoutes } from './routes/members.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
+import { secretRoutes } from './routes/secrets.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
 
 /** A caller's x-request-id is kept when it looks like an id (it ends up in our logs). */
@@ -87,6 +88,7 @@ export function createApi(deps: AppDeps) {
   api.route('/', runRoutes(deps));
   api.route('/', settingsRoutes(deps));
   api.route('/', channelRoutes(deps));
+  api.route('/', secretRoutes(deps));
   api.route('/', audienceRoutes(deps, auth));
   api.route('/', guideRoutes(deps));
 

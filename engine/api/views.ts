@@ -67,6 +67,8 @@ export type ChannelView = Omit<ChannelInfo, 'messageSchema' | 'credentialsSchema
   messageSchema: JsonSchema;
   credentialsSchema: JsonSchema;
 };
+/** GET /api/secrets: a workspace secret as settings list it — its name and who/when, never its value. */
+export type { SecretView } from '../secrets/secrets.service.js';
 export type { ChannelSettingsView };
 
 /** `document.settings` as the editor writes it (the schema's input: defaults may be left out). */

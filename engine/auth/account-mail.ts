@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { loadChannelCredentials } from '../channels/channel-settings.service.js';
 import { type EmailCredentials, sendMail } from '../channels/email.channel.js';
+import { workspaceProviderNetwork } from '../channels/provider-fetch.js';
 import { logger } from '../infra/logger.js';
 import { escapeHtml } from '../render/template.js';
 import type { AuthConfig } from './auth-config.js';
@@ -88,7 +89,9 @@ export async function sendAccountMail(
   if (!credentials) return 'not_configured';
   const mail = compose(input.kind, input.workspaceName, input.link);
   try {
-    const sent = await sendMail(credentials as EmailCredentials, { to: input.to, ...mail });
+    // the workspace's SMTP host is an outbound address like any provider's (issue 14, M1)
+    const network = await workspaceProviderNetwork(db, input.workspaceId);
+    const sent = await sendMail(credentials as EmailCredentials, { to: input.to, ...mail }, network);
     if ('providerId' in sent) return 'sent';
     logger.warn({ workspaceId: input.workspaceId, error: sent.failure.message }, 'account mail refused');
   } catch (err) {

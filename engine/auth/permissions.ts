@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   'runs.operate',
   'settings.read',
   'settings.edit',
+  /** workspace secrets: create, replace, delete (their values are never read back, by anyone) */
+  'secrets.manage',
   /** invite and remove users, change roles */
   'users.manage',
   'keys.manage',

@@ -8,9 +8,9 @@ import {
   listSealedCredentials,
   upsertSealedCredentials,
 } from './channel-credentials.repository.js';
-import type { ChannelDefinition } from './define-channel.js';
+import { type ChannelDefinition, destinationFieldsOf, secretFieldsOf } from './define-channel.js';
 import { addressFor, channels } from './registry.js';
-import { derivedToken, open, seal } from './secret-box.js';
+import { derivedToken, legacyDerivedToken, open, seal } from './secret-box.js';
 
 /** What settings show of a channel's credentials: which fields are set and the non-secret values — never a secret. */
 export interface ChannelSettingsView {
@@ -39,6 +39,8 @@ export class ChannelSettingsError extends Error {
 }
 
 const context = (workspaceId: string, channel: string) => `channel:${workspaceId}:${channel}`;
+/** The sealing context of a workspace's credentials for a channel, for re-sealing (engine/secrets/reseal.ts). */
+export const channelCredentialsContext = context;
 
 /**
  * Every message asks for its channel's credentials (the guard for the address, the send for the account): a
@@ -99,13 +101,24 @@ export function callbackToken(workspaceId: string, channel: string): string {
   return derivedToken(`callback:${workspaceId}:${channel}`);
 }
 
+/**
+ * Tokens a delivery report may carry: today's, and the one derived the way it was before HKDF, so report URLs
+ * given to providers before keep working under the same key (a new key changes both).
+ */
+export function acceptedCallbackTokens(workspaceId: string, channel: string): string[] {
+  const purpose = `callback:${workspaceId}:${channel}`;
+  return [derivedToken(purpose), legacyDerivedToken(purpose)];
+}
+
 export function callbackPath(workspaceId: string, channel: string): string {
   return `/api/channels/${channel}/callback/${encodeURIComponent(workspaceId)}?token=${callbackToken(workspaceId, channel)}`;
 }
 
 /**
- * Store a channel's credentials. Fields left out (or blank) keep their stored value, so an admin can change the
- * endpoint without typing the secret again; the result must satisfy the channel's credentials schema.
+ * Store a channel's credentials. Fields left out (or blank) keep their stored value; the result must satisfy the
+ * channel's credentials schema. Changing where requests go (an endpoint, an SMTP host, port or TLS switch) needs
+ * every stored secret typed again (issue 14, M1): otherwise whoever may edit settings could send the stored
+ * AppSecret or password to an address of their choosing without ever knowing it.
  */
 export async function saveChannelCredentials(
   db: Kysely<Database>,
@@ -130,6 +143,22 @@ export async function saveChannelCredentials(
     );
   }
   const value = parsed.data as Record<string, unknown>;
+  if (row) {
+    const moved = destinationFieldsOf(def).filter(
+      (f) => JSON.stringify(value[f]) !== JSON.stringify(stored[f]),
+    );
+    const notRetyped = secretFieldsOf(def).filter(
+      (f) => stored[f] !== undefined && stored[f] !== '' && !(f in given),
+    );
+    if (moved.length && notRetyped.length) {
+      const message = `type it again: changing ${moved.join(', ')} changes where it is sent`;
+      throw new ChannelSettingsError(
+        'invalid_credentials',
+        `${notRetyped[0]}: ${message}`,
+        notRetyped.map((field) => ({ field, message })),
+      );
+    }
+  }
   const fields = Object.keys(value).filter((k) => value[k] !== undefined && value[k] !== '');
   cache.delete(context(workspaceId, channel));
   await upsertSealedCredentials(db, {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberSnapshot } from '../nodes/define-node.js';
 import type { ChannelDefinition } from './define-channel.js';
+import { providerNetwork } from './provider-fetch.js';
 import { loadChannelRegistry } from './registry.js';
 
 /**
@@ -71,7 +72,8 @@ describe('docs/channels.md example, literally', () => {
         workspaceId: 'ws',
         credentials: channel.credentials.parse({ endpoint: url, token: 'tkn' }),
         db: null as never,
-        fetch,
+        // a fake on loopback: the test allows private addresses, as a workspace setting would
+        ...providerNetwork({ allowPrivate: true }),
         now: () => new Date(),
       },
       {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import type { Localized, MemberSnapshot, RunVars } from '../nodes/define-node.js';
 
@@ -32,8 +32,17 @@ export interface ChannelContext<C> {
   credentials: C;
   /** for channels that look something up (WeCom: the member's guide) */
   db: Kysely<Database>;
-  /** the network, injectable for tests; defaults to the global fetch */
+  /**
+   * The network for provider HTTP calls: the workspace's address policy applies (a private, loopback or
+   * link-local address is refused unless the workspace allows private addresses), the connection is pinned to
+   * the checked address and redirects are not followed. Use it for every call to a URL built from credentials.
+   */
   fetch: typeof fetch;
+  /**
+   * For clients that are not HTTP (SMTP): the checked address to connect to for a host from the credentials,
+   * under the same policy. Connect to the address; keep the name for TLS (servername).
+   */
+  resolveHost(host: string): Promise<string>;
   now(): Date;
 }
 
@@ -76,6 +85,12 @@ export interface ChannelDefinition<C extends z.ZodType = z.ZodType, M extends z.
   credentials: C;
   /** credential fields that are not secret (shown back in settings, e.g. a base URL); the rest are write-only */
   publicFields?: string[];
+  /**
+   * Credential fields that say where (and how) requests go — an endpoint, an SMTP host, port or TLS switch.
+   * Changing one needs every stored secret field typed again (422 naming them otherwise), so a stored secret is
+   * never sent to a new address it was not given for. Default: fields named like endpoint, url, host or port.
+   */
+  destinationFields?: string[];
   /** what the message node asks for on this channel (rendered as the node's form) */
   message: M;
   /**
@@ -138,6 +153,26 @@ export function defineChannel<C extends z.ZodType, M extends z.ZodType>(
 ): ChannelDefinition<C, M> {
   if (!/^[a-z][a-z0-9_]{1,31}$/.test(def.id)) throw new Error(`channel id ${def.id}: a-z, 0-9, _ (2–32)`);
   return def;
+}
+
+/** The credential fields a channel asks for (its schema's top-level keys). */
+export function credentialFields(def: ChannelDefinition): string[] {
+  const schema = z.toJSONSchema(def.credentials, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, unknown>;
+  };
+  return Object.keys(schema.properties ?? {});
+}
+
+/** The write-only ones: every credential field that is not a `publicFields` one. */
+export function secretFieldsOf(def: ChannelDefinition): string[] {
+  return credentialFields(def).filter((f) => !(def.publicFields ?? []).includes(f));
+}
+
+const DESTINATION = /endpoint|url|host|port|server|domain/i;
+
+/** The fields that say where requests go: `destinationFields`, else those named like it. */
+export function destinationFieldsOf(def: ChannelDefinition): string[] {
+  return def.destinationFields ?? credentialFields(def).filter((f) => DESTINATION.test(f));
 }
 
 /** Classify an HTTP answer without a provider body we understand: 429 and 5xx are worth another try. */

@@ -9,6 +9,7 @@ import { NodeFailure } from '../nodes/node-failure.js';
 import { renderTemplate } from '../render/template.js';
 import { loadChannelCredentials } from './channel-settings.service.js';
 import type { ChannelDefinition, DeliveryUpdate, SendFailure } from './define-channel.js';
+import { AddressRefused, workspaceProviderNetwork } from './provider-fetch.js';
 import { channels } from './registry.js';
 
 /**
@@ -172,13 +173,14 @@ async function sendByProvider(
     return fail({ kind: 'permanent', message: 'the member has no address on this channel' });
   const scope = { member: ctx.member, coupon: ctx.vars.coupon ?? null, vars: ctx.vars };
 
+  const network = await workspaceProviderNetwork(ctx.db, ctx.workspaceId);
   const outcome = await def
     .send(
       {
         workspaceId: ctx.workspaceId,
         credentials: credentials.data,
         db: ctx.db,
-        fetch: globalThis.fetch,
+        ...network,
         now: ctx.now,
       },
       {
@@ -190,6 +192,9 @@ async function sendByProvider(
       },
     )
     .catch(async (err) => {
+      // The endpoint is an address the workspace may not call: nothing was sent, and a retry will not change it.
+      if (err instanceof AddressRefused)
+        return fail({ kind: 'permanent', message: err.message, code: 'address_refused' });
       if (neverConnected(err)) {
         // The provider was never reached (refused, no such host): nothing was sent, so the retry may send.
         const why = String(err?.cause?.code ?? err?.code ?? err?.message);
@@ -256,16 +261,19 @@ async function sendByProvider(
   throw new Error(`${def.label.zh}：${failure.message}`);
 }
 
-/** Errors that mean no connection was ever made (fetch's `cause`, nodemailer's codes): nothing reached the provider. */
+/** Errors that mean no connection was ever made (provider-fetch's, nodemailer's codes): nothing reached the provider. */
 const NEVER_CONNECTED = new Set([
   'ECONNREFUSED',
+  'ECONNECT_TIMEOUT',
   'ENOTFOUND',
   'EAI_AGAIN',
   'UND_ERR_CONNECT_TIMEOUT',
   'EHOSTUNREACH',
 ]);
 function neverConnected(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } } | null;
+  const e = err as { code?: string; cause?: { code?: string }; connected?: boolean } | null;
+  // provider-fetch says so itself: the request failed before a connection was made
+  if (e?.connected === false) return true;
   return NEVER_CONNECTED.has(e?.cause?.code ?? '') || NEVER_CONNECTED.has(e?.code ?? '');
 }
 
@@ -334,7 +342,7 @@ export async function pollPendingDeliveries(
             workspaceId,
             credentials: credentials.data,
             db,
-            fetch: globalThis.fetch,
+            ...(await workspaceProviderNetwork(db, workspaceId)),
             now: opts.now ?? (() => new Date()),
           },
           pending,

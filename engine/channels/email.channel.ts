@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createTransport } from 'nodemailer';
 import { z } from 'zod';
 import { label } from '../nodes/schemas.js';
@@ -54,9 +55,14 @@ export type EmailCredentials = z.infer<typeof credentials>;
 export async function sendMail(
   c: EmailCredentials,
   mail: { to: string; subject: string; html: string; text?: string; messageId?: string },
+  network: { resolveHost(host: string): Promise<string> },
 ): Promise<{ providerId: string } | { failure: SendFailure }> {
+  // the host is a workspace setting: connect to the address the policy checked, TLS still checks the name
+  const checked = await network.resolveHost(c.host);
   const transport = createTransport({
-    host: c.host,
+    host: checked,
+    // SNI and the certificate check use the name, not the address (an IP literal has no name to send)
+    ...(isIP(c.host) ? {} : { tls: { servername: c.host } }),
     port: c.port,
     secure: c.secure,
     ...(c.user ? { auth: { user: c.user, pass: c.pass ?? '' } } : {}),
@@ -83,6 +89,8 @@ export default defineChannel({
   address: (m) => m.email,
   credentials,
   publicFields: ['host', 'port', 'secure', 'user', 'from'],
+  // where the password goes, and whether it goes in the clear
+  destinationFields: ['host', 'port', 'secure'],
   message,
   htmlFields: ['html'],
   preview: (m) => m.subject,
@@ -92,11 +100,15 @@ export default defineChannel({
     html: `<p>${escapeHtml(body).replace(/\n/g, '<br>')}</p>`,
   }),
   async send(ctx, { idempotencyKey, address, message: m }) {
-    return sendMail(ctx.credentials, {
-      to: address,
-      subject: m.subject,
-      html: m.html,
-      messageId: `<${idempotencyKey.replace(/[^\w.-]/g, '.')}@yutang>`,
-    });
+    return sendMail(
+      ctx.credentials,
+      {
+        to: address,
+        subject: m.subject,
+        html: m.html,
+        messageId: `<${idempotencyKey.replace(/[^\w.-]/g, '.')}@yutang>`,
+      },
+      ctx,
+    );
   },
 });

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { Localized, MemberSnapshot } from '../nodes/define-node.js';
-import type { ChannelDefinition } from './define-channel.js';
+import { type ChannelDefinition, destinationFieldsOf } from './define-channel.js';
 
 /** What `GET /api/channels` serves for one channel: the message node's form for it and the settings form. */
 export interface ChannelInfo {
@@ -16,6 +16,8 @@ export interface ChannelInfo {
   /** JSON Schema of the workspace credentials (settings) */
   credentialsSchema: Record<string, unknown>;
   publicFields: string[];
+  /** changing one of these needs the secret fields typed again (settings say so next to them) */
+  destinationFields: string[];
   hasCallback: boolean;
   monthlyQuota: { setting: string; default: number } | null;
 }
@@ -54,6 +56,7 @@ export class ChannelRegistry {
       messageSchema: schema(def.message),
       credentialsSchema: schema(def.credentials),
       publicFields: def.publicFields ?? [],
+      destinationFields: destinationFieldsOf(def),
       hasCallback: !!def.parseCallback,
       monthlyQuota: def.monthlyQuota ?? null,
     }));

@@ -177,13 +177,17 @@ describe('sms channel (Aliyun SendSms)', () => {
 
   it('a provider that cannot be reached (connection refused) sent nothing: the send is queued again, not unknown', async () => {
     // a port nobody listens on (fetch refuses "bad ports" such as 9 before connecting at all)
-    await h.stack.ok('PUT', '/channel-settings/sms', { endpoint: `http://127.0.0.1:${await freePort()}` });
+    // a new endpoint takes the secret typed again (M1)
+    await h.stack.ok('PUT', '/channel-settings/sms', {
+      endpoint: `http://127.0.0.1:${await freePort()}`,
+      accessKeySecret: 'secret-xyz',
+    });
     await h.member('sms-down', { phone: '13900000008' });
     const err = await h.send('sms-down', 'm1', config).catch((e) => e);
     expect(err.message).toContain('could not be reached');
     expect(err.name).toBe('Error');
     expect((await h.message('sms-down', 'm1')).status).toBe('queued');
-    await h.stack.ok('PUT', '/channel-settings/sms', { endpoint: fake.url });
+    await h.stack.ok('PUT', '/channel-settings/sms', { endpoint: fake.url, accessKeySecret: 'secret-xyz' });
     await h.send('sms-down', 'm1', config);
     expect((await h.message('sms-down', 'm1')).status).toBe('sent');
   });

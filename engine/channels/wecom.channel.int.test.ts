@@ -169,6 +169,8 @@ describe('wecom channel', () => {
       quietHours: null,
       frequencyCaps: [],
       wecomMonthlyQuota: 2,
+      // a PUT replaces the settings: the fake WeCom on 127.0.0.1 stays reachable
+      allowPrivateAddresses: true,
     });
     await h.member('wc-quota', customer('quota'));
     await h.send('wc-quota', 'q1', config);

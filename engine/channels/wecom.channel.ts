@@ -4,6 +4,7 @@ import type { Database } from '../../db/database.js';
 import type { MemberSnapshot } from '../nodes/define-node.js';
 import { label } from '../nodes/schemas.js';
 import { type DeliveryUpdate, defineChannel, type SendFailure } from './define-channel.js';
+import { AddressRefused, workspaceProviderNetwork } from './provider-fetch.js';
 import { postWithToken, type WeixinAnswer } from './weixin-token.js';
 
 /**
@@ -235,8 +236,10 @@ export async function sendWecomAppMessage(
   let outcome: { providerId: string } | { failure: SendFailure };
   if (!c?.agentId || !c.agentSecret) outcome = { providerId: `sandbox-wecom-app-${idempotencyKey}` };
   else {
+    // the endpoint is a workspace setting: the workspace's address policy applies (provider-fetch.ts)
+    const network = await workspaceProviderNetwork(db, workspaceId);
     const out = await postWithToken(
-      fetch,
+      network.fetch,
       tokenUrl(c, c.agentSecret),
       () => new Date(),
       api(c, 'message/send'),
@@ -246,7 +249,12 @@ export async function sendWecomAppMessage(
         agentid: c.agentId,
         text: { content: text },
       },
-    );
+    ).catch((err) => {
+      // nothing was sent, and no retry will send it while the endpoint is an address the workspace may not call
+      if (err instanceof AddressRefused)
+        return { failure: { kind: 'permanent' as const, message: err.message, code: err.code } };
+      throw err;
+    });
     outcome = 'failure' in out ? out : appMessageOutcome(out.answer, userid);
   }
   if ('failure' in outcome) {

@@ -49,6 +49,7 @@ describe('access control, route by route', () => {
       .replace(':version', '1')
       .replace(':channel', 'sms')
       .replace(':workspaceId', stack.workspaceId)
+      .replace(':name', fresh ? `acl_${randomUUID().slice(0, 8)}` : ids.secret)
       .replace(':externalId', fresh ? `ghost-${randomUUID().slice(0, 8)}` : ids.member);
   }
 
@@ -62,7 +63,11 @@ describe('access control, route by route', () => {
     'PUT /api/guides/:id': { name: 'taken over' },
     'POST /api/guide-tasks/:id/complete': { note: 'taken over' },
     'PUT /api/channel-settings/:channel': { accessKeyId: 'acl', accessKeySecret: 'acl', signName: '鱼塘' },
+    'PUT /api/secrets/:name': { value: 'acl-secret-value-0123456789' },
   };
+  /** Upserts: another workspace's key makes its own object of that id instead of finding A's. */
+  const upserts = new Set(['PUT /api/members/:externalId', 'PUT /api/secrets/:name']);
+  const isUpsert = (r: RouteDoc) => upserts.has(`${r.method.toUpperCase()} ${r.path}`);
 
   async function request(route: RouteDoc, headers: Record<string, string>, fresh = false) {
     const changes = route.method !== 'get';
@@ -103,6 +108,8 @@ describe('access control, route by route', () => {
       await stack.ok('POST', '/invitations', { email: 'acl-invitee@yutang.test', role: 'viewer' })
     ).invitation.id;
     ids.guide = (await stack.ok('POST', '/guides', { name: 'A’s guide', wecomUserId: 'acl-guide' })).guide.id;
+    ids.secret = 'acl_secret';
+    await stack.ok('PUT', `/secrets/${ids.secret}`, { value: 'A-secret-value-0123456789' });
     // a task as a guide.task node makes it (no run behind it: nobody completes it here)
     const memberRow = await stack.db
       .selectFrom('members')
@@ -175,19 +182,16 @@ describe('access control, route by route', () => {
 
   it('answers 404 to a key of another workspace on this workspace’s objects, and changes nothing', async () => {
     const wrong: string[] = [];
-    // the member upsert last: it makes B's own member of that id, which B may then read
+    // the upserts last: they make B's own member (or secret) of that id, which B may then read or delete
+    const secretBefore = (await stack.ok('GET', '/secrets')).secrets;
     const withObject = inWorkspace
-      .filter((r) => /:(id|externalId|version)/.test(r.path))
-      .sort(
-        (a, b) =>
-          Number(a.method === 'put' && a.path.includes('members')) -
-          Number(b.method === 'put' && b.path.includes('members')),
-      );
+      .filter((r) => /:(id|externalId|version|name)/.test(r.path))
+      .sort((a, b) => Number(isUpsert(a)) - Number(isUpsert(b)));
     expect(withObject.length).toBeGreaterThan(15);
     for (const route of withObject) {
       const res = await request(route, keyHeaders(otherKey));
-      if (route.method === 'put' && route.path === '/api/members/:externalId') {
-        // an upsert: it makes B's own member of that id
+      if (isUpsert(route)) {
+        // an upsert: it makes B's own object of that id
         if (res.status !== 200) wrong.push(`${route.method} ${route.path} → ${res.status}`);
         continue;
       }
@@ -208,6 +212,8 @@ describe('access control, route by route', () => {
     expect(guide.guide).toMatchObject({ name: 'A’s guide', active: true });
     const task = await stack.ok('GET', `/guide-tasks/${ids.guideTask}`);
     expect(task.task).toMatchObject({ status: 'open', note: null });
+    // A's secret was neither deleted nor replaced (B's PUT made B's own)
+    expect((await stack.ok('GET', '/secrets')).secrets).toEqual(secretBefore);
   });
 
   it('a guide sees only their own tasks: another guide’s are not found, and nothing outside tasks is theirs', async () => {

@@ -224,6 +224,8 @@ describe('API input', () => {
     }
     expect((await stack.ok('GET', '/settings')).settings).toEqual({
       ...good,
+      allowPrivateAddresses: false,
+      // the old name, still answered for clients that know only it
       allowPrivateWebhooks: false,
       personalAttributes: ['birthday', 'real_name'],
     });

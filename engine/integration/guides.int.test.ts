@@ -107,7 +107,8 @@ describe('guide tasks', () => {
     );
 
   beforeAll(async () => {
-    stack = await startStack();
+    // the provider is a local fake on 127.0.0.1: the workspace allows private addresses
+    stack = await startStack({ allowPrivateAddresses: true });
     // reminders go to the guide as WeCom app messages: a fake WeCom, configured as a workspace would
     wecom = await fakeWeixin({ id: 'ww-guides', secrets: ['contact-secret', 'app-secret'] });
     await stack.ok('PUT', '/channel-settings/wecom', {

@@ -20,6 +20,8 @@ describe('webhook node', () => {
 
   beforeAll(async () => {
     stack = await startStack();
+    // the node names a workspace secret; its value is what receivers verify with
+    await stack.ok('PUT', '/secrets/wh_signing', { value: SECRET });
     server = createServer((req, res) => {
       let raw = '';
       req.on('data', (c) => {
@@ -60,7 +62,7 @@ describe('webhook node', () => {
       await expect(
         runNode(
           webhook,
-          { url, secret: SECRET },
+          { url, secret: 'wh_signing' },
           { db: stack.db, workspaceId: stack.workspaceId, member: 'wh-x' },
         ),
       ).rejects.toMatchObject({ name: 'NodeFailure', code: 'webhook_address_refused' });
@@ -70,14 +72,20 @@ describe('webhook node', () => {
 
   it('delivers signed, retries 5xx with back-off, and lets the response choose a declared output', async () => {
     const { settings } = await stack.ok('GET', '/settings');
-    await stack.ok('PUT', '/settings', { ...settings, allowPrivateWebhooks: true });
+    // the old name of allowPrivateAddresses still works
+    await stack.ok('PUT', '/settings', {
+      ...settings,
+      allowPrivateAddresses: undefined,
+      allowPrivateWebhooks: true,
+    });
+    expect((await stack.ok('GET', '/settings')).settings.allowPrivateAddresses).toBe(true);
 
     const runs = await runJourneyWithNode(
       stack,
       'webhook',
       {
         url: `${base}/flaky`,
-        secret: SECRET,
+        secret: 'wh_signing',
         timeoutMs: 2000,
         payload: { greeting: '你好 {{member.name}}' },
         outputs: [{ id: 'vip', label: 'VIP' }],
@@ -110,7 +118,7 @@ describe('webhook node', () => {
     const [run] = await runJourneyWithNode(
       stack,
       'webhook',
-      { url: `${base}/reject`, secret: SECRET },
+      { url: `${base}/reject`, secret: 'wh_signing' },
       { members: ['wh-rejected'] },
     );
     expect(run).toMatchObject({
@@ -123,7 +131,7 @@ describe('webhook node', () => {
   it('a retried step after a delivery does not send again', async () => {
     const out = await runNode(
       webhook,
-      { url: `${base}/reject-never`, secret: SECRET },
+      { url: `${base}/reject-never`, secret: 'wh_signing' },
       { db: stack.db, workspaceId: stack.workspaceId, member: 'wh-once' },
     );
     expect(out.output).toBe('next');

@@ -49,6 +49,13 @@ export interface NodeRunContext {
   channelRegistry: ChannelRegistry;
   /** a logger that already carries the run, member and node (pino-style: `log.info({ … }, 'message')`) */
   log: NodeLogger;
+  /**
+   * The value of the workspace secret `name` (settings → 密钥, `PUT /api/secrets/:name`), opened on the worker
+   * when the step needs it. Keep it out of the result and the logs: a secret named in the config stays out of the
+   * journey, its plan and the run's history. A secret the workspace does not have fails the step (NodeFailure
+   * `secret_missing`); an admin adds it, then ops retry.
+   */
+  secret(name: string): Promise<string>;
   /** which attempt of this step this is (1, 2, …): for logs only — effects key on `idempotencyKey` */
   attempt: number;
   now(): Date;

@@ -7,6 +7,7 @@ import type { JourneyDocument } from '../compiler/document.schema.js';
 import type { Problem } from '../compiler/problem.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { findJourneyOrThrow } from '../repositories/journey.repository.js';
+import { missingSecrets } from '../secrets/secrets.service.js';
 
 /** Who publishes (`user:<id>` / `key:<id>`, and their name) and what else commits with the version. */
 export interface PublishBy {
@@ -58,6 +59,14 @@ export async function publishJourney(
         {
           errors: missing,
         },
+      );
+    }
+    const noSecret = await missingSecrets(trx, registry, workspaceId, result.plan);
+    if (noSecret.length) {
+      throw new AppError(
+        'invalid_journey',
+        `the journey names ${noSecret.length} workspace secret(s) that do not exist`,
+        { errors: noSecret },
       );
     }
     const last = await trx
@@ -153,7 +162,15 @@ export async function setJourneyStatus(
   return findJourneyOrThrow(db, workspaceId, journeyId);
 }
 
-export function validateDocument(doc: JourneyDocument, registry: NodeRegistry) {
+/** Problems of a document, and (once it compiles) the workspace secrets it names that do not exist. */
+export async function validateDocument(
+  db: Kysely<Database>,
+  registry: NodeRegistry,
+  workspaceId: string,
+  doc: JourneyDocument,
+) {
   const result = compileJourney(doc, registry);
-  return { ok: result.ok, errors: result.errors };
+  if (!result.ok) return { ok: false, errors: result.errors };
+  const errors = await missingSecrets(db, registry, workspaceId, result.plan);
+  return { ok: errors.length === 0, errors };
 }

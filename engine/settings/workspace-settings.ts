@@ -5,6 +5,7 @@ import { KEY_MAX_LENGTH, safeText } from '../api/validate.js';
 import { CHANNELS, channelLabels } from '../channels/channels.js';
 import type { FrequencyCap, QuietHours } from '../guard/guard-rules.js';
 import { enumLabels, label, timeOfDay, timeZone } from '../nodes/schemas.js';
+import { privateAddressesAllowed, privateAddressSwitch } from './private-addresses.js';
 
 const capChannel = z.enum(['all', ...CHANNELS]).meta({
   ...label('渠道', 'Channel'),
@@ -48,11 +49,24 @@ export const workspaceSettingsSchema = z.object({
     )
     .max(20)
     .meta(label('频控（所有旅程合计）', 'Frequency caps (across all journeys)')),
-  /** webhooks may call private, loopback and link-local addresses (an intranet receiver); off by default (SSRF) */
+  /**
+   * Outbound calls — webhooks and channel provider endpoints (SMTP hosts too) — may reach private, loopback and
+   * link-local addresses (an intranet receiver, a local relay). Off by default (SSRF): those are refused.
+   */
+  allowPrivateAddresses: z
+    .boolean()
+    .optional()
+    .meta(
+      label(
+        '允许访问内网地址（Webhook 与渠道接口）',
+        'Webhooks and channel endpoints may call private addresses',
+      ),
+    ),
+  /** the old name of `allowPrivateAddresses` (when it covered webhooks only): still read and accepted */
   allowPrivateWebhooks: z
     .boolean()
-    .default(false)
-    .meta(label('允许 Webhook 访问内网地址', 'Webhooks may call private addresses')),
+    .optional()
+    .meta(label('（旧名）允许 Webhook 访问内网地址', '(old name) allowPrivateAddresses')),
   /**
    * WeCom lets a customer receive only so many mass messages a month (企业微信群发次数): a budget every journey
    * draws from, kept by the guard stage like a frequency cap (skip or defer to next month: `platform_quota`).
@@ -77,16 +91,22 @@ export const workspaceSettingsSchema = z.object({
     .meta(label('个人信息属性（只读角色看到脱敏值）', 'Personal attributes (masked for viewers)')),
 });
 
-export type WorkspaceSettings = z.output<typeof workspaceSettingsSchema> & {
+/** What `PUT /api/settings` takes (either name of the private-address switch; the new one wins). */
+export type WorkspaceSettingsInput = z.output<typeof workspaceSettingsSchema>;
+
+export type WorkspaceSettings = WorkspaceSettingsInput & {
   quietHours: QuietHours | null;
   frequencyCaps: FrequencyCap[];
+  allowPrivateAddresses: boolean;
+  /** always equal to `allowPrivateAddresses`, for clients that know the old name */
+  allowPrivateWebhooks: boolean;
 };
 
 /** What a workspace starts with: no quiet hours or caps until someone sets them (the UI offers 21:00–09:00). */
 export const DEFAULT_SETTINGS = {
   quietHours: null,
   frequencyCaps: [],
-  allowPrivateWebhooks: false,
+  allowPrivateAddresses: false,
   personalAttributes: DEFAULT_PERSONAL_ATTRIBUTES,
 } as const;
 
@@ -100,11 +120,13 @@ export async function loadWorkspaceSettings(
     .where('id', '=', workspaceId)
     .executeTakeFirstOrThrow();
   const stored = (row.settings ?? {}) as Partial<WorkspaceSettings>;
+  const allowPrivate = privateAddressesAllowed(stored);
   return {
     timezone: row.timezone,
     quietHours: stored.quietHours ?? DEFAULT_SETTINGS.quietHours,
     frequencyCaps: stored.frequencyCaps ?? [...DEFAULT_SETTINGS.frequencyCaps],
-    allowPrivateWebhooks: stored.allowPrivateWebhooks === true,
+    allowPrivateAddresses: allowPrivate,
+    allowPrivateWebhooks: allowPrivate,
     ...(stored.wecomMonthlyQuota !== undefined ? { wecomMonthlyQuota: stored.wecomMonthlyQuota } : {}),
     personalAttributes: stored.personalAttributes ?? [...DEFAULT_SETTINGS.personalAttributes],
   };
@@ -124,8 +146,10 @@ export async function loadPersonalAttributes(db: Kysely<Database>, workspaceId: 
 export async function saveWorkspaceSettings(
   db: Kysely<Database>,
   workspaceId: string,
-  settings: WorkspaceSettings,
+  settings: WorkspaceSettingsInput,
 ): Promise<WorkspaceSettings> {
+  const stored = await loadWorkspaceSettings(db, workspaceId);
+  const allowPrivate = privateAddressSwitch(settings, stored.allowPrivateAddresses);
   await db
     .updateTable('workspaces')
     .set({
@@ -133,7 +157,7 @@ export async function saveWorkspaceSettings(
       settings: JSON.stringify({
         quietHours: settings.quietHours,
         frequencyCaps: settings.frequencyCaps,
-        allowPrivateWebhooks: settings.allowPrivateWebhooks === true,
+        allowPrivateAddresses: allowPrivate,
         ...(settings.wecomMonthlyQuota !== undefined
           ? { wecomMonthlyQuota: settings.wecomMonthlyQuota }
           : {}),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../infra/free-port.js';
 import { collectOutput, hasExited, spawnOwned, stopOwned } from '../infra/owned-process.js';
+import { TEST_SECRET_KEY } from './credentials.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -41,6 +42,7 @@ export async function startAppProcess(opts: {
     env: {
       ...process.env,
       LOG_LEVEL: 'info',
+      YUTANG_SECRET_KEY: process.env.YUTANG_SECRET_KEY || TEST_SECRET_KEY,
       PORT: port,
       YUTANG_METRICS_PORT: metricsPort,
       ...opts.env,

@@ -8,10 +8,14 @@ import { type Stack, startStack } from './stack.js';
 /**
  * What a channel's test needs: the real stack (Postgres, the API), a journey and a run per member, and the
  * message node run the way the worker runs it (guard stage included). Sandbox sends are counted, so a test
- * can tell "the provider sent it" from "the sandbox did".
+ * can tell "the provider sent it" from "the sandbox did". The providers are local fakes on 127.0.0.1, so the
+ * workspace allows private addresses unless a test says otherwise (the outbound policy's own tests do).
  */
-export async function channelHarness() {
-  const stack: Stack = await startStack({ worker: false });
+export async function channelHarness(opts: { allowPrivateAddresses?: boolean } = {}) {
+  const stack: Stack = await startStack({
+    worker: false,
+    allowPrivateAddresses: opts.allowPrivateAddresses ?? true,
+  });
   const sandbox = createSandboxChannels();
   const sandboxSends: Parameters<ChannelSender['send']>[0][] = [];
   const execute = createNodeExecutor({

@@ -15,6 +15,13 @@ import { createSession } from '../auth/sessions.js';
  */
 export const FIXTURE_ADMIN = { email: 'admin@yutang.test', password: 'fixture-admin-password' } as const;
 
+/**
+ * The key tests seal channel credentials and workspace secrets with (32 random bytes, base64, as
+ * YUTANG_SECRET_KEY must be): stacks and the app processes tests start share it, so what one seals another
+ * opens, and no test writes a development key file (data/secret.key).
+ */
+export const TEST_SECRET_KEY = 'o+fy3CYu5aIo4N1lIwNe4GWmBm/iEmW8TEvVN+Ehz4w=';
+
 let hashed: Promise<string> | undefined;
 
 /** A user (created on first use) with `role` in `workspaceId`; the fixture admin when no email is given. */

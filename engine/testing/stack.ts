@@ -12,7 +12,7 @@ import { ensureMember } from '../repositories/member.repository.js';
 import type { TemporalDeps } from '../services/runs.service.js';
 import { runWorkflowId } from '../services/runs.service.js';
 import { createJourneyWorker } from '../worker/start-worker.js';
-import { fixtureKey, keyHeaders } from './credentials.js';
+import { fixtureKey, keyHeaders, TEST_SECRET_KEY } from './credentials.js';
 
 /**
  * The real stack for an integration test file: the shared test database and Temporal server (from the global
@@ -26,17 +26,29 @@ export async function startStack(
     nodes?: NodeDefinition[];
     /** settings of sessions and limits that differ from the environment's (e.g. a higher preview rate) */
     auth?: Partial<AuthConfig>;
+    /**
+     * The workspace may call private addresses (settings: allowPrivateAddresses): tests whose providers are
+     * local fakes on 127.0.0.1 turn it on, as an intranet deployment would; the policy itself is never weakened.
+     */
+    allowPrivateAddresses?: boolean;
   } = {},
 ) {
-  // Channel credentials are sealed with this key: tests never write a development key file (data/secret.key).
-  process.env.YUTANG_SECRET_KEY ??= 'yutang-test-secret-key';
+  // Channel credentials and workspace secrets are sealed with this key (app processes tests start inherit it).
+  process.env.YUTANG_SECRET_KEY ??= TEST_SECRET_KEY;
   const databaseUrl = inject('databaseUrl');
   const temporalAddress = inject('temporalAddress');
   const db = createDb(databaseUrl);
   const builtIns = await loadNodeRegistry();
   const registry: NodeRegistry = opts.nodes?.length ? builtIns.with(opts.nodes) : builtIns;
   const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
-  await db.insertInto('workspaces').values({ id: workspaceId, name: workspaceId }).execute();
+  await db
+    .insertInto('workspaces')
+    .values({
+      id: workspaceId,
+      name: workspaceId,
+      ...(opts.allowPrivateAddresses ? { settings: JSON.stringify({ allowPrivateAddresses: true }) } : {}),
+    })
+    .execute();
   // Every call is authenticated like a real system's: an admin-scoped API key of this workspace.
   const key = await fixtureKey(db, workspaceId);
   const headers = keyHeaders(key);

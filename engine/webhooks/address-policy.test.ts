@@ -38,6 +38,36 @@ describe('webhook address policy', () => {
     expect(refusedAddress(address)).toMatch(new RegExp(`^${why} \\(IPv4`));
   });
 
+  // L7 (issue 14): IPv6 forms that reach an IPv4 host through a translator, and prefixes that are not the
+  // public internet; each was let through before.
+  it.each([
+    ['::ffff:0:127.0.0.1', 'loopback'], // IPv4-translated (SIIT)
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['::ffff:0:10.1.2.3', 'private'],
+    ['::ffff:0:169.254.169.254', 'link-local'],
+    ['64:ff9b::127.0.0.1', 'loopback'], // NAT64 well-known prefix
+    ['2002:a9fe:a9fe::1', 'link-local'], // 6to4 of 169.254.169.254
+    ['::10.0.0.1', 'private'], // IPv4-compatible (deprecated)
+  ])('judges the IPv4 address inside the translated form %s', (address, why) => {
+    expect(refusedAddress(address)).toMatch(new RegExp(`^${why} \\(IPv4`));
+  });
+
+  it.each([
+    ['64:ff9b:1::7f00:1', 'local-use NAT64'], // RFC 8215: where the IPv4 sits depends on the operator's prefix
+    ['64:ff9b:1:ffff::808:808', 'local-use NAT64'],
+    ['64:ff9b:0:1::1', 'NAT64 outside the well-known /96'],
+    ['2001::1', 'Teredo'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo'],
+    ['2001:2::1', 'benchmarking'],
+    ['2001:10::1', 'ORCHID'],
+    ['3fff::1', 'documentation'],
+    ['5f00::1', 'not global unicast'],
+    ['::1:0:0:1', 'not global unicast'],
+    ['4000::1', 'not global unicast'],
+  ])('refuses the non-public IPv6 address %s (%s)', (address, why) => {
+    expect(refusedAddress(address)).toBe(why);
+  });
+
   it.each([
     '8.8.8.8',
     '1.1.1.1',
@@ -46,6 +76,10 @@ describe('webhook address policy', () => {
     '172.32.0.1',
     '2400:3200::1',
     '::ffff:8.8.8.8',
+    '::ffff:0:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+    '2408:8000::1',
   ])('allows the public address %s', (address) => {
     expect(refusedAddress(address)).toBeNull();
   });

@@ -4,7 +4,9 @@ import { isIP } from 'node:net';
  * Which addresses a webhook may reach. Everything that is not the public internet is refused: a journey
  * author must not be able to make the worker call the metadata service (169.254.169.254), the database,
  * or anything else on the private network (SSRF). Addresses that embed an IPv4 address (IPv4-mapped,
- * IPv4-compatible, NAT64, 6to4) are judged by the IPv4 address inside.
+ * IPv4-translated, IPv4-compatible, NAT64 64:ff9b::/96, 6to4) are judged by the IPv4 address inside; IPv6
+ * addresses outside global unicast (2000::/3), and special prefixes inside it (Teredo, local-use NAT64,
+ * documentation, benchmarking) are refused. Channel endpoints and SMTP hosts follow the same policy.
  */
 const V4_BLOCKED: [string, number, string][] = [
   ['0.0.0.0', 8, '"this network"'],
@@ -24,17 +26,29 @@ const V4_BLOCKED: [string, number, string][] = [
   ['240.0.0.0', 4, 'reserved'],
 ];
 
+/** Checked in order (the first match names the reason); anything left outside 2000::/3 is refused after them. */
 const V6_BLOCKED: [string, number, string][] = [
   ['::', 128, 'unspecified'],
   ['::1', 128, 'loopback'],
   ['100::', 64, 'discard'],
+  // RFC 8215 local-use NAT64: the operator picks the prefix length, so where the IPv4 address sits cannot be
+  // known from the address alone — refused whole (the well-known 64:ff9b::/96 is judged by its IPv4 address)
+  ['64:ff9b:1::', 48, 'local-use NAT64'],
+  ['64:ff9b::', 32, 'NAT64 outside the well-known /96'],
+  // Teredo carries the client's IPv4 address obfuscated and reaches it through a relay: refused whole
   ['2001::', 32, 'Teredo'],
+  ['2001:2::', 48, 'benchmarking'],
+  ['2001:10::', 28, 'ORCHID'],
+  ['2001:20::', 28, 'ORCHID'],
   ['2001:db8::', 32, 'documentation'],
+  ['3fff::', 20, 'documentation'],
   ['fc00::', 7, 'unique local'],
   ['fe80::', 10, 'link-local'],
   ['fec0::', 10, 'site-local'],
   ['ff00::', 8, 'multicast'],
 ];
+/** Global unicast: the only IPv6 space that is the public internet (the rest is reserved or special). */
+const V6_GLOBAL: [string, number] = ['2000::', 3];
 
 function v4ToInt(address: string): number {
   return address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
@@ -70,8 +84,10 @@ function embeddedV4(groups: number[]): string | null {
   const v4 = (hi: number, lo: number) => [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
   const zero = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
   if (zero(0, 5) && groups[5] === 0xffff) return v4(groups[6], groups[7]); // ::ffff:a.b.c.d (mapped)
+  // ::ffff:0:a.b.c.d (IPv4-translated, SIIT, RFC 2765): a translator turns it into a.b.c.d
+  if (zero(0, 4) && groups[4] === 0xffff && groups[5] === 0) return v4(groups[6], groups[7]);
   if (zero(0, 6) && (groups[6] !== 0 || groups[7] > 1)) return v4(groups[6], groups[7]); // ::a.b.c.d
-  if (groups[0] === 0x64 && groups[1] === 0xff9b && zero(2, 6)) return v4(groups[6], groups[7]); // NAT64
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && zero(2, 6)) return v4(groups[6], groups[7]); // NAT64 /96
   if (groups[0] === 0x2002) return v4(groups[1], groups[2]); // 6to4
   return null;
 }
@@ -96,6 +112,7 @@ export function refusedAddress(address: string): string | null {
       return why ? `${why} (IPv4 ${inner} inside an IPv6 address)` : null;
     }
     for (const [base, prefix, why] of V6_BLOCKED) if (v6Matches(groups, base, prefix)) return why;
+    if (!v6Matches(groups, ...V6_GLOBAL)) return 'not global unicast';
     return null;
   }
   return 'not an IP address';

@@ -1,9 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
-import http from 'node:http';
-import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
 import { refusedAddress } from './address-policy.js';
+import { AddressRefused, type CheckedTarget, pinnedRequest, resolveChecked } from './pinned-request.js';
 
 export interface WebhookRequest {
   url: string;
@@ -59,7 +56,7 @@ export async function deliverWebhook(req: WebhookRequest): Promise<WebhookOutcom
         message: `only http and https URLs: ${url.href}`,
       };
     }
-    const target = await resolveChecked(url, req.allowPrivate ? () => null : (req.refuse ?? refusedAddress));
+    const target = await checkedTarget(url, req.allowPrivate ? null : (req.refuse ?? refusedAddress));
     if ('refused' in target) return target.refused;
     const remaining = deadline - Date.now();
     if (remaining <= 0) return { kind: 'retry', message: `timed out after ${req.timeoutMs} ms` };
@@ -77,7 +74,19 @@ export async function deliverWebhook(req: WebhookRequest): Promise<WebhookOutcom
     }
     let response: { status: number; location: string | null; text: string };
     try {
-      response = await send(url, target, { method, headers, body, timeoutMs: remaining });
+      const res = await pinnedRequest(url, target, {
+        method,
+        headers,
+        body,
+        timeoutMs: remaining,
+        maxBytes: MAX_RESPONSE_BYTES,
+      });
+      const location = res.headers.location;
+      response = {
+        status: res.status,
+        location: typeof location === 'string' ? location : null,
+        text: res.body.toString('utf8'),
+      };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       return { kind: 'retry', message: `${url.host}: ${message}` };
@@ -127,92 +136,24 @@ export async function deliverWebhook(req: WebhookRequest): Promise<WebhookOutcom
   }
 }
 
-type Target = { address: string; family: 4 | 6 } | { refused: WebhookOutcome };
+type Target = CheckedTarget | { refused: WebhookOutcome };
 
-async function resolveChecked(url: URL, refuse: (address: string) => string | null): Promise<Target> {
+/** The checked address of a hop, or why it cannot be called (refused for good, or a resolver error: retried). */
+async function checkedTarget(url: URL, refuse: ((address: string) => string | null) | null): Promise<Target> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: { address: string; family: number }[];
-  if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
-  else {
-    try {
-      addresses = await lookup(host, { all: true, verbatim: true });
-    } catch (err) {
-      // an unknown name may be a DNS outage as well as a typo: retried, and the message says which host
-      return { refused: { kind: 'retry', message: `cannot resolve ${host}: ${(err as Error).message}` } };
-    }
-  }
-  // Every address must be public: a name answering with one public and one private address is refused.
-  for (const a of addresses) {
-    const why = refuse(a.address);
-    if (why) {
+  try {
+    return await resolveChecked(host, refuse);
+  } catch (err) {
+    if (err instanceof AddressRefused) {
       return {
         refused: {
           kind: 'rejected',
           code: 'webhook_address_refused',
-          message: `${host} resolves to ${a.address} (${why}); webhooks reach public addresses only (workspace setting allowPrivateWebhooks)`,
+          message: `${host} resolves to ${err.address} (${err.why}); webhooks reach public addresses only (workspace setting allowPrivateAddresses)`,
         },
       };
     }
+    // an unknown name may be a DNS outage as well as a typo: retried, and the message says which host
+    return { refused: { kind: 'retry', message: `cannot resolve ${host}: ${(err as Error).message}` } };
   }
-  const first = addresses[0];
-  if (!first) return { refused: { kind: 'retry', message: `${host} has no address` } };
-  return { address: first.address, family: first.family === 6 ? 6 : 4 };
-}
-
-function send(
-  url: URL,
-  target: { address: string; family: 4 | 6 },
-  opts: { method: string; headers: Record<string, string>; body: string | null; timeoutMs: number },
-): Promise<{ status: number; location: string | null; text: string }> {
-  // The connection goes to the address checked above, whatever a lookup would say now; TLS still checks
-  // the certificate against the host name (servername), and the Host header stays the name.
-  const pinned: LookupFunction = (_hostname, options, callback) => {
-    if (options?.all) callback(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
-  };
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = client.request(
-      url,
-      {
-        method: opts.method,
-        headers:
-          opts.body === null
-            ? opts.headers
-            : { ...opts.headers, 'Content-Length': String(Buffer.byteLength(opts.body)) },
-        lookup: pinned,
-        agent: false,
-        timeout: opts.timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
-        });
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({
-            status: res.statusCode ?? 0,
-            location: typeof res.headers.location === 'string' ? res.headers.location : null,
-            text: Buffer.concat(chunks).toString('utf8'),
-          });
-        });
-        res.on('error', reject);
-      },
-    );
-    // `timeout` is idle time; the whole exchange (headers and body) has one deadline too.
-    const timer = setTimeout(
-      () => request.destroy(new Error(`timed out after ${opts.timeoutMs} ms`)),
-      opts.timeoutMs,
-    );
-    request.on('timeout', () => request.destroy(new Error(`timed out after ${opts.timeoutMs} ms`)));
-    request.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    if (opts.body !== null) request.write(opts.body);
-    request.end();
-  });
 }

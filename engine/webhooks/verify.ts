@@ -3,10 +3,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * What a receiver does with a Yutang webhook: recompute HMAC-SHA256 over `<X-Yutang-Timestamp>.<raw body>`
  * with the shared secret, compare in constant time, and refuse old timestamps (a replayed request).
+ * The shared secret is the value of the workspace secret the webhook node names (Yutang settings → 密钥): the
+ * receiver keeps its own copy, e.g. in its environment.
  *
  * @example
  * const ok = verifyWebhookSignature({
- *   secret: process.env.YUTANG_WEBHOOK_SECRET!,
+ *   secret: process.env.YUTANG_WEBHOOK_SECRET!, // the receiver's copy of the workspace secret's value
  *   body: rawBody, // the bytes as received, before JSON.parse
  *   timestamp: req.headers['x-yutang-timestamp'],
  *   signature: req.headers['x-yutang-signature'],

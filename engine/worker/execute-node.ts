@@ -19,6 +19,7 @@ import { NodeFailure } from '../nodes/node-failure.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { findVersionPlan } from '../repositories/journey.repository.js';
 import { memberSnapshot } from '../repositories/member.repository.js';
+import { openWorkspaceSecret } from '../secrets/secrets.service.js';
 
 export interface ExecutorDeps {
   db: Kysely<Database>;
@@ -82,6 +83,15 @@ export function createNodeExecutor(deps: ExecutorDeps) {
       }),
       attempt,
       now: () => new Date(),
+      secret: async (name) => {
+        const value = await openWorkspaceSecret(deps.db, req.workspaceId, name);
+        if (value === null)
+          throw new NodeFailure(
+            'secret_missing',
+            `the workspace has no secret named ${name.slice(0, 100)}; an admin adds it in settings, then retry`,
+          );
+        return value;
+      },
       once: (effect) =>
         deps.db.transaction().execute(async (trx) => {
           const claimed = await trx

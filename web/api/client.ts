@@ -28,6 +28,7 @@ import type {
   Problem,
   Run,
   RunDetail,
+  SecretView,
   Segment,
   SegmentDetail,
   SegmentMember,
@@ -196,6 +197,11 @@ export const api = {
     ).then((r) => r.channel),
   removeChannelSettings: (channel: string) =>
     request<{ ok: true }>('DELETE', `/channel-settings/${encodeURIComponent(channel)}`),
+  secrets: () => request<{ secrets: SecretView[] }>('GET', '/secrets').then((r) => r.secrets),
+  /** create or replace: the value goes in, and never comes back */
+  putSecret: (name: string, value: string) =>
+    request<{ secret: SecretView; created: boolean }>('PUT', `/secrets/${enc(name)}`, { value }),
+  deleteSecret: (name: string) => request<{ ok: true }>('DELETE', `/secrets/${enc(name)}`),
   saveSettings: (settings: WorkspaceSettings) =>
     request<{ settings: WorkspaceSettings }>('PUT', '/settings', settings).then((r) => r.settings),
 

@@ -35,6 +35,7 @@ export type NodeTypeInfo = V.NodeTypeView;
 export type NodeTypesResponse = V.NodeTypesResponse;
 export type ChannelInfo = V.ChannelView;
 export type ChannelSettingsView = Wire<V.ChannelSettingsView>;
+export type SecretView = Wire<V.SecretView>;
 export type DocNode = V.JourneyDocument['nodes'][number];
 export type DocEdge = V.JourneyDocument['edges'][number];
 

@@ -104,6 +104,13 @@ describe('problem words', () => {
     expect(checkMessageText(t, 'percentages add up to 90, not 100')).toBe('各组比例合计 90%，应为 100%');
     expect(checkMessageText(t, 'something new')).toBe('something new');
   });
+
+  it('say which workspace secret a webhook names that the workspace does not have', () => {
+    const t = i18n.t.bind(i18n);
+    expect(
+      checkMessageText(t, 'the workspace has no secret named crm_signing (an admin adds it in settings)'),
+    ).toBe('工作区中没有名为 crm_signing 的密钥（请管理员在「设置 → 密钥」中添加）');
+  });
 });
 
 describe('the two languages', () => {

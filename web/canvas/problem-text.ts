@@ -101,6 +101,8 @@ function describeProblem(
 export function checkMessageText(t: TFunction, message: string): string {
   const total = /^percentages add up to (\d+), not 100$/.exec(message);
   if (total) return t('checkMessage.percentTotal', { total: total[1] });
+  const secret = /^the workspace has no secret named (\S+) \(an admin adds it in settings\)$/.exec(message);
+  if (secret) return t('checkMessage.noSecret', { name: secret[1] });
   const known: Record<string, string> = {
     'a holdout is at most 50%': 'checkMessage.holdoutMax',
     'a split has at most one holdout group': 'checkMessage.oneHoldout',

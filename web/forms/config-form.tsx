@@ -15,6 +15,7 @@ import { FiltersEditor } from './widgets/filters-editor';
 import { JsonInput } from './widgets/json-input';
 import { KeyValueEditor } from './widgets/key-value-editor';
 import { MessageBody } from './widgets/message-body';
+import { SecretPicker } from './widgets/secret-picker';
 import { SegmentPicker } from './widgets/segment-picker';
 import { TagPicker } from './widgets/tag-picker';
 import { TimeInput } from './widgets/time-input';
@@ -252,6 +253,8 @@ function FieldInput({ field, path, value, onChange }: FieldProps) {
       return (
         <SegmentPicker value={value as string} onChange={onChange} disabled={disabled} testId={testId} />
       );
+    case 'secret':
+      return <SecretPicker value={value as string} onChange={onChange} disabled={disabled} testId={testId} />;
     case 'datetime':
       return (
         <DateTimeInput value={value as string} onChange={onChange} disabled={disabled} testId={testId} />

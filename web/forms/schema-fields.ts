@@ -12,6 +12,7 @@ export type FieldKind =
   | 'event'
   | 'couponTemplate'
   | 'segment'
+  | 'secret'
   | 'datetime'
   | 'messageBody'
   | 'conditions'
@@ -59,6 +60,7 @@ const WIDGETS = new Set<FieldKind>([
   'event',
   'couponTemplate',
   'segment',
+  'secret',
   'messageBody',
   'conditions',
   'textarea',

@@ -24,6 +24,7 @@ import { TimezoneSelect } from '../forms/widgets/timezone-select';
 import { useLang } from '../i18n';
 import { ChannelsCard } from '../settings/channels-card';
 import { PersonalDataCard } from '../settings/personal-data-card';
+import { SecretsCard } from '../settings/secrets-card';
 import { settingsErrors } from '../settings/settings-errors';
 import { useCatalog } from '../shell/catalog';
 import { useAsync } from '../shell/use-async';
@@ -209,16 +210,20 @@ export function SettingsPage() {
           <FieldError text={errors.get('frequencyCaps')} testId="settings-error-frequencyCaps" />
         </Card>
 
-        <Card size="small" title={t('settings.webhooks')} className="yt-settings__card">
-          <Typography.Paragraph type="secondary">{t('settings.webhooksHelp')}</Typography.Paragraph>
+        <Card size="small" title={t('settings.outbound')} className="yt-settings__card">
+          <Typography.Paragraph type="secondary">{t('settings.outboundHelp')}</Typography.Paragraph>
           <Switch
-            checked={draft.allowPrivateWebhooks === true}
-            onChange={(allowPrivateWebhooks) =>
-              edit({ ...draft, allowPrivateWebhooks }, 'allowPrivateWebhooks')
+            checked={draft.allowPrivateAddresses === true}
+            // both names, equal: the server takes the one that changed (the old name is kept for old clients)
+            onChange={(allow) =>
+              edit(
+                { ...draft, allowPrivateAddresses: allow, allowPrivateWebhooks: allow },
+                'allowPrivateAddresses',
+              )
             }
-            data-testid="settings-allow-private-webhooks"
+            data-testid="settings-allow-private-addresses"
           />{' '}
-          {t('settings.allowPrivateWebhooks')}
+          {t('settings.allowPrivateAddresses')}
         </Card>
         <Card size="small" title={t('settings.wecomQuota')} className="yt-settings__card">
           <Typography.Paragraph type="secondary">{t('settings.wecomQuotaHelp')}</Typography.Paragraph>
@@ -248,6 +253,7 @@ export function SettingsPage() {
           error={[...errors].find(([f]) => f.startsWith('personalAttributes'))?.[1]}
         />
         <ChannelsCard />
+        <SecretsCard />
       </ConfigProvider>
     </div>
   );

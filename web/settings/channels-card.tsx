@@ -110,6 +110,12 @@ function ChannelForm({
               label={label}
               validateStatus={errors.get(f.key) ? 'error' : undefined}
               help={errors.get(f.key)}
+              // where requests go: changing it takes the stored secrets typed again (the server says 422 otherwise)
+              extra={
+                view?.configured && info.destinationFields.includes(f.key)
+                  ? t('channel.destinationHelp')
+                  : undefined
+              }
             >
               {f.kind === 'number' ? (
                 <InputNumber

@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { audit, audited } from '../../auth/audit.js';
 import {
+  acceptedCallbackTokens,
   ChannelSettingsError,
-  callbackToken,
   channelSettingsViews,
   forgetChannelCredentials,
   removeChannelCredentials,
@@ -11,7 +11,7 @@ import {
 } from '../../channels/channel-settings.service.js';
 import { applyDeliveryUpdates, pollPendingDeliveries } from '../../channels/deliver.js';
 import { channels } from '../../channels/registry.js';
-import { SecretKeyMissing } from '../../channels/secret-box.js';
+import { SecretKeyProblem } from '../../channels/secret-box.js';
 import { AppError } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { tooDeepAt } from '../json-depth.js';
@@ -89,7 +89,7 @@ function settingsError(err: unknown): never {
       });
     throw new AppError('not_found', err.message);
   }
-  if (err instanceof SecretKeyMissing) throw new AppError('unavailable', err.message);
+  if (err instanceof SecretKeyProblem) throw new AppError('unavailable', err.message);
   throw err;
 }
 
@@ -152,10 +152,10 @@ export function channelCallbackRoutes({ db }: AppDeps) {
     if (!def?.parseCallback)
       throw new AppError('not_found', `channel ${channel.slice(0, 40)} takes no callbacks`);
     const token = c.req.query('token') ?? '';
-    const expected = await Promise.resolve()
-      .then(() => callbackToken(workspaceId, channel))
+    const accepted = await Promise.resolve()
+      .then(() => acceptedCallbackTokens(workspaceId, channel))
       .catch(settingsError);
-    if (!timingSafeEqualText(token, expected))
+    if (!accepted.some((expected) => timingSafeEqualText(token, expected)))
       throw new AppError('unauthenticated', 'the callback token is not valid');
     if (Number(c.req.header('content-length') ?? 0) > 1_000_000)
       throw new AppError('invalid_input', 'the report is larger than 1 MB');

@@ -22,6 +22,7 @@ import {
   journeyView,
   runTotals,
 } from '../../repositories/journey.repository.js';
+import { hideLegacySecrets } from '../../secrets/secret-refs.js';
 import { createBroadcast } from '../../segments/broadcasts.service.js';
 import { ensureSystemSegments, resolveSegmentRefs } from '../../segments/system-segments.js';
 import { publishJourney, setJourneyStatus, validateDocument } from '../../services/journeys.service.js';
@@ -354,7 +355,7 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps, auth: AuthCon
     const ws = c.get('workspaceId');
     const row = await findJourneyOrThrow(db, ws, uuidParam(c, 'id', 'journey'));
     const input = await body(c, validateBody);
-    return c.json(validateDocument(input.document ?? row.draft, registry));
+    return c.json(await validateDocument(db, registry, ws, input.document ?? row.draft));
   });
 
   app.post('/journeys/:id/publish', async (c) => {
@@ -431,13 +432,15 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps, auth: AuthCon
       .where('version', '=', version)
       .executeTakeFirst();
     if (!row) throw notFound('version');
+    // a webhook key written into a version-1 node is not shown (L2); runs on that version still use it
+    const shown = hideLegacySecrets(row.document, row.plan, registry);
     return c.json({
       version: row.version,
       note: row.note,
       publishedAt: row.published_at,
       publishedBy: row.published_by_name,
-      document: row.document,
-      plan: row.plan,
+      document: shown.document,
+      plan: shown.plan,
     } satisfies JourneyVersionView);
   });
 
