@@ -44,7 +44,9 @@ describe('accounts: nobody joins a workspace with an address they have not prove
       : typeof v;
 
   beforeAll(async () => {
-    stack = await startStack({ worker: false });
+    // the fake SMTP servers listen on 127.0.0.1: these workspaces allow private addresses, as an intranet mail
+    // relay would need (the outbound policy itself is tested in engine/channels/outbound-policy.int.test.ts)
+    stack = await startStack({ worker: false, allowPrivateAddresses: true });
     api = apiWith(stack);
     smtpA = await fakeSmtp();
     relayB = await fakeSmtp();
@@ -56,7 +58,10 @@ describe('accounts: nobody joins a workspace with an address they have not prove
     );
     adminA = (await fixtureSession(stack.db, wsA, 'admin')).token;
     wsB = `ws-b-${randomUUID().slice(0, 8)}`;
-    await stack.db.insertInto('workspaces').values({ id: wsB, name: 'Brand B' }).execute();
+    await stack.db
+      .insertInto('workspaces')
+      .values({ id: wsB, name: 'Brand B', settings: JSON.stringify({ allowPrivateAddresses: true }) })
+      .execute();
     mallory = (await fixtureSession(stack.db, wsB, 'admin')).token;
   });
   afterAll(async () => {
@@ -263,7 +268,10 @@ describe('accounts: nobody joins a workspace with an address they have not prove
 
   it('a workspace without email: the invitee with an account is told so, and nobody is joined', async () => {
     const wsC = `ws-c-${randomUUID().slice(0, 8)}`;
-    await stack.db.insertInto('workspaces').values({ id: wsC, name: 'Brand C' }).execute();
+    await stack.db
+      .insertInto('workspaces')
+      .values({ id: wsC, name: 'Brand C', settings: JSON.stringify({ allowPrivateAddresses: true }) })
+      .execute();
     const adminC = (await fixtureSession(stack.db, wsC, 'admin')).token;
     const dave = `dave-${randomUUID().slice(0, 6)}@brand-a.test`;
     await fixtureUser(stack.db, wsA, { email: dave, password: 'dave’s pass phrase', role: 'viewer' });
