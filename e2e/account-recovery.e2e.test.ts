@@ -18,7 +18,12 @@ let browser: Browser;
 let smtp: Awaited<ReturnType<typeof fakeSmtp>>;
 const shots = 'test-results';
 const n = randomBytes(3).toString('hex');
-const ws = { id: `brand-${n}`, name: `品牌 ${n}` };
+// the fake SMTP listens on 127.0.0.1: the workspace allows private addresses (an intranet relay)
+const ws = {
+  id: `brand-${n}`,
+  name: `品牌 ${n}`,
+  settings: JSON.stringify({ allowPrivateAddresses: true }),
+};
 const home = { id: `home-${n}`, name: `老东家 ${n}` };
 const boss = { email: `boss-${n}@brand.cn`, password: 'the boss pass phrase' };
 const bob = { email: `bob-${n}@brand.cn`, password: 'bob’s own pass phrase' };
