@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { expect, it } from 'vitest';
-import { e2eSession, SHOTS as DEFAULT_SHOTS } from './harness.js';
+import { SHOTS as DEFAULT_SHOTS, e2eSession } from './harness.js';
 
 // A marketer puts a tracked link into a message on the canvas; a member who follows a dead link sees a plain page.
 
