@@ -2,10 +2,11 @@ import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import ReactEChartsCore from 'echarts-for-react/lib/core';
+import ReactEChartsCore from 'echarts-for-react/esm/core';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SeriesPoint } from '../api/results-types';
+import { niceCeil } from './axis';
 import { type DateRange, daysOf } from './range';
 
 // Only the parts drawn here, so the results chunk carries a fraction of ECharts.
@@ -18,6 +19,7 @@ export function SeriesChart({ series, range }: { series: SeriesPoint[]; range: D
     const byDay = new Map(series.map((p) => [p.date, p]));
     const days = daysOf(range);
     const at = (d: string) => byDay.get(d);
+    const revenue = days.map((d) => (at(d)?.revenueFen ?? 0) / 100);
     return {
       color: ['#1f6feb', '#52c41a', '#fa8c16'],
       tooltip: { trigger: 'axis' },
@@ -39,8 +41,8 @@ export function SeriesChart({ series, range }: { series: SeriesPoint[]; range: D
           name: t('results.chart.revenue'),
           type: 'line',
           yAxisIndex: 1,
-          smooth: true,
-          data: days.map((d) => (at(d)?.revenueFen ?? 0) / 100),
+          showSymbol: false,
+          data: revenue,
         },
       ],
     };
