@@ -7,6 +7,7 @@ import { ensureDatabase } from '../db/embedded-postgres.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { migrateToLatestOrThrow } from '../db/migrate.js';
 import { createApi } from './api/app.js';
+import { createSdkApi } from './api/sdk-app.js';
 import { createMetricsApp, createServerApp } from './api/server-app.js';
 import { authConfigFromEnv } from './auth/auth-config.js';
 import { bootstrapAdminFromEnv } from './auth/setup.js';
@@ -189,6 +190,7 @@ async function main() {
     const app = createServerApp({
       config: auth,
       api: createApi({ db, registry, temporal: temporalDeps, auth }),
+      sdk: createSdkApi({ db, registry, temporal: temporalDeps, auth }),
     });
     const stopSweeper = startEventSweeper(db, temporalDeps, {
       log: (line) => logger.warn({ component: 'sweeper' }, line),
