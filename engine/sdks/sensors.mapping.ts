@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { externalId, jsonPayload, safeText } from '../api/validate.js';
+import { tooDeepAt } from '../api/json-depth.js';
+import { BODY_MAX_DEPTH, externalId, jsonPayload, safeText } from '../api/validate.js';
 import {
   type FieldName,
   fieldOf,
@@ -69,9 +70,19 @@ export function decodeSensorsForm(form: URLSearchParams): unknown[] {
   }
   if (bytes.length > SENSORS_DECODED_MAX_BYTES)
     throw new SensorsDecodeError(field, `is more than ${SENSORS_DECODED_MAX_BYTES / 1024 / 1024} MB`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new SensorsDecodeError(field, 'is not base64 of UTF-8 JSON');
+  }
+  // nesting is judged on the text, before parsing (as for every JSON body: engine/api/json-depth.ts)
+  const deep = tooDeepAt(text, BODY_MAX_DEPTH);
+  if (deep)
+    throw new SensorsDecodeError(`${field}.${deep.join('.')}`, `nested more than ${BODY_MAX_DEPTH} levels`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    parsed = JSON.parse(text);
   } catch {
     throw new SensorsDecodeError(field, 'is not base64 of UTF-8 JSON');
   }
