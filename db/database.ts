@@ -13,6 +13,7 @@ import type { ContactLedgerTable, GuardIntentTable } from './tables/guard.table.
 import type { GuideReminderTable, GuideTable, GuideTaskTable } from './tables/guide.table.js';
 import type { MemberIdentityTable, SdkReceiptTable } from './tables/identity.table.js';
 import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
+import type { LinkClickerTable, LinkTable, MessageFunnelTable } from './tables/link.table.js';
 import type { MemberTable, MemberTagTable } from './tables/member.table.js';
 import type { ChannelCredentialTable, MessageTable, StaffMessageTable } from './tables/message.table.js';
 import type { JourneyRunCountTable, RunStepTable, RunTable } from './tables/run.table.js';
@@ -67,6 +68,9 @@ export interface Database {
   guides: GuideTable;
   guide_tasks: GuideTaskTable;
   guide_reminders: GuideReminderTable;
+  links: LinkTable;
+  link_clickers: LinkClickerTable;
+  message_funnel: MessageFunnelTable;
 }
 
 export const DEFAULT_WORKSPACE = 'default';

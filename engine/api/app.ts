@@ -23,6 +23,7 @@ import { emailProofRoutes } from './routes/email-proof.routes.js';
 import { guideRoutes } from './routes/guides.routes.js';
 import { journeyRoutes } from './routes/journeys.routes.js';
 import { memberRoutes } from './routes/members.routes.js';
+import { messageFunnelRoutes } from './routes/message-funnel.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
 import { secretRoutes } from './routes/secrets.routes.js';
@@ -74,6 +75,7 @@ export function createApi(deps: AppDeps) {
   api.route('/', secretRoutes(deps));
   api.route('/', audienceRoutes(deps, auth));
   api.route('/', guideRoutes(deps));
+  api.route('/', messageFunnelRoutes(deps));
 
   // A catch-all route rather than notFound(): a sub-app's notFound is not used once it is mounted.
   api.all('*', (c) => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadNodeRegistry } from '../nodes/registry.js';
 import { createApi } from './app.js';
-import { createSdkApi } from './sdk-app.js';
 import type { AppDeps } from './deps.js';
 import { documentedRoutes, openApiDocument } from './openapi.js';
+import { createSdkApi } from './sdk-app.js';
 
 /** The route registry the OpenAPI document and the hostile-input suite are built from cannot fall behind the app. */
 describe('documented routes', () => {

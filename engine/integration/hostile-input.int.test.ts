@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { linkRedirectRoutes } from '../api/link-redirect.js';
 import { documentedRoutes, type RouteDoc } from '../api/openapi.js';
+import { authConfigFromEnv } from '../auth/auth-config.js';
 import { sensorsRecord } from '../sdks/sensors.mapping.js';
 import { edge, node } from '../testing/documents.js';
 import {
@@ -261,6 +263,36 @@ describe('hostile input to every route', () => {
         expect(await snapshot(), `${what}: a refused request changed the database`).toEqual(before);
       }
     }
+  });
+
+  // The public route outside /api (the event SDKs' endpoints there are documented routes, walked above):
+  // tracked short links. Any code — hostile, long, a near miss of a real one —
+  // is a plain 404 page (or the redirect of a real code), never a 5xx, never a redirect elsewhere, no row written.
+  it('GET /l/:code', async () => {
+    const temporal = { client: stack.client, taskQueue: stack.taskQueue, namespace: 'default', uiUrl: null };
+    const links = linkRedirectRoutes({
+      db: stack.db,
+      temporal,
+      auth: authConfigFromEnv(),
+      rate: { max: 1_000_000, windowMs: 60_000 },
+    });
+    const code = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...hostileStrings.filter((s) => s !== '')) },
+      { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
+      { weight: 2, arbitrary: fc.stringMatching(/^[0-9A-Za-z]{8}$/) },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 3000 }) },
+    );
+    await fc.assert(
+      fc.asyncProperty(code, fc.constantFrom('GET', 'HEAD'), async (c, method) => {
+        const before = await snapshot();
+        const res = await links.request(`/l/${encodeSegment(c)}`, { method });
+        const what = `${method} /l/${c.slice(0, 100)} → ${res.status}`;
+        expect(res.status, what).toBe(404);
+        expect(res.headers.get('location'), what).toBeNull();
+        expect(await snapshot(), what).toEqual(before);
+      }),
+      { seed: SEED, numRuns: RUNS * 3 },
+    );
   });
 
   /** A request for a route: hostile path parameters, query and body, sometimes a hostile header. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Problem } from './profile.js';
 import { mapSegmentMessages, occurredAt, segmentEventName } from './segment.mapping.js';
 
 const receivedAt = new Date('2025-05-01T10:00:00Z');
@@ -16,7 +17,7 @@ describe('Segment messages as SDK items', () => {
   });
 
   it('moves a timestamp by the sender’s clock skew (receivedAt − sentAt), never into the future', () => {
-    const problems: never[] = [];
+    const problems: Problem[] = [];
     // the sender's clock is 60 s behind: sent "09:59:00" arrives at 10:00:00
     const t = occurredAt(
       { timestamp: '2025-05-01T09:30:00Z' },
@@ -31,7 +32,7 @@ describe('Segment messages as SDK items', () => {
     expect(ahead.toISOString()).toBe(receivedAt.toISOString());
     expect(occurredAt({}, undefined, receivedAt, 'x', problems)).toEqual(receivedAt);
     expect(problems).toEqual([]);
-    const bad: { field: string }[] = [];
+    const bad: Problem[] = [];
     occurredAt({ timestamp: 'yesterday' }, undefined, receivedAt, 'batch.3', bad);
     occurredAt({ timestamp: '1900-01-01T00:00:00Z' }, undefined, receivedAt, 'batch.4', bad);
     expect(bad.map((p) => p.field)).toEqual(['batch.3.timestamp', 'batch.4.timestamp']);
