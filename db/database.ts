@@ -11,6 +11,7 @@ import type { CouponTable, CouponTemplateTable, NodeEffectTable } from './tables
 import type { EventTable } from './tables/event.table.js';
 import type { ContactLedgerTable, GuardIntentTable } from './tables/guard.table.js';
 import type { GuideReminderTable, GuideTable, GuideTaskTable } from './tables/guide.table.js';
+import type { MemberIdentityTable, SdkReceiptTable } from './tables/identity.table.js';
 import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
 import type { LinkClickerTable, LinkTable, MessageFunnelTable } from './tables/link.table.js';
 import type { MemberTable, MemberTagTable } from './tables/member.table.js';
@@ -32,6 +33,8 @@ export interface Database {
   workspaces: WorkspaceTable;
   members: MemberTable;
   member_tags: MemberTagTable;
+  member_identities: MemberIdentityTable;
+  sdk_receipts: SdkReceiptTable;
   events: EventTable;
   journeys: JourneyTable;
   journey_versions: JourneyVersionTable;
