@@ -196,7 +196,12 @@ export const api = {
       (r) => r.couponTemplate,
     ),
   render: (input: { body: string; title?: string; memberId?: string }, init?: RequestInit) =>
-    request<{ body: string; title: string | null; sample: boolean }>('POST', '/render', input, init),
+    request<{ body: string; title: string | null; sample: boolean; linksLocal?: boolean }>(
+      'POST',
+      '/render',
+      input,
+      init,
+    ),
 
   settings: () => request<{ settings: WorkspaceSettings }>('GET', '/settings').then((r) => r.settings),
   channels: () => request<{ channels: ChannelInfo[] }>('GET', '/channels').then((r) => r.channels),
