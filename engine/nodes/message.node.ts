@@ -206,7 +206,11 @@ export default defineNode({
   async onSkip(ctx, c, reason) {
     await outboxRow(ctx, c, 'skipped', reason, await runVersionAndVariant(ctx.db, ctx.runId));
   },
-  simulate: () => ({ output: 'next' }),
+  // the provider's own skip (WeCom configured, member without a guide) as the real send would record it
+  simulate: (c, sim) => {
+    const skip = sim.channelSkip?.(c.channel) ?? null;
+    return skip ? { output: 'next', detail: { status: 'skipped', skipReason: skip } } : { output: 'next' };
+  },
   /**
    * Exactly once per idempotency key (engine/channels/deliver.ts): queued → sending (claimed by one attempt) →
    * sent | failed | unknown. A permanent provider error fails the step with the provider's message; a rate limit
