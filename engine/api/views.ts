@@ -348,6 +348,6 @@ export interface BulkRunResult {
 /** POST /api/runs/:id/cancel and /retry */
 export interface RunActionResult {
   ok: true;
-  /** the run after the action took effect (or as it was when the wait ran out) */
+  /** the run as it is when the action was sent (the workflow records a cancel or retry a moment later) */
   run: RunView;
 }

@@ -253,30 +253,4 @@ describe('members: search, erase, bulk run actions', () => {
     const { coupons } = await stack.ok('GET', `/coupons?journeyId=${journey.id}`);
     expect(coupons).toHaveLength(2);
   });
-
-  it('answers a cancel with the run as cancelled (the screen needs no refresh)', async () => {
-    const journey = await stack.ok('POST', '/journeys', {
-      name: 'cancel answer',
-      document: {
-        nodes: [
-          node('t', 'trigger.event', { event: 'ca_start' }),
-          node('w', 'wait.duration', { amount: 3, unit: 'days' }),
-          node('x', 'exit'),
-        ],
-        edges: [edge('t', 'w'), edge('w', 'x')],
-      },
-    });
-    await stack.ok('POST', `/journeys/${journey.id}/publish`, {});
-    await stack.ok('POST', '/events', { memberId: 'ca1', name: 'ca_start' });
-    const run = await eventually(
-      async () => {
-        const { runs } = await stack.ok('GET', '/runs?memberId=ca1');
-        return runs[0]?.status === 'waiting' && runs[0];
-      },
-      30_000,
-      'the run to wait',
-    );
-    const res = await stack.ok('POST', `/runs/${run.id}/cancel`, {});
-    expect(res.run).toMatchObject({ id: run.id, status: 'cancelled', exitReason: 'cancelled_by_ops' });
-  });
 });

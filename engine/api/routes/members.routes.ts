@@ -326,22 +326,24 @@ export function memberRoutes({ db, temporal }: AppDeps) {
   app.delete('/members/:externalId', async (c) => {
     const ws = c.get('workspaceId');
     const ext = parseOrThrow(externalId, c.req.param('externalId'), 'externalId');
+    const hash = erasureHash(ws, ext);
+    const id = await findMemberIdByExternalId(db, ws, ext, { live: true });
+    // A retried erase (the first answer was lost) finds the erasure, not the member.
+    const done = id
+      ? undefined
+      : await db
+          .selectFrom('member_erasures')
+          .select(['member_id', 'erased_at'])
+          .where('workspace_id', '=', ws)
+          .where('external_id_hash', '=', hash)
+          .executeTakeFirst();
+    if (!id && !done) throw notFound('member');
     const { confirm } = await body(c, eraseBody);
     if (confirm !== ext)
       throw new AppError('invalid_input', 'confirm: type the member id exactly to erase this member', {
         field: 'confirm',
       });
-    const hash = erasureHash(ws, ext);
-    const id = await findMemberIdByExternalId(db, ws, ext, { live: true });
-    if (!id) {
-      // A retried erase (the first answer was lost) is answered as done, not as an unknown member.
-      const done = await db
-        .selectFrom('member_erasures')
-        .select(['member_id', 'erased_at', 'runs_cancelled'])
-        .where('workspace_id', '=', ws)
-        .where('external_id_hash', '=', hash)
-        .executeTakeFirst();
-      if (!done) throw notFound('member');
+    if (!id && done) {
       audit(c).target('member', done.member_id).detail({ alreadyErased: true });
       return c.json({
         deleted: true,
@@ -350,6 +352,7 @@ export function memberRoutes({ db, temporal }: AppDeps) {
         erasedAt: done.erased_at,
       } satisfies MemberEraseResult);
     }
+    if (!id) throw notFound('member');
     // Their runs end first (if Temporal is away this answers 503 and nothing is erased yet: retry). Each run
     // is cancelled by its own workflow, which records it; a run whose workflow is gone is closed here.
     const runs = await db

@@ -51,7 +51,7 @@ documented({
   method: 'post',
   path: '/api/runs/:id/cancel',
   summary:
-    'Cancel a run wherever it is; answers once the run has recorded it (or after 5 s with the run as it is then)',
+    'Cancel a run wherever it is: its workflow records it a moment later (the answer has the run as it is now)',
   tag: 'runs',
   permission: 'runs.operate',
   audit: 'run.cancel',
@@ -60,7 +60,7 @@ documented({
   method: 'post',
   path: '/api/runs/:id/retry',
   summary:
-    'Retry the failed step of a run; answers once the run has left `failed` (or after 5 s with the run as it is then)',
+    'Retry the failed step of a run: its workflow takes it a moment later (the answer has the run as it is now)',
   tag: 'runs',
   permission: 'runs.operate',
   audit: 'run.retry',
@@ -99,7 +99,7 @@ documented({
   permission: 'runs.read',
 });
 
-/** How long a cancel or retry waits for the run to record it before answering with the run as it is. */
+/** How long a bulk action waits for its runs to leave `failed` before answering (the counts shown next). */
 const WAIT_MS = 5000;
 
 export function runRoutes({ db, temporal }: AppDeps) {
@@ -168,19 +168,6 @@ export function runRoutes({ db, temporal }: AppDeps) {
     return c.json({ run: { ...run, temporalUrl: ui }, steps } satisfies RunDetail);
   });
 
-  /**
-   * A cancel or retry is a signal the run's workflow acts on a moment later. The answer waits for the run's
-   * record to change (up to WAIT_MS), so the screen shows the new status and totals without a refresh.
-   */
-  async function runAfter(ws: string, id: string, before: string[]) {
-    const until = Date.now() + WAIT_MS;
-    for (;;) {
-      const run = await runSelect(ws).where('r.id', '=', id).executeTakeFirstOrThrow();
-      if (!before.includes(run.status) || Date.now() >= until) return run;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
-
   /** Cancel one run; false when it was no longer live. */
   async function cancelRun(id: string, workflowId: string) {
     const delivered = await signalRun(temporal, workflowId, 'cancel', 'cancelled_by_ops');
@@ -208,7 +195,7 @@ export function runRoutes({ db, temporal }: AppDeps) {
     if (!['running', 'waiting', 'failed'].includes(run.status))
       throw new AppError('conflict', `the run is already ${run.status}`);
     await cancelRun(id, run.workflowId);
-    const after = await runAfter(ws, id, ['running', 'waiting', 'failed']);
+    const after = await runSelect(ws).where('r.id', '=', id).executeTakeFirstOrThrow();
     return c.json({ ok: true, run: after } satisfies RunActionResult, 202);
   });
 
@@ -221,7 +208,7 @@ export function runRoutes({ db, temporal }: AppDeps) {
       throw new AppError('conflict', `only a failed run can be retried; this one is ${run.status}`);
     if (!(await signalRun(temporal, run.workflowId, 'retry')))
       throw new AppError('conflict', 'the run’s workflow no longer exists');
-    const after = await runAfter(ws, id, ['failed']);
+    const after = await runSelect(ws).where('r.id', '=', id).executeTakeFirstOrThrow();
     return c.json({ ok: true, run: after } satisfies RunActionResult, 202);
   });
 
