@@ -12,6 +12,7 @@ import { RUN_STATUSES } from '../shell/run-status';
 import { useAsync } from '../shell/use-async';
 import { usePaged } from '../shell/use-paged';
 import { FailedNodesPanel } from './failed-nodes-panel';
+import { JourneyTabs } from './journey-tabs';
 import { JourneyTotals } from './journey-totals';
 import { RunsTable } from './runs-table';
 
@@ -41,6 +42,7 @@ export function JourneyRunsPage({ journeyId }: { journeyId: string }) {
           <Button type="text" icon={<ArrowLeftOutlined />} href={paths.editor(journeyId)} />
           <Typography.Title level={3}>{t('runs.title', { name: journey.data?.name ?? '' })}</Typography.Title>
         </Space>
+        <JourneyTabs journeyId={journeyId} active="runs" />
         {journey.data && <JourneyTotals totals={journey.data.stats} />}
         <Space>
           <Select
