@@ -110,11 +110,11 @@ export interface MessageFunnel {
   nodes: MessageFunnelRow[];
 }
 
-/** The filters every results call takes. */
+/** The filters every results call takes; without dates the server answers its last 30 days in the workspace's time zone. */
 export interface ResultsQuery {
   version?: number;
-  from: string;
-  to: string;
+  from?: string;
+  to?: string;
 }
 
 /** GET /api/journeys list items gain the last 30 days' figures (absent from servers before issue 16). */
