@@ -3,10 +3,12 @@
  * decisions) come from engine/results with `import type`, erased at build; the response shapes are typed by
  * hand from the contract in engine/results/README.md until the results routes export their view types.
  */
+
+import type { DeliverySource, MessageFunnelRow } from '../../engine/links/message-funnel.repository';
 import type { LiftSummary, RevenueLiftSummary } from '../../engine/results/summary';
 import type { WinnerDecision } from '../../engine/results/winner';
 
-export type { LiftSummary, RevenueLiftSummary, WinnerDecision };
+export type { DeliverySource, LiftSummary, MessageFunnelRow, RevenueLiftSummary, WinnerDecision };
 
 /** Money is whole 分 (integer) on the wire: no float drift. */
 export interface ResultFigures {
@@ -90,19 +92,6 @@ export interface JourneyResults {
   series: SeriesPoint[];
   splits: SplitResult[];
   nodes: NodeResult[];
-}
-
-export interface MessageFunnelRow {
-  nodeId: string;
-  channel: string;
-  /** the split variant the members were in; null when the journey has no split before the node */
-  variant: string | null;
-  sent: number;
-  delivered: number;
-  failed: number;
-  clickedMembers: number;
-  clicks: number;
-  converted: number;
 }
 
 /** GET /api/journeys/:id/results/messages */
