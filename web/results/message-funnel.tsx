@@ -34,8 +34,8 @@ function Delivered({ row }: { row: MessageFunnelRow }) {
   if (row.delivered === null || row.deliverySource === 'none')
     return (
       <Tooltip title={t('results.funnel.noReceiptsTip')}>
-        <span className="yt-muted yt-dotted" data-testid="funnel-no-receipts">
-          {t('results.funnel.noReceipts')}
+        <span className="yt-muted yt-dotted" data-testid="delivery-unreported">
+          {t('results.funnel.noDelivery')}
         </span>
       </Tooltip>
     );
@@ -89,7 +89,7 @@ export function MessageFunnel({
       t(`enum.${r.channel}`, { defaultValue: r.channel }),
       variantLabel(r.variant),
       r.sent,
-      r.delivered,
+      r.delivered ?? '',
       r.deliveryTracked,
       r.undelivered,
       r.failed,
@@ -123,7 +123,7 @@ export function MessageFunnel({
         <Table<MessageFunnelRow>
           size="small"
           loading={!rows}
-          rowKey={(r) => `${r.nodeId}:${r.variant ?? ''}`}
+          rowKey={(r) => `${r.nodeId}:${r.variant ?? ''}:${r.channel}`}
           pagination={false}
           dataSource={rows ?? []}
           scroll={{ x: 860 }}
