@@ -50,6 +50,15 @@ describe('first-load files of a page', () => {
     expect(firstLoadFiles(manifest, 'pages/editor-page.tsx').css).toEqual(['assets/index.css']);
   });
 
+  it('counts the guide workbench as the entry alone when it is bundled into it', () => {
+    const { 'guides/guide-workbench-page.tsx': _, ...bundled } = manifest;
+    expect(firstLoadFiles(bundled, 'guides/guide-workbench-page.tsx').js.sort()).toEqual([
+      'assets/index.js',
+      'assets/react.js',
+    ]);
+    expect(pageSources(bundled)).toContain('guides/guide-workbench-page.tsx');
+  });
+
   it('lists the pages (dynamic entries named *-page.tsx), and refuses a page the build does not have', () => {
     expect(pageSources(manifest)).toEqual(['guides/guide-workbench-page.tsx', 'pages/editor-page.tsx']);
     expect(() => firstLoadFiles(manifest, 'pages/nowhere-page.tsx')).toThrow(/no chunk/);

@@ -22,6 +22,8 @@ export const GUIDE_BUDGET_BYTES = 300 * 1024;
 /** Pages that load without the console: the guide's workbench and the pages before a session. */
 const WITHOUT_CONSOLE = /^(guides\/guide-workbench-page|auth\/)/;
 const CONSOLE = 'shell/console.tsx';
+/** The guide's workbench: bundled into the entry (web/shell/app-shell.tsx), or a chunk of its own. */
+export const GUIDE_PAGE = 'guides/guide-workbench-page.tsx';
 
 /**
  * The files a first visit of a page fetches: the entry's static imports, then each lazy chunk on the way to the
@@ -31,8 +33,12 @@ const CONSOLE = 'shell/console.tsx';
 export function firstLoadFiles(manifest: Manifest, pageSrc: string): { js: string[]; css: string[] } {
   const entry = Object.keys(manifest).find((k) => manifest[k].isEntry);
   if (!entry) throw new Error('the manifest has no entry');
-  if (!manifest[pageSrc]) throw new Error(`the manifest has no chunk for ${pageSrc}`);
-  const chain = [entry, ...(pageSrc === CONSOLE || WITHOUT_CONSOLE.test(pageSrc) ? [] : [CONSOLE]), pageSrc];
+  // a page bundled into the entry is loaded with it
+  const inEntry = pageSrc === GUIDE_PAGE && !manifest[pageSrc];
+  if (!manifest[pageSrc] && !inEntry) throw new Error(`the manifest has no chunk for ${pageSrc}`);
+  const chain = inEntry
+    ? [entry]
+    : [entry, ...(pageSrc === CONSOLE || WITHOUT_CONSOLE.test(pageSrc) ? [] : [CONSOLE]), pageSrc];
   const seen = new Set<string>();
   const visit = (key: string) => {
     if (seen.has(key)) return;
@@ -47,9 +53,8 @@ export function firstLoadFiles(manifest: Manifest, pageSrc: string): { js: strin
 
 /** Every page of the app: the dynamic entries that are pages (files named `*-page.tsx`). */
 export function pageSources(manifest: Manifest): string[] {
-  return Object.keys(manifest)
-    .filter((k) => manifest[k].isDynamicEntry && /-page\.tsx$/.test(k))
-    .sort();
+  const pages = Object.keys(manifest).filter((k) => manifest[k].isDynamicEntry && /-page\.tsx$/.test(k));
+  return [...new Set([GUIDE_PAGE, ...pages])].sort();
 }
 
 export interface PageWeight {

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { AccountMenu } from '../auth/account-menu';
 import { RequirePermission } from '../auth/forbidden';
 import { useCan } from '../auth/session';
+import { GuideWorkbenchPage } from '../guides/guide-workbench-page';
 import { CatalogProvider } from './catalog';
 import { LangSwitch } from './lang-switch';
 import { PageSlot } from './lazy-page';
@@ -13,7 +14,6 @@ import {
   DeliveryPage,
   EditorPage,
   GuidesPage,
-  GuideWorkbenchPage,
   JourneyRunsPage,
   JourneysPage,
   KeysPage,

@@ -22,6 +22,4 @@ export const UsersPage = lazyPage(() => import('../access/users-page').then((m) 
 export const KeysPage = lazyPage(() => import('../access/keys-page').then((m) => m.KeysPage));
 export const AuditPage = lazyPage(() => import('../access/audit-page').then((m) => m.AuditPage));
 export const GuidesPage = lazyPage(() => import('../guides/guides-page').then((m) => m.GuidesPage));
-export const GuideWorkbenchPage = lazyPage(() =>
-  import('../guides/guide-workbench-page').then((m) => m.GuideWorkbenchPage),
-);
+// the guide's workbench is not here: it is part of the entry (app-shell.tsx says why)
