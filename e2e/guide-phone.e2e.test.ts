@@ -203,7 +203,16 @@ describe('the guide workbench on a phone', () => {
 function networkLog(cdp: CDPSession) {
   const requests = new Map<
     string,
-    { url: string; type?: string; status?: number; bytes: number; cached: boolean }
+    {
+      url: string;
+      type?: string;
+      /** the status the page was given; `wireStatus` is what the server sent (304 for a revalidation) */
+      status?: number;
+      wireStatus?: number;
+      sentHeaders?: Record<string, string>;
+      bytes: number;
+      cached: boolean;
+    }
   >();
   cdp.on('Network.requestWillBeSent', (e) =>
     requests.set(e.requestId, { url: e.request.url, type: e.type, bytes: 0, cached: false }),

@@ -114,8 +114,12 @@ async function send(c: Context, file: FoundFile, cacheControl: string): Promise<
   };
   if (compressible) headers.vary = 'Accept-Encoding';
   if (encoding) headers['content-encoding'] = encoding;
-  const ifNoneMatch = c.req.header('if-none-match');
-  if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))
+  if (
+    c.req
+      .header('if-none-match')
+      ?.split(',')
+      .some((t) => t.trim().replace(/^W\//, '') === etag)
+  )
     return c.body(null, 304, headers);
   headers['content-length'] = String(size);
   if (c.req.method === 'HEAD') return c.body(null, 200, headers);

@@ -1,3 +1,4 @@
+import type { JourneyResults, MessageFunnel, ResultsQuery, SplitDecision } from './results-types';
 import type {
   Broadcast,
   ChannelInfo,
@@ -169,6 +170,18 @@ export const api = {
   lifecycle: (id: string, action: 'pause' | 'resume' | 'archive') =>
     request<JourneyView>('POST', `/journeys/${enc(id)}/${action}`, {}),
   stats: (id: string) => request<JourneyStats>('GET', `/journeys/${enc(id)}/stats`),
+  results: (id: string, q: ResultsQuery, init?: RequestInit) =>
+    request<JourneyResults>('GET', `/journeys/${enc(id)}/results${query(q)}`, undefined, init),
+  messageFunnel: (id: string, q: ResultsQuery, init?: RequestInit) =>
+    request<MessageFunnel>('GET', `/journeys/${enc(id)}/results/messages${query(q)}`, undefined, init),
+  /** a marketer names a split's winner by hand: later members take its path (the holdout stays) */
+  decideSplit: (id: string, nodeId: string, variant: string) =>
+    request<{ decision: SplitDecision }>('POST', `/journeys/${enc(id)}/splits/${enc(nodeId)}/decision`, {
+      variant,
+    }),
+  /** undoes a split's decision, automatic or manual: later members are split by percentage again */
+  undoSplitDecision: (id: string, nodeId: string) =>
+    request<unknown>('DELETE', `/journeys/${enc(id)}/splits/${enc(nodeId)}/decision`),
   simulate: (id: string, input: SimulateRequest, init?: RequestInit) =>
     request<SimulationResult>('POST', `/journeys/${enc(id)}/simulate`, input, init),
 

@@ -4,6 +4,7 @@ import BarChartOutlined from '@ant-design/icons/es/icons/BarChartOutlined';
 import CheckOutlined from '@ant-design/icons/es/icons/CheckOutlined';
 import CloudUploadOutlined from '@ant-design/icons/es/icons/CloudUploadOutlined';
 import ExperimentOutlined from '@ant-design/icons/es/icons/ExperimentOutlined';
+import FundOutlined from '@ant-design/icons/es/icons/FundOutlined';
 import HistoryOutlined from '@ant-design/icons/es/icons/HistoryOutlined';
 import LoadingOutlined from '@ant-design/icons/es/icons/LoadingOutlined';
 import PauseCircleOutlined from '@ant-design/icons/es/icons/PauseCircleOutlined';
@@ -225,6 +226,16 @@ export function EditorToolbar({
       <Tooltip title={t('journeys.runs')}>
         <Button type="text" icon={<TeamOutlined />} href={paths.journeyRuns(journey.id)} />
       </Tooltip>
+      {journey.currentVersion !== null && (
+        <Button
+          icon={<FundOutlined />}
+          href={paths.journeyResults(journey.id)}
+          aria-label={t('results.tab')}
+          data-testid="open-results"
+        >
+          <span className="yt-toolbar__label">{t('results.tab')}</span>
+        </Button>
+      )}
       <Dropdown
         trigger={['click']}
         menu={{

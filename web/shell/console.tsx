@@ -18,6 +18,7 @@ import {
   JourneysPage,
   KeysPage,
   MemberPage,
+  ResultsPage,
   SettingsPage,
   UsersPage,
 } from './pages';
@@ -53,7 +54,7 @@ function Shell() {
   const selected =
     route.name === 'member'
       ? 'members'
-      : route.name === 'journeyRuns'
+      : route.name === 'journeyRuns' || route.name === 'journeyResults'
         ? 'journeys'
         : route.name === 'audience'
           ? 'audiences'
@@ -162,6 +163,9 @@ function Shell() {
         <PageSlot>
           {route.name === 'journeys' && <JourneysPage />}
           {route.name === 'journeyRuns' && <JourneyRunsPage journeyId={route.journeyId} />}
+          {route.name === 'journeyResults' && (
+            <ResultsPage key={route.journeyId} journeyId={route.journeyId} />
+          )}
           {route.name === 'audiences' && (
             <RequirePermission permission="audiences.read">
               <AudiencesPage />

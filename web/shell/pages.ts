@@ -9,6 +9,8 @@ export const EditorPage = lazyPage(() => import('../pages/editor-page').then((m)
 export const JourneyRunsPage = lazyPage(() =>
   import('../pages/journey-runs-page').then((m) => m.JourneyRunsPage),
 );
+// the 效果 tab carries the chart library (ECharts)
+export const ResultsPage = lazyPage(() => import('../results/results-page').then((m) => m.default));
 export const AudiencesPage = lazyPage(() =>
   import('../audiences/audiences-page').then((m) => m.AudiencesPage),
 );

@@ -5,7 +5,8 @@ import { audit, audited } from '../../auth/audit.js';
 import { maskContacts } from '../../auth/mask.js';
 import { can } from '../../auth/principal.js';
 import { journeySettingsSchema } from '../../compiler/journey-settings.js';
-import { rendersHtml, renderTemplate } from '../../render/template.js';
+import { linkBaseUrl } from '../../links/link-base.js';
+import { rendersHtml, renderTemplate, trackableUrl } from '../../render/template.js';
 import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/member.repository.js';
 import { loadPersonalAttributes } from '../../settings/workspace-settings.js';
 import type { AppDeps, AppEnv } from '../deps.js';
@@ -217,7 +218,11 @@ export function catalogRoutes({ db, registry }: AppDeps) {
         ? (maskContacts(found, await loadPersonalAttributes(db, c.get('workspaceId'))) as typeof found)
         : found || SAMPLE_MEMBER;
     const scope = { member, coupon: { code: 'YTSAMPLE8K2Q', kind: 'amount', value: 20 } };
-    const options = { html: rendersHtml(input.channel) };
+    // a tracked link reads as the member will see it: the short address, with a sample code
+    const options = {
+      html: rendersHtml(input.channel),
+      links: (url: string) => (trackableUrl(url) ? `${linkBaseUrl()}/l/Ab3dE5gH` : undefined),
+    };
     return c.json({
       body: renderTemplate(input.body, scope, options),
       title: input.title ? renderTemplate(input.title, scope, options) : null,

@@ -1,4 +1,4 @@
-import { Button, Card, Input, Space, Typography } from 'antd';
+import { Button, Card, Input, Popover, Space, Typography } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,71 @@ import { useFormEnv } from '../form-context';
 import type { WidgetProps } from './widget-props';
 
 const VARIABLES = ['member.name', 'coupon.code', 'member.attributes.city'];
+
+/** What the server takes as a tracked link's destination (engine/render/template.ts `trackableUrl`). */
+export function linkAddressProblem(url: string): 'empty' | 'notHttp' | 'quote' | null {
+  const u = url.trim();
+  if (!u) return 'empty';
+  if (/["\s{}]/.test(u)) return 'quote';
+  if (!/^https?:\/\/[^/]/i.test(u)) return 'notHttp';
+  try {
+    const parsed = new URL(u);
+    return parsed.hostname && !parsed.username && !parsed.password ? null : 'notHttp';
+  } catch {
+    return 'notHttp';
+  }
+}
+
+/** A tracked link: the member gets a short link of their own, and the click is counted (link_clicked). */
+function LinkInserter({ onInsert }: { onInsert(url: string): void }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [url, setUrl] = useState('');
+  const problem = url ? linkAddressProblem(url) : null;
+  const insert = () => {
+    if (linkAddressProblem(url)) return;
+    onInsert(url.trim());
+    setUrl('');
+    setOpen(false);
+  };
+  return (
+    <Popover
+      open={open}
+      onOpenChange={setOpen}
+      trigger="click"
+      title={t('form.link.title')}
+      content={
+        <div className="yt-message__link" data-testid="link-inserter">
+          <Input
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            onPressEnter={insert}
+            placeholder="https://shop.example.com/sale"
+            status={problem ? 'error' : undefined}
+            data-testid="link-url"
+            autoFocus
+          />
+          <Typography.Text type={problem ? 'danger' : 'secondary'} className="yt-message__link-help">
+            {problem ? t(`form.link.${problem}`) : t('form.link.help')}
+          </Typography.Text>
+          <Button
+            type="primary"
+            size="small"
+            onClick={insert}
+            disabled={!url || !!problem}
+            data-testid="link-insert"
+          >
+            {t('form.link.insert')}
+          </Button>
+        </div>
+      }
+    >
+      <Button size="small" data-testid="insert-link">
+        {t('form.link.button')}
+      </Button>
+    </Popover>
+  );
+}
 
 /** Message body: text with one-click variable insertion and a live preview rendered by the server for a sample member. */
 export function MessageBody({ value, onChange, disabled, testId }: WidgetProps<string>) {
@@ -65,6 +130,7 @@ export function MessageBody({ value, onChange, disabled, testId }: WidgetProps<s
               {t(`variables.${v}`, { defaultValue: v })}
             </Button>
           ))}
+          <LinkInserter onInsert={(url) => insert(`link "${url}"`)} />
         </Space>
       )}
       <Card
