@@ -12,6 +12,8 @@ if (!process.argv.includes('--no-build'))
   execFileSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
     cwd: root,
     stdio: 'inherit',
+    // what users get, whatever NODE_ENV the caller has
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
