@@ -98,8 +98,18 @@ export interface MessageFunnelRow {
   /** the split variant the members were in; null when the journey has no split before the node */
   variant: string | null;
   sent: number;
-  delivered: number;
+  /** null when no provider reports delivery for these messages (the sandbox, a channel without reports) */
+  delivered: number | null;
+  /** provider: every sent message's delivery is reported · partial: some · none: none (delivered is null) */
+  deliverySource: 'provider' | 'partial' | 'none';
+  /** sent messages whose provider reports delivery: what delivered is out of */
+  deliveryTracked: number;
+  /** reported not delivered (failed or expired) after the provider took them */
+  undelivered: number;
+  /** refused by the provider */
   failed: number;
+  /** held back by a guard-rail or the holdout */
+  skipped: number;
   clickedMembers: number;
   clicks: number;
   converted: number;

@@ -61,7 +61,7 @@ export function MessageFunnel({
       t(`enum.${r.channel}`, { defaultValue: r.channel }),
       variantLabel(r.variant),
       r.sent,
-      r.delivered,
+      r.delivered ?? '',
       r.failed,
       r.clickedMembers,
       r.clicks,
@@ -92,7 +92,7 @@ export function MessageFunnel({
         <Table<MessageFunnelRow>
           size="small"
           loading={!rows}
-          rowKey={(r) => `${r.nodeId}:${r.variant ?? ''}`}
+          rowKey={(r) => `${r.nodeId}:${r.variant ?? ''}:${r.channel}`}
           pagination={false}
           dataSource={rows ?? []}
           scroll={{ x: 860 }}
@@ -113,7 +113,15 @@ export function MessageFunnel({
             { title: t('results.funnel.col.sent'), align: 'right', render: (_, r) => count(r.sent) },
             {
               title: t('results.funnel.col.delivered'),
-              render: (_, r) => <Step n={r.delivered} sent={r.sent} />,
+              // no provider reports delivery (the sandbox, a channel without reports): said, not shown as 0
+              render: (_, r) =>
+                r.delivered === null ? (
+                  <Typography.Text type="secondary" data-testid="delivery-unreported">
+                    {t('results.funnel.noDelivery')}
+                  </Typography.Text>
+                ) : (
+                  <Step n={r.delivered} sent={r.deliverySource === 'partial' ? r.deliveryTracked : r.sent} />
+                ),
             },
             {
               title: t('results.funnel.col.clicked'),

@@ -176,7 +176,7 @@ function Shell() {
               <AudienceEditorPage key={route.id} id={route.id} />
             </RequirePermission>
           )}
-          {route.name === 'member' && <MemberPage externalId={route.externalId} />}
+          {route.name === 'member' && <MemberPage externalId={route.externalId} q={route.q} />}
           {route.name === 'delivery' && (
             <RequirePermission permission="events.read">
               <DeliveryPage />

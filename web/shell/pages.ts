@@ -17,7 +17,7 @@ export const AudiencesPage = lazyPage(() =>
 export const AudienceEditorPage = lazyPage(() =>
   import('../audiences/audience-editor-page').then((m) => m.AudienceEditorPage),
 );
-export const MemberPage = lazyPage(() => import('../pages/member-page').then((m) => m.MemberPage));
+export const MemberPage = lazyPage(() => import('../members/member-page').then((m) => m.MemberPage));
 export const DeliveryPage = lazyPage(() => import('../pages/delivery-page').then((m) => m.DeliveryPage));
 export const SettingsPage = lazyPage(() => import('../pages/settings-page').then((m) => m.SettingsPage));
 export const UsersPage = lazyPage(() => import('../access/users-page').then((m) => m.UsersPage));
