@@ -14,6 +14,7 @@ import * as m0012 from './migrations/0012-guides.js';
 import * as m0014 from './migrations/0014-node-versions.js';
 import * as m0015 from './migrations/0015-account-proofs.js';
 import * as m0016 from './migrations/0016-workspace-secrets.js';
+import * as m0021 from './migrations/0021-coupon-kinds-tags-events.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
 const migrations: Record<string, Migration> = {
@@ -32,18 +33,30 @@ const migrations: Record<string, Migration> = {
   '0014-node-versions': m0014,
   '0015-account-proofs': m0015,
   '0016-workspace-secrets': m0016,
+  '0021-coupon-kinds-tags-events': m0021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Bring the schema up to date; runs at every start-up. Concurrent starters are serialized by Kysely's lock table. */
 export async function migrateToLatestOrThrow(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+  // Numbers are assigned to parallel work ahead of time (0017–0022 land in any order): a database that ran a
+  // higher number first must still take a lower one that lands later.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
+}
+
+/** Bring the schema to one named migration (tests of a migration's data conversion start below it). */
+export async function migrateToOrThrow(db: Kysely<any>, name: string): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateTo(
+    name,
+  );
+  if (error || results?.some((r) => r.status === 'Error'))
+    throw new Error(`database migration to ${name} failed: ${String(error)}`);
 }
 
 /** Alias kept for callers that read better without the suffix. */
