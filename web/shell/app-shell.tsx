@@ -10,6 +10,7 @@ import { AudiencesPage } from '../audiences/audiences-page';
 import { AccountMenu } from '../auth/account-menu';
 import { RequirePermission } from '../auth/forbidden';
 import { AuthGate, useCan, useSession } from '../auth/session';
+import { CouponsPage } from '../coupons/coupons-page';
 import { GuideWorkbenchPage } from '../guides/guide-workbench-page';
 import { GuidesPage } from '../guides/guides-page';
 import { setLang, useLang } from '../i18n';
@@ -19,6 +20,7 @@ import { JourneyRunsPage } from '../pages/journey-runs-page';
 import { JourneysPage } from '../pages/journeys-page';
 import { MemberPage } from '../pages/member-page';
 import { SettingsPage } from '../pages/settings-page';
+import { TagsPage } from '../tags/tags-page';
 import { CatalogProvider } from './catalog';
 import { paths, useRoute } from './router';
 
@@ -56,6 +58,7 @@ function Shell() {
   const canEvents = useCan('events.read');
   const canAudiences = useCan('audiences.read');
   const canGuides = useCan('guides.read');
+  const canCatalog = useCan('journeys.read');
   if (route.name === 'editor')
     return <EditorPage key={`${route.journeyId}:${route.version ?? ''}`} {...route} />;
   const selected =
@@ -86,6 +89,26 @@ function Shell() {
                     label: (
                       <a href={paths.audiences()} data-testid="nav-audiences">
                         {t('nav.audiences')}
+                      </a>
+                    ),
+                  },
+                ]
+              : []),
+            ...(canCatalog
+              ? [
+                  {
+                    key: 'coupons',
+                    label: (
+                      <a href={paths.coupons()} data-testid="nav-coupons">
+                        {t('nav.coupons')}
+                      </a>
+                    ),
+                  },
+                  {
+                    key: 'tags',
+                    label: (
+                      <a href={paths.tags()} data-testid="nav-tags">
+                        {t('nav.tags')}
                       </a>
                     ),
                   },
@@ -202,6 +225,16 @@ function Shell() {
           </RequirePermission>
         )}
         {route.name === 'guide' && <GuideWorkbenchPage />}
+        {route.name === 'coupons' && (
+          <RequirePermission permission="journeys.read">
+            <CouponsPage />
+          </RequirePermission>
+        )}
+        {route.name === 'tags' && (
+          <RequirePermission permission="journeys.read">
+            <TagsPage />
+          </RequirePermission>
+        )}
         {route.name === 'audit' && (
           <RequirePermission permission="audit.read">
             <AuditPage />
