@@ -173,7 +173,7 @@ export function ImportMembersModal({ open, onClose }: { open: boolean; onClose()
                 onClick={start}
                 data-testid="import-start"
               >
-                {t('import.start', { count: preview.members.length })}
+                {preview.error ? t('import.open') : t('import.start', { count: preview.members.length })}
               </Button>
             </>
           )}
@@ -200,6 +200,7 @@ export function ImportMembersModal({ open, onClose }: { open: boolean; onClose()
                 size="small"
                 value={preview.chosen}
                 style={{ minWidth: 200 }}
+                popupMatchSelectWidth={false}
                 onChange={(e) => setPreview(read(preview.file, preview.bytes, e))}
                 data-testid="import-encoding"
                 options={(['auto', 'utf-8', 'gb18030'] as const).map((e) => ({
