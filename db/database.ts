@@ -16,7 +16,9 @@ import type {
 import type { EventTable } from './tables/event.table.js';
 import type { ContactLedgerTable, GuardIntentTable } from './tables/guard.table.js';
 import type { GuideReminderTable, GuideTable, GuideTaskTable } from './tables/guide.table.js';
+import type { MemberIdentityTable, SdkReceiptTable } from './tables/identity.table.js';
 import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
+import type { LinkClickerTable, LinkTable, MessageFunnelTable } from './tables/link.table.js';
 import type { MemberTable, MemberTagTable } from './tables/member.table.js';
 import type { ChannelCredentialTable, MessageTable, StaffMessageTable } from './tables/message.table.js';
 import type { JourneyRunCountTable, RunStepTable, RunTable } from './tables/run.table.js';
@@ -36,6 +38,8 @@ export interface Database {
   workspaces: WorkspaceTable;
   members: MemberTable;
   member_tags: MemberTagTable;
+  member_identities: MemberIdentityTable;
+  sdk_receipts: SdkReceiptTable;
   events: EventTable;
   journeys: JourneyTable;
   journey_versions: JourneyVersionTable;
@@ -70,6 +74,9 @@ export interface Database {
   guides: GuideTable;
   guide_tasks: GuideTaskTable;
   guide_reminders: GuideReminderTable;
+  links: LinkTable;
+  link_clickers: LinkClickerTable;
+  message_funnel: MessageFunnelTable;
 }
 
 export const DEFAULT_WORKSPACE = 'default';

@@ -14,7 +14,9 @@ import * as m0012 from './migrations/0012-guides.js';
 import * as m0014 from './migrations/0014-node-versions.js';
 import * as m0015 from './migrations/0015-account-proofs.js';
 import * as m0016 from './migrations/0016-workspace-secrets.js';
+import * as m0018 from './migrations/0018-links.js';
 import * as m0021 from './migrations/0021-coupon-kinds-tags-events.js';
+import * as m0022 from './migrations/0022-sdk-identities.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
 const migrations: Record<string, Migration> = {
@@ -33,15 +35,17 @@ const migrations: Record<string, Migration> = {
   '0014-node-versions': m0014,
   '0015-account-proofs': m0015,
   '0016-workspace-secrets': m0016,
+  '0018-links': m0018,
   '0021-coupon-kinds-tags-events': m0021,
+  '0022-sdk-identities': m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Bring the schema up to date; runs at every start-up. Concurrent starters are serialized by Kysely's lock table. */
 export async function migrateToLatestOrThrow(db: Kysely<any>): Promise<void> {
-  // Numbers are assigned to parallel work ahead of time (0017–0022 land in any order): a database that ran a
-  // higher number first must still take a lower one that lands later.
+  // Numbers are handed out to parallel branches that land in any order (0018 may reach a database before 0017):
+  // a missing earlier migration is applied rather than refused.
   const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

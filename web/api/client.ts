@@ -1,3 +1,4 @@
+import type { JourneyResults, MessageFunnel, ResultsQuery, SplitDecision } from './results-types';
 import type {
   Broadcast,
   ChannelInfo,
@@ -169,6 +170,18 @@ export const api = {
   lifecycle: (id: string, action: 'pause' | 'resume' | 'archive') =>
     request<JourneyView>('POST', `/journeys/${enc(id)}/${action}`, {}),
   stats: (id: string) => request<JourneyStats>('GET', `/journeys/${enc(id)}/stats`),
+  results: (id: string, q: ResultsQuery, init?: RequestInit) =>
+    request<JourneyResults>('GET', `/journeys/${enc(id)}/results${query(q)}`, undefined, init),
+  messageFunnel: (id: string, q: ResultsQuery, init?: RequestInit) =>
+    request<MessageFunnel>('GET', `/journeys/${enc(id)}/results/messages${query(q)}`, undefined, init),
+  /** a marketer names a split's winner by hand: later members take its path (the holdout stays) */
+  decideSplit: (id: string, nodeId: string, variant: string) =>
+    request<{ decision: SplitDecision }>('POST', `/journeys/${enc(id)}/splits/${enc(nodeId)}/decision`, {
+      variant,
+    }),
+  /** undoes a split's decision, automatic or manual: later members are split by percentage again */
+  undoSplitDecision: (id: string, nodeId: string) =>
+    request<unknown>('DELETE', `/journeys/${enc(id)}/splits/${enc(nodeId)}/decision`),
   simulate: (id: string, input: SimulateRequest, init?: RequestInit) =>
     request<SimulationResult>('POST', `/journeys/${enc(id)}/simulate`, input, init),
 
@@ -182,7 +195,12 @@ export const api = {
   couponTemplates: () =>
     request<{ couponTemplates: CouponTemplate[] }>('GET', '/coupon-templates').then((r) => r.couponTemplates),
   render: (input: { body: string; title?: string; memberId?: string }, init?: RequestInit) =>
-    request<{ body: string; title: string | null; sample: boolean }>('POST', '/render', input, init),
+    request<{ body: string; title: string | null; sample: boolean; linksLocal?: boolean }>(
+      'POST',
+      '/render',
+      input,
+      init,
+    ),
 
   settings: () => request<{ settings: WorkspaceSettings }>('GET', '/settings').then((r) => r.settings),
   channels: () => request<{ channels: ChannelInfo[] }>('GET', '/channels').then((r) => r.channels),

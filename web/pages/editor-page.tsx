@@ -34,6 +34,7 @@ import { ProblemsPanel } from '../canvas/problems-panel';
 import { useAutosave } from '../canvas/use-autosave';
 import { NODE_W, useFlowEditor } from '../canvas/use-flow-editor';
 import { useShortcuts } from '../canvas/use-shortcuts';
+import { useSplitDecisions } from '../canvas/use-split-decisions';
 import { useValidation } from '../canvas/use-validation';
 import { useLang } from '../i18n';
 import { useCatalog } from '../shell/catalog';
@@ -189,14 +190,16 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     return map;
   }, [catalog.nodeTypes, typeKey]);
 
+  const decisions = useSplitDecisions(journeyId, showStats);
   const view = useMemo(
     () => ({
       problemsByNode: readOnly ? new Map() : validation.problemsByNode,
       stats: showStats ? (stats?.nodes ?? null) : null,
+      decisions,
       readOnly,
       path: simPath?.nodes ?? null,
     }),
-    [readOnly, validation.problemsByNode, showStats, stats, simPath],
+    [readOnly, validation.problemsByNode, showStats, stats, decisions, simPath],
   );
 
   /** The edge a drop at this screen point would split: what is under the pointer, else the nearest line. */

@@ -5,6 +5,7 @@ import {
   CheckOutlined,
   CloudUploadOutlined,
   ExperimentOutlined,
+  FundOutlined,
   HistoryOutlined,
   LoadingOutlined,
   PauseCircleOutlined,
@@ -227,6 +228,16 @@ export function EditorToolbar({
       <Tooltip title={t('journeys.runs')}>
         <Button type="text" icon={<TeamOutlined />} href={paths.journeyRuns(journey.id)} />
       </Tooltip>
+      {journey.currentVersion !== null && (
+        <Button
+          icon={<FundOutlined />}
+          href={paths.journeyResults(journey.id)}
+          aria-label={t('results.tab')}
+          data-testid="open-results"
+        >
+          <span className="yt-toolbar__label">{t('results.tab')}</span>
+        </Button>
+      )}
       <Dropdown
         trigger={['click']}
         menu={{

@@ -10,6 +10,7 @@ import { paths } from '../shell/router';
 import { RUN_STATUSES } from '../shell/run-status';
 import { useAsync } from '../shell/use-async';
 import { usePaged } from '../shell/use-paged';
+import { JourneyTabs } from './journey-tabs';
 import { JourneyTotals } from './journey-totals';
 import { RunsTable } from './runs-table';
 
@@ -27,6 +28,7 @@ export function JourneyRunsPage({ journeyId }: { journeyId: string }) {
           <Button type="text" icon={<ArrowLeftOutlined />} href={paths.editor(journeyId)} />
           <Typography.Title level={3}>{t('runs.title', { name: journey.data?.name ?? '' })}</Typography.Title>
         </Space>
+        <JourneyTabs journeyId={journeyId} active="runs" />
         {journey.data && <JourneyTotals totals={journey.data.stats} />}
         <Space>
           <Select

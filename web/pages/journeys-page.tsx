@@ -3,13 +3,26 @@ import { App, Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import type { Results30d } from '../api/results-types';
 import type { JourneySummary } from '../api/types';
 import { useCan } from '../auth/session';
+import { percent, yuan } from '../results/words';
 import { formatTime, statusColor } from '../shell/format';
 import { LoadMore } from '../shell/load-more';
 import { paths } from '../shell/router';
 import { usePaged } from '../shell/use-paged';
 import { CreateJourneyModal } from './create-journey-modal';
+
+/** The list item's last-30-days figures (servers before issue 16 send none: shown as —). */
+const last30 = (j: JourneySummary) => (j as JourneySummary & { results30d?: Results30d }).results30d;
+const conversion30d = (j: JourneySummary) => {
+  const r = last30(j);
+  return r && r.entered > 0 ? percent(r.conversionRate) : '—';
+};
+const revenue30d = (j: JourneySummary) => {
+  const r = last30(j);
+  return r && r.entered > 0 ? yuan(r.revenueFen) : '—';
+};
 
 export function JourneysPage() {
   const { t } = useTranslation();
@@ -107,6 +120,18 @@ export function JourneysPage() {
             render: (_, j) => j.stats.converted.toLocaleString(),
           },
           {
+            title: t('journeys.col.conv30d'),
+            width: 110,
+            align: 'right',
+            render: (_, j) => <span data-testid="journey-conv30d">{conversion30d(j)}</span>,
+          },
+          {
+            title: t('journeys.col.rev30d'),
+            width: 120,
+            align: 'right',
+            render: (_, j) => <span data-testid="journey-rev30d">{revenue30d(j)}</span>,
+          },
+          {
             title: t('journeys.col.updated'),
             dataIndex: 'updatedAt',
             width: 160,
@@ -123,6 +148,16 @@ export function JourneysPage() {
                 <Button type="link" size="small" href={paths.journeyRuns(j.id)}>
                   {t('journeys.runs')}
                 </Button>
+                {j.currentVersion !== null && (
+                  <Button
+                    type="link"
+                    size="small"
+                    href={paths.journeyResults(j.id)}
+                    data-testid={`journey-results-${j.id}`}
+                  >
+                    {t('journeys.results')}
+                  </Button>
+                )}
                 {canPause && j.status === 'active' && (
                   <Button type="link" size="small" onClick={() => act(j.id, 'pause')}>
                     {t('journeys.pause')}

@@ -1,6 +1,7 @@
-import { App as AntApp, ConfigProvider, Layout, Menu, Segmented } from 'antd';
+import { App as AntApp, ConfigProvider, Layout, Menu, Segmented, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AuditPage } from '../access/audit-page';
 import { KeysPage } from '../access/keys-page';
@@ -23,6 +24,9 @@ import { SettingsPage } from '../pages/settings-page';
 import { TagsPage } from '../tags/tags-page';
 import { CatalogProvider } from './catalog';
 import { paths, useRoute } from './router';
+
+// The 效果 tab carries the chart library: its own chunk, loaded when a journey's results are opened.
+const ResultsPage = lazy(() => import('../results/results-page'));
 
 const theme = {
   token: {
@@ -64,7 +68,7 @@ function Shell() {
   const selected =
     route.name === 'member'
       ? 'members'
-      : route.name === 'journeyRuns'
+      : route.name === 'journeyRuns' || route.name === 'journeyResults'
         ? 'journeys'
         : route.name === 'audience'
           ? 'audiences'
@@ -192,6 +196,11 @@ function Shell() {
       <Layout.Content className="yt-content">
         {route.name === 'journeys' && <JourneysPage />}
         {route.name === 'journeyRuns' && <JourneyRunsPage journeyId={route.journeyId} />}
+        {route.name === 'journeyResults' && (
+          <Suspense fallback={<Spin className="yt-page-spin" data-testid="results-chunk-loading" />}>
+            <ResultsPage key={route.journeyId} journeyId={route.journeyId} />
+          </Suspense>
+        )}
         {route.name === 'audiences' && (
           <RequirePermission permission="audiences.read">
             <AudiencesPage />

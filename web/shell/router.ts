@@ -5,6 +5,8 @@ export type Route =
   | { name: 'journeys' }
   | { name: 'editor'; journeyId: string; version?: number }
   | { name: 'journeyRuns'; journeyId: string }
+  /** the journey's 效果 tab: conversions, revenue, lift, variants, funnel */
+  | { name: 'journeyResults'; journeyId: string }
   | { name: 'audiences' }
   /** `id` is `new` for an audience not saved yet */
   | { name: 'audience'; id: string }
@@ -27,6 +29,7 @@ export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'journeys' && parts[1]) {
     if (parts[2] === 'runs') return { name: 'journeyRuns', journeyId: parts[1] };
+    if (parts[2] === 'results') return { name: 'journeyResults', journeyId: parts[1] };
     if (parts[2] === 'versions' && parts[3])
       return { name: 'editor', journeyId: parts[1], version: Number(parts[3]) };
     return { name: 'editor', journeyId: parts[1] };
@@ -48,6 +51,7 @@ export const paths = {
   editor: (id: string) => `#/journeys/${encodeURIComponent(id)}`,
   version: (id: string, v: number) => `#/journeys/${encodeURIComponent(id)}/versions/${v}`,
   journeyRuns: (id: string) => `#/journeys/${encodeURIComponent(id)}/runs`,
+  journeyResults: (id: string) => `#/journeys/${encodeURIComponent(id)}/results`,
   audiences: () => '#/audiences',
   audience: (id: string) => `#/audiences/${encodeURIComponent(id)}`,
   member: (externalId?: string) => (externalId ? `#/members/${encodeURIComponent(externalId)}` : '#/members'),

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { maskContacts } from '../../auth/mask.js';
 import { can } from '../../auth/principal.js';
 import { journeySettingsSchema } from '../../compiler/journey-settings.js';
-import { rendersHtml, renderTemplate } from '../../render/template.js';
+import { isLocalBase, linkBaseUrl } from '../../links/link-base.js';
+import { rendersHtml, renderTemplate, trackableUrl } from '../../render/template.js';
 import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/member.repository.js';
 import { loadPersonalAttributes } from '../../settings/workspace-settings.js';
 import type { AppDeps, AppEnv } from '../deps.js';
@@ -44,6 +45,9 @@ documented({
   // a preview: nothing is written
   audit: false,
 });
+
+/** Codes a message preview shows its tracked links with: the length and look of the real ones. */
+const SAMPLE_CODES = ['Ab3dE5gH', 'Kx7pQ2mN', 'r4TzW8vL', 'Hn2cY6sB'];
 
 const SAMPLE_MEMBER = {
   id: 'sample',
@@ -95,11 +99,24 @@ export function catalogRoutes({ db, registry }: AppDeps) {
       member,
       coupon: { code: 'YTSAMPLE8K2Q', kind: 'amount', value: 20, words: '直减 20 元' },
     };
-    const options = { html: rendersHtml(input.channel) };
+    // a tracked link reads as the member will see it: the short address, a sample code for each destination
+    const base = linkBaseUrl();
+    const samples = new Map<string, string>();
+    const options = {
+      html: rendersHtml(input.channel),
+      links: (url: string) => {
+        if (!trackableUrl(url)) return undefined;
+        if (!samples.has(url))
+          samples.set(url, `${base}/l/${SAMPLE_CODES[samples.size % SAMPLE_CODES.length]}`);
+        return samples.get(url);
+      },
+    };
     return c.json({
       body: renderTemplate(input.body, scope, options),
       title: input.title ? renderTemplate(input.title, scope, options) : null,
       sample: member === SAMPLE_MEMBER,
+      // links that would point at this machine: a member's phone cannot open them (README: Tracked links)
+      linksLocal: samples.size > 0 && isLocalBase(base),
     });
   });
 

@@ -112,6 +112,8 @@ const simulateBody = z.object({
       attributes: jsonPayload().default({}),
       timezone: timeZone.nullable().optional(),
       consent: z.record(payloadKey, z.boolean()).optional(),
+      /** the made-up member has a shopping guide of their own (default: no — a guide task then takes 无导购) */
+      guide: z.boolean().optional(),
     })
     .optional(),
   /** when the member enters (default: now) */
@@ -398,7 +400,7 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps, auth: AuthCon
         compiled.plan,
         {
           memberId: input.memberId,
-          member: input.member ?? { tags: [], attributes: {} },
+          member: madeUpMember(input.member),
           startAt: input.startAt?.getTime(),
           events: input.events.map((e) => ({
             name: e.name,
@@ -530,4 +532,11 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps, auth: AuthCon
   });
 
   return app;
+}
+
+/** The made-up member of a simulation, with a guide of their own when the marketer says so. */
+function madeUpMember(m: z.infer<typeof simulateBody>['member']) {
+  if (!m) return { tags: [], attributes: {} };
+  const { guide, ...rest } = m;
+  return guide ? { ...rest, guide: { id: 'simulated-guide', name: '', active: true } } : rest;
 }

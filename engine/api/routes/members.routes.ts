@@ -81,7 +81,7 @@ const eventBody = z.object({
     .trim()
     .min(1)
     .max(100)
-    .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, _ . : - only'),
+    .regex(/^[A-Za-z0-9_.:$-]+$/, 'letters, digits, _ . : - $ only'),
   properties: jsonPayload().optional(),
   occurredAt: pastInstant.optional(),
   id: safeText(200, { min: 1, trim: true, line: true }).optional(),

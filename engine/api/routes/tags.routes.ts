@@ -33,6 +33,8 @@ const COMMON_EVENTS = [
   'member_inactive_30d',
   'member_lapsed_90d',
   'coupon_redeemed',
+  // a member followed a tracked link of a message (engine/links/): a goal, an exit or a wait.event
+  'link_clicked',
 ];
 
 documented({
