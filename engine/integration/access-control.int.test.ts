@@ -62,6 +62,8 @@ describe('access control, route by route', () => {
     'PUT /api/users/:id': { role: 'viewer' },
     'PUT /api/journeys/:id': { name: 'taken over' },
     'PUT /api/members/:externalId': { phone: '13900000000' },
+    // an erase names the member again; a fresh (ghost) id does not match it and is refused whole
+    'DELETE /api/members/:externalId': { confirm: 'acl-member' },
     'PUT /api/segments/:id': { name: 'taken over', rule: { kind: 'tag', op: 'has', tag: 'x' } },
     'POST /api/journeys/:id/enter': { memberIds: ['acl-member'] },
     'PUT /api/guides/:id': { name: 'taken over' },
