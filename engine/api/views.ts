@@ -142,6 +142,7 @@ export interface JourneyStats {
   coupons: Record<string, number>;
 }
 
+export type { PublishSummary } from '../services/publish-summary.service.js';
 export type { CouponTemplateView } from './routes/catalog.routes.js';
 export type { JourneyTemplate, SimulateRequest } from './routes/journeys.routes.js';
 
