@@ -15,6 +15,8 @@ import * as m0014 from './migrations/0014-node-versions.js';
 import * as m0015 from './migrations/0015-account-proofs.js';
 import * as m0016 from './migrations/0016-workspace-secrets.js';
 import * as m0018 from './migrations/0018-links.js';
+import * as m0020 from './migrations/0020-member-search.js';
+import * as m0022 from './migrations/0022-sdk-identities.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
 const migrations: Record<string, Migration> = {
@@ -34,6 +36,8 @@ const migrations: Record<string, Migration> = {
   '0015-account-proofs': m0015,
   '0016-workspace-secrets': m0016,
   '0018-links': m0018,
+  '0020-member-search': m0020,
+  '0022-sdk-identities': m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

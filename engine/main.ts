@@ -8,6 +8,7 @@ import { isDatabaseUnavailable } from '../db/errors.js';
 import { migrateToLatestOrThrow } from '../db/migrate.js';
 import { createApi } from './api/app.js';
 import { linkRedirectRoutes } from './api/link-redirect.js';
+import { createSdkApi } from './api/sdk-app.js';
 import { createMetricsApp, createServerApp } from './api/server-app.js';
 import { authConfigFromEnv } from './auth/auth-config.js';
 import { bootstrapAdminFromEnv } from './auth/setup.js';
@@ -193,6 +194,7 @@ async function main() {
     const app = createServerApp({
       config: linkHost ? { ...auth, allowedHosts: [...auth.allowedHosts, linkHost] } : auth,
       api: createApi({ db, registry, temporal: temporalDeps, auth }),
+      sdk: createSdkApi({ db, registry, temporal: temporalDeps, auth }),
       links: linkRedirectRoutes({ db, temporal: temporalDeps, auth }),
     });
     const stopSweeper = startEventSweeper(db, temporalDeps, {

@@ -31,6 +31,15 @@ export interface RouteDoc {
    * calls at once per workspace, YUTANG_SIMULATION_CONCURRENCY `simulation` calls per caller (429 past that).
    */
   concurrency?: 'preview' | 'simulation';
+  /**
+   * Foreign SDKs that cannot send `Authorization: Bearer` (README: Event SDKs) may send the API key as the
+   * username of Basic auth (`basic`: Segment's write key) or as `?token=` (`query`: the Sensors server URL).
+   */
+  keyFrom?: ('basic' | 'query')[];
+  /** the route reads a body that is not JSON itself (Sensors' form-encoded `data_list`), when sent with a key */
+  bodyFormat?: 'form';
+  /** what the body is in the OpenAPI document when it is not JSON */
+  contentType?: string;
   /** The operation's name in the OpenAPI document and generated clients; derived from method and path when absent. */
   operationId?: string;
 }
@@ -159,12 +168,25 @@ export function openApiDocument() {
       tags: [r.tag],
       'x-permission': r.permission,
       ...(r.permission === 'public' ? { security: [] } : {}),
+      ...(r.keyFrom
+        ? {
+            security: [
+              { apiKey: [] },
+              ...(r.keyFrom.includes('basic') ? [{ writeKey: [] }] : []),
+              ...(r.keyFrom.includes('query') ? [{ token: [] }] : []),
+            ],
+          }
+        : {}),
       parameters: [...params, ...queryParams],
       ...(r.body
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: hoist.schema(r.body, `${operationId}_body`) } },
+              content: {
+                [r.contentType ?? 'application/json']: {
+                  schema: hoist.schema(r.body, `${operationId}_body`),
+                },
+              },
             },
           }
         : {}),
@@ -193,6 +215,17 @@ export function openApiDocument() {
       schemas: hoist.components,
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key of the workspace: `yt_…`' },
+        writeKey: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'Segment endpoints: an ingest API key as the username, no password',
+        },
+        token: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: 'Sensors endpoint: an ingest API key',
+        },
         session: { type: 'apiKey', in: 'cookie', name: 'yutang_session' },
       },
     },

@@ -5,6 +5,7 @@ import { type Context, Hono } from 'hono';
 import type { AuthConfig } from '../auth/auth-config.js';
 import { metricsResponse } from '../infra/metrics.js';
 import { hostCheck } from './host-check.js';
+import { SDK_PATHS } from './sdk-app.js';
 import { noStore, securityHeaders } from './security-headers.js';
 
 type EdgeConfig = Pick<AuthConfig, 'allowedHosts' | 'publicUrl' | 'trustProxy' | 'metricsToken'>;
@@ -12,7 +13,8 @@ type EdgeConfig = Pick<AuthConfig, 'allowedHosts' | 'publicUrl' | 'trustProxy' |
 /**
  * Everything `PORT` serves, in this order: the security headers on every answer (421s included); the Host
  * allow-list before any route (engine/api/host-check.ts); `/metrics` with its token; the API under /api;
- * tracked short links `/l/:code` (engine/api/link-redirect.ts); the built web UI with its client-side routes.
+ * tracked short links `/l/:code` (engine/api/link-redirect.ts); the event SDKs' endpoints (`/v1/*`, `/sa`:
+ * engine/api/sdk-app.ts); the built web UI with its client-side routes.
  */
 export function createServerApp(opts: {
   config: EdgeConfig;
@@ -20,10 +22,12 @@ export function createServerApp(opts: {
   api: Hono<any>;
   /** the short-link redirects (`linkRedirectRoutes`), served at /l/:code */
   links?: Hono;
+  /** the Segment and Sensors endpoints (`createSdkApi`), mounted at the root where those SDKs post */
+  sdk?: Hono<any>;
   /** the built web UI (`dist/web`), relative to the working directory */
   webRoot?: string;
 }): Hono {
-  const { config, api, links, webRoot = 'dist/web' } = opts;
+  const { config, api, links, sdk, webRoot = 'dist/web' } = opts;
   const app = new Hono();
   app.use('*', securityHeaders());
   app.use('*', hostCheck(config));
@@ -36,6 +40,10 @@ export function createServerApp(opts: {
   );
   app.route('/api', api);
   if (links) app.route('/', links);
+  if (sdk) {
+    for (const path of SDK_PATHS) app.use(path, noStore());
+    app.route('/', sdk);
+  }
   if (existsSync(webRoot)) {
     app.use('/*', serveStatic({ root: webRoot }));
     // Client-side routes fall back to the app shell.

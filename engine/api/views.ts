@@ -320,3 +320,35 @@ export interface ErrorBody {
     mailOutcome?: MailOutcome;
   };
 }
+
+/** GET /api/members?q= */
+export type { MemberSearchResult } from '../members/member-search.repository.js';
+export type { SearchKind } from '../members/search-plan.js';
+
+/** DELETE /api/members/:externalId */
+export interface MemberEraseResult {
+  deleted: true;
+  /** the id was erased before (a retried request): nothing changed now */
+  alreadyErased: boolean;
+  runsEnded: number;
+  erasedAt: Date;
+}
+
+/** POST /api/runs/bulk */
+export interface BulkRunResult {
+  /** failed runs at the node this call took */
+  matched: number;
+  /** of them, cancelled or told to retry */
+  acted: number;
+  /** runs whose workflow no longer exists (a retry cannot reach them) */
+  workflowGone: number;
+  /** failed runs still at the node (past this call's limit, or left by a retry that failed again) */
+  remaining: number;
+}
+
+/** POST /api/runs/:id/cancel and /retry */
+export interface RunActionResult {
+  ok: true;
+  /** the run as it is when the action was sent (the workflow records a cancel or retry a moment later) */
+  run: RunView;
+}

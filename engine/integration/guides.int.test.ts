@@ -323,7 +323,7 @@ describe('guide tasks', () => {
       ]),
     );
     // erasing a member takes the guide's notes about them; the task still counts
-    await stack.ok('DELETE', '/members/g-m1');
+    await stack.ok('DELETE', '/members/g-m1', { confirm: 'g-m1' });
     const erased = await stack.db
       .selectFrom('guide_tasks')
       .select(['note', 'status'])

@@ -1,6 +1,7 @@
 import type { JourneyResults, MessageFunnel, ResultsQuery, SplitDecision } from './results-types';
 import type {
   Broadcast,
+  BulkRunResult,
   ChannelInfo,
   ChannelSettingsView,
   Coupon,
@@ -20,7 +21,11 @@ import type {
   JourneyView,
   JourneyWithDocument,
   Member,
+  MemberEraseResult,
+  MemberGuideView,
   MemberImportResult,
+  MemberPatch,
+  MemberSearchResult,
   Message,
   NamedRef,
   NodeTypesResponse,
@@ -29,6 +34,7 @@ import type {
   Problem,
   PublishSummary,
   Run,
+  RunActionResult,
   RunDetail,
   SecretView,
   Segment,
@@ -202,7 +208,12 @@ export const api = {
       (r) => r.couponTemplate,
     ),
   render: (input: { body: string; title?: string; memberId?: string }, init?: RequestInit) =>
-    request<{ body: string; title: string | null; sample: boolean }>('POST', '/render', input, init),
+    request<{ body: string; title: string | null; sample: boolean; linksLocal?: boolean }>(
+      'POST',
+      '/render',
+      input,
+      init,
+    ),
 
   settings: () => request<{ settings: WorkspaceSettings }>('GET', '/settings').then((r) => r.settings),
   channels: () => request<{ channels: ChannelInfo[] }>('GET', '/channels').then((r) => r.channels),
@@ -226,13 +237,24 @@ export const api = {
 
   member: (externalId: string) =>
     request<{ member: Member }>('GET', `/members/${enc(externalId)}`).then((r) => r.member),
+  /** the member and their owning guide, in one request */
+  memberWithGuide: (externalId: string) =>
+    request<{ member: Member; guide: MemberGuideView | null }>('GET', `/members/${enc(externalId)}`),
+  searchMembers: (q: string, init?: RequestInit) =>
+    request<MemberSearchResult>('GET', `/members${query({ q })}`, undefined, init),
+  saveMember: (externalId: string, patch: MemberPatch) =>
+    request<{ member: Member; guide: MemberGuideView | null }>('PUT', `/members/${enc(externalId)}`, patch),
+  eraseMember: (externalId: string, confirm: string) =>
+    request<MemberEraseResult>('DELETE', `/members/${enc(externalId)}`, { confirm }),
+  bulkRuns: (input: { journeyId: string; nodeId: string; action: 'cancel' | 'retry' }) =>
+    request<BulkRunResult>('POST', '/runs/bulk', input),
   runs: (filter: { journeyId?: string; memberId?: string; status?: string } & PageParams) =>
     request<{ runs: Run[]; nextCursor: string | null }>('GET', `/runs${query(filter)}`).then(
       paged<'runs', Run>('runs'),
     ),
   run: (id: string) => request<RunDetail>('GET', `/runs/${enc(id)}`),
   runAction: (id: string, action: 'cancel' | 'retry') =>
-    request<unknown>('POST', `/runs/${enc(id)}/${action}`, {}),
+    request<RunActionResult>('POST', `/runs/${enc(id)}/${action}`, {}).then((r) => r.run),
   messages: (filter: { memberId?: string; journeyId?: string } & PageParams) =>
     request<{ messages: Message[]; nextCursor: string | null }>('GET', `/messages${query(filter)}`).then(
       paged<'messages', Message>('messages'),

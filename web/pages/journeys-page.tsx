@@ -32,6 +32,17 @@ export function JourneysPage() {
   const canEdit = useCan('journeys.edit');
   const canPause = useCan('journeys.pause');
   const canArchive = useCan('journeys.archive');
+  const canOperate = useCan('runs.operate');
+  // the empty list speaks to the role: only those who can create are sent to the 新建旅程 button
+  const emptyText = canEdit ? (
+    t('journeys.empty')
+  ) : canOperate ? (
+    <span data-testid="journeys-empty">
+      {t('journeys.emptyOps')} <a href={paths.member()}>{t('journeys.toMembers')}</a>
+    </span>
+  ) : (
+    <span data-testid="journeys-empty">{t('journeys.emptyReadOnly')}</span>
+  );
 
   const act = async (id: string, action: 'pause' | 'resume' | 'archive') => {
     try {
@@ -66,7 +77,7 @@ export function JourneysPage() {
         loading={list.loading && !list.loaded}
         dataSource={list.items}
         pagination={false}
-        locale={{ emptyText: t('journeys.empty') }}
+        locale={{ emptyText }}
         columns={[
           {
             title: t('journeys.col.name'),

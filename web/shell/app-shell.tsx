@@ -14,11 +14,11 @@ import { AuthGate, useCan, useSession } from '../auth/session';
 import { GuideWorkbenchPage } from '../guides/guide-workbench-page';
 import { GuidesPage } from '../guides/guides-page';
 import { setLang, useLang } from '../i18n';
+import { MemberPage } from '../members/member-page';
 import { DeliveryPage } from '../pages/delivery-page';
 import { EditorPage } from '../pages/editor-page';
 import { JourneyRunsPage } from '../pages/journey-runs-page';
 import { JourneysPage } from '../pages/journeys-page';
-import { MemberPage } from '../pages/member-page';
 import { SettingsPage } from '../pages/settings-page';
 import { CatalogProvider } from './catalog';
 import { paths, useRoute } from './router';
@@ -188,7 +188,7 @@ function Shell() {
             <AudienceEditorPage key={route.id} id={route.id} />
           </RequirePermission>
         )}
-        {route.name === 'member' && <MemberPage externalId={route.externalId} />}
+        {route.name === 'member' && <MemberPage externalId={route.externalId} q={route.q} />}
         {route.name === 'delivery' && (
           <RequirePermission permission="events.read">
             <DeliveryPage />

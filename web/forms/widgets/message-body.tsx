@@ -37,6 +37,7 @@ function LinkInserter({ onInsert }: { onInsert(url: string): void }) {
   return (
     <Popover
       open={open}
+      placement="bottomLeft"
       onOpenChange={setOpen}
       trigger="click"
       title={t('form.link.title')}
@@ -78,7 +79,11 @@ export function MessageBody({ value, onChange, disabled, testId }: WidgetProps<s
   const { t } = useTranslation();
   const env = useFormEnv();
   const ref = useRef<TextAreaRef>(null);
-  const [preview, setPreview] = useState<{ body: string; title: string | null } | null>(null);
+  const [preview, setPreview] = useState<{ body: string; title: string | null; linksLocal?: boolean } | null>(
+    null,
+  );
+  // where the author's caret last was: a button press takes the focus away, and before any, text goes at the end
+  const caret = useRef<{ start: number; end: number } | null>(null);
   const body = value ?? '';
   const title = typeof env.config.title === 'string' ? env.config.title : undefined;
 
@@ -97,12 +102,16 @@ export function MessageBody({ value, onChange, disabled, testId }: WidgetProps<s
     };
   }, [body, title]);
 
-  const insert = (variable: string) => {
+  const insert = (variable: string, spaced = false) => {
     const el = ref.current?.resizableTextArea?.textArea;
-    const token = `{{${variable}}}`;
-    const start = el?.selectionStart ?? body.length;
-    const end = el?.selectionEnd ?? body.length;
+    const start = Math.min(caret.current?.start ?? body.length, body.length);
+    const end = Math.min(caret.current?.end ?? body.length, body.length);
+    // a link needs a space around it: phones would read neighbouring letters as part of the address
+    const before = spaced && start > 0 && !/\s/.test(body[start - 1]) ? ' ' : '';
+    const after = spaced && end < body.length && !/^\s/.test(body.slice(end)) ? ' ' : '';
+    const token = `${before}{{${variable}}}${after}`;
     onChange(body.slice(0, start) + token + body.slice(end));
+    caret.current = { start: start + token.length, end: start + token.length };
     requestAnimationFrame(() => {
       el?.focus();
       el?.setSelectionRange(start + token.length, start + token.length);
@@ -115,6 +124,9 @@ export function MessageBody({ value, onChange, disabled, testId }: WidgetProps<s
         ref={ref}
         value={body}
         onChange={(e) => onChange(e.target.value)}
+        onSelect={(e) => {
+          caret.current = { start: e.currentTarget.selectionStart, end: e.currentTarget.selectionEnd };
+        }}
         autoSize={{ minRows: 3, maxRows: 8 }}
         disabled={disabled}
         placeholder={t('form.bodyPlaceholder')}
@@ -130,7 +142,7 @@ export function MessageBody({ value, onChange, disabled, testId }: WidgetProps<s
               {t(`variables.${v}`, { defaultValue: v })}
             </Button>
           ))}
-          <LinkInserter onInsert={(url) => insert(`link "${url}"`)} />
+          <LinkInserter onInsert={(url) => insert(`link "${url}"`, true)} />
         </Space>
       )}
       <Card
@@ -143,6 +155,11 @@ export function MessageBody({ value, onChange, disabled, testId }: WidgetProps<s
           <>
             {preview.title && <div className="yt-message__preview-title">{preview.title}</div>}
             <div className="yt-message__preview-body">{preview.body}</div>
+            {preview.linksLocal && (
+              <Typography.Text type="warning" className="yt-message__link-local" data-testid="links-local">
+                {t('form.link.local')}
+              </Typography.Text>
+            )}
           </>
         ) : (
           <Typography.Text type="secondary">{t('form.previewEmpty')}</Typography.Text>
