@@ -68,10 +68,12 @@ describe('publish summary and provider forms', () => {
     await stack.ok('PUT', `/journeys/${j.id}`, { document: doc(onEvent, smsTemplate) });
     const fixed = await stack.ok('GET', `/journeys/${j.id}/publish-summary`);
     expect(fixed.problems).toEqual([]);
-    expect(fixed.summary.channels.map((c: { channel: string; mode: string }) => [c.channel, c.mode])).toEqual([
-      ['sms', 'live'],
-      ['push', 'sandbox'],
-    ]);
+    expect(fixed.summary.channels.map((c: { channel: string; mode: string }) => [c.channel, c.mode])).toEqual(
+      [
+        ['sms', 'live'],
+        ['push', 'sandbox'],
+      ],
+    );
     const published = await stack.ok('POST', `/journeys/${j.id}/publish`, {});
     expect(published.version).toBe(1);
     const detail = await stack.ok('GET', `/journeys/${j.id}`);
