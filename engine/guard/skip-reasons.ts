@@ -14,4 +14,5 @@ export const SKIP_REASONS = [
   'no_guide',
   'guide_inactive',
   'out_of_stock',
+  'coupon_stopped',
 ] as const;
