@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { NodeStats } from '../api/types';
 import { nodeCounts } from './node-counts';
 
-const stats = (over: Partial<NodeStats> & { convertedDownstream?: number; endedHere?: number }) => ({
+// older servers send no endedHere / convertedDownstream: the builder leaves them out unless given
+const stats = (
+  over: Partial<Omit<NodeStats, 'endedHere' | 'convertedDownstream'>> & {
+    convertedDownstream?: number;
+    endedHere?: number;
+  },
+) => ({
   entered: 0,
   outputs: {},
   waiting: 0,

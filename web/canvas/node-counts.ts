@@ -13,7 +13,11 @@ export interface NodeCounts {
   convertedDownstream: number;
 }
 
-type Served = NodeStats & { endedHere?: number; convertedDownstream?: number };
+/** The stats answer of any server: the two fields issue 16 added may be missing. */
+type Served = Omit<NodeStats, 'endedHere' | 'convertedDownstream'> & {
+  endedHere?: number;
+  convertedDownstream?: number;
+};
 
 /**
  * Counts a node's members once each, as the report does (entered = passed + waiting + failed + ended here).
