@@ -14,6 +14,12 @@ import type { GuideReminderTable, GuideTable, GuideTaskTable } from './tables/gu
 import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
 import type { MemberTable, MemberTagTable } from './tables/member.table.js';
 import type { ChannelCredentialTable, MessageTable, StaffMessageTable } from './tables/message.table.js';
+import type {
+  ConversionTable,
+  JourneyDailyResultTable,
+  JourneyNodeCountTable,
+  SplitDecisionTable,
+} from './tables/results.table.js';
 import type { JourneyRunCountTable, RunStepTable, RunTable } from './tables/run.table.js';
 import type { WorkspaceSecretTable } from './tables/secret.table.js';
 import type {
@@ -64,6 +70,10 @@ export interface Database {
   guides: GuideTable;
   guide_tasks: GuideTaskTable;
   guide_reminders: GuideReminderTable;
+  conversions: ConversionTable;
+  journey_daily_results: JourneyDailyResultTable;
+  journey_node_counts: JourneyNodeCountTable;
+  split_decisions: SplitDecisionTable;
 }
 
 export const DEFAULT_WORKSPACE = 'default';

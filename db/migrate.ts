@@ -14,6 +14,7 @@ import * as m0012 from './migrations/0012-guides.js';
 import * as m0014 from './migrations/0014-node-versions.js';
 import * as m0015 from './migrations/0015-account-proofs.js';
 import * as m0016 from './migrations/0016-workspace-secrets.js';
+import * as m0017 from './migrations/0017-journey-results.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0014-node-versions': m0014,
   '0015-account-proofs': m0015,
   '0016-workspace-secrets': m0016,
+  '0017-journey-results': m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

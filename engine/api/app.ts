@@ -9,6 +9,8 @@ import { assertEveryRouteDeclared, authorize } from '../auth/authorize.js';
 import { errorFields, logger } from '../infra/logger.js';
 import { httpDuration, httpRequests } from '../infra/metrics.js';
 import { isTemporalUnavailable } from '../infra/temporal-client.js';
+import { GoalValueTooLarge } from '../results/goal-value-check.js';
+import { StatisticsError } from '../results/index.js';
 import { errorKind } from '../services/error-kind.js';
 import { AppError } from './app-error.js';
 import type { AppDeps, AppEnv } from './deps.js';
@@ -102,6 +104,12 @@ export function createApi(deps: AppDeps) {
       c.set('errorCode', err.code);
       if (err.extra.retryAfter) c.header('retry-after', String(err.extra.retryAfter));
       return c.json(err.toJSON(), err.status);
+    }
+    // Domain errors of the results (a goal value past bigint 分, a statistic's bad input) name their field.
+    if (err instanceof GoalValueTooLarge || err instanceof StatisticsError) {
+      const e = new AppError('invalid_input', err.message, { field: err.field });
+      c.set('errorCode', e.code);
+      return c.json(e.toJSON(), 400);
     }
     if (err instanceof HTTPException)
       return c.json({ error: { code: 'invalid_input', message: err.message } }, err.status);

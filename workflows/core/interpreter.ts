@@ -299,7 +299,14 @@ class Stepper {
         const node = this.node(input.nodeId);
         s.pending = null;
         if (input.vars) s.vars = { ...s.vars, ...input.vars };
-        this.record(node, input.output, 'ok', input.detail ?? {});
+        // An effect that starts an outside wait (a guide's task) leaves the run at the node: the step says so,
+        // so per-node counts do not take it for a pass (db/migrations/0017).
+        this.record(
+          node,
+          input.output,
+          'ok',
+          input.wait ? { ...input.detail, waiting: true } : (input.detail ?? {}),
+        );
         if (input.member && this.memberExit(input.member)) return;
         if (input.wait) {
           // The effect started something that completes from outside (e.g. a guide's task).
