@@ -25,6 +25,7 @@ import { guideRoutes } from './routes/guides.routes.js';
 import { journeyRoutes } from './routes/journeys.routes.js';
 import { memberRoutes } from './routes/members.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
+import { resultsRoutes } from './routes/results.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
 import { secretRoutes } from './routes/secrets.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
@@ -86,6 +87,7 @@ export function createApi(deps: AppDeps) {
   api.route('/', auditRoutes(deps));
   api.route('/', catalogRoutes(deps));
   api.route('/', journeyRoutes(deps, auth));
+  api.route('/', resultsRoutes(deps));
   api.route('/', memberRoutes(deps));
   api.route('/', runRoutes(deps));
   api.route('/', settingsRoutes(deps));

@@ -85,7 +85,14 @@ export interface NodeTypesResponse {
 /** A journey as every journey route answers it (POST …/pause, …/resume, …/archive answer just this). */
 export type JourneyView = ReturnType<typeof journeyView<Record<never, never>>>;
 /** GET /api/journeys: a journey in the list, with its run counts. */
-export type JourneySummary = ReturnType<typeof journeyView<{ stats: Totals }>>;
+export type JourneySummary = ReturnType<typeof journeyView<{ stats: Totals; results30d: Results30d }>>;
+/** GET /api/journeys list items: the last 30 days by entry day (engine/results); conversionRate null while nobody entered */
+export interface Results30d {
+  entered: number;
+  converted: number;
+  conversionRate: number | null;
+  revenueFen: number;
+}
 
 export interface JourneyVersionInfo {
   version: number;
@@ -96,7 +103,10 @@ export interface JourneyVersionInfo {
 }
 
 /** GET /api/journeys/:id: the journey with its draft document, versions and counts. */
-export type JourneyDetail = JourneySummary & { document: JourneyDocument; versions: JourneyVersionInfo[] };
+export type JourneyDetail = ReturnType<typeof journeyView<{ stats: Totals }>> & {
+  document: JourneyDocument;
+  versions: JourneyVersionInfo[];
+};
 
 /** POST /api/journeys (201) and PUT /api/journeys/:id. */
 export type JourneyWithDocument = JourneyView & {
@@ -117,8 +127,9 @@ export interface ValidateResponse {
 
 /** Per-node counts on the canvas. */
 export interface NodeStats {
-  /** members who passed the node (took an output, skipped included) */
+  /** members who arrived at the node (what its incoming paths passed on; runs entered, at the trigger) */
   entered: number;
+  /** members who passed on, by output (a skipped effect still moves on) */
   outputs: Record<string, number>;
   /** waiting at the node now */
   waiting: number;
@@ -131,6 +142,10 @@ export interface NodeStats {
   /** members who converted / exited while at this node */
   converted: number;
   exited: number;
+  /** members whose run ended at this node, any reason: entered = Σ outputs + waiting + failed + endedHere */
+  endedHere: number;
+  /** members who passed this node and later converted (journey goal, attribution window included) */
+  convertedDownstream: number;
 }
 
 /** GET /api/journeys/:id/stats */

@@ -130,7 +130,11 @@ function drive(plan: Plan, memberKey: string, choices: number[], heldOut: boolea
     const ev = (name: string) =>
       feed({ type: 'event', event: { id: `ev${eventNo++}`, name, properties: {}, occurredAt: '' }, now });
     if (c % 11 === 10) break; // the run is left where it stands
-    if (command.type === 'action') {
+    if (command.type === 'decideSplit') {
+      // sometimes the split has a decided winner
+      const variant = c % 3 === 0 ? 'b' : null;
+      command = feed({ type: 'splitDecided', nodeId: command.nodeId, variant, now });
+    } else if (command.type === 'action') {
       const nodeId = command.nodeId;
       const pick = c % 5;
       if (pick <= 1) command = feed({ type: 'actionDone', nodeId, output: 'sent', now });

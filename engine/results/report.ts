@@ -18,6 +18,7 @@ import {
   dailyResults,
   enteredByVersion,
   type GroupSums,
+  journeyTotals,
   type NodeCountRow,
   nodeCounts,
   versionPlans,
@@ -45,6 +46,8 @@ export interface NodeResult {
   deferred: Record<string, number>;
   failed: number;
   endedHere: number;
+  /** endedHere by why: end (an end node), converted (the goal), exited (an exit criterion), cancelled, deleted */
+  endedBy: Record<string, number>;
   convertedDownstream: number;
 }
 
@@ -169,6 +172,7 @@ export function nodesOfVersion(
         deferred: {},
         failed: 0,
         endedHere: 0,
+        endedBy: {},
         convertedDownstream: 0,
       };
       out.set(id, n);
@@ -186,8 +190,10 @@ export function nodesOfVersion(
     if (r.metric === 'passed') bump(node.passed, r.key, r.n);
     else if (r.metric === 'skipped') bump(node.skipped, r.key, r.n);
     else if (r.metric === 'deferred') bump(node.deferred, r.key, r.n);
-    else if (r.metric === 'ended') node.endedHere += r.n;
-    else if (r.metric === 'waiting') node.waiting += r.n;
+    else if (r.metric === 'ended') {
+      node.endedHere += r.n;
+      bump(node.endedBy, r.key, r.n);
+    } else if (r.metric === 'waiting') node.waiting += r.n;
     else if (r.metric === 'failed') node.failed += r.n;
     else if (r.metric === 'converted_downstream') node.convertedDownstream += r.n;
   }
@@ -218,6 +224,7 @@ function mergeNodes(into: Map<string, NodeResult>, from: Map<string, NodeResult>
     merge(t.passed, n.passed);
     merge(t.skipped, n.skipped);
     merge(t.deferred, n.deferred);
+    merge(t.endedBy, n.endedBy);
   }
 }
 
@@ -377,4 +384,28 @@ export function splitResult(
       probabilityBest: g.v.holdout ? null : (best[competing.indexOf(g)] ?? null),
     })),
   };
+}
+
+/** The journeys list's figures: the last 30 days (workspace time zone, entry days) of each journey. */
+export async function results30d(
+  db: Kysely<Database>,
+  workspaceId: string,
+  journeyIds: string[],
+): Promise<
+  Map<string, { entered: number; converted: number; conversionRate: number | null; revenueFen: number }>
+> {
+  if (!journeyIds.length) return new Map();
+  const to = todayIn(await workspaceTimeZone(db, workspaceId));
+  const rows = await journeyTotals(db, journeyIds, addDays(to, -29), to);
+  return new Map(
+    [...rows].map(([id, r]) => [
+      id,
+      {
+        entered: r.entered,
+        converted: r.converted,
+        conversionRate: r.entered > 0 ? r.converted / r.entered : null,
+        revenueFen: Number(whole(r.revenueFen)),
+      },
+    ]),
+  );
 }

@@ -51,6 +51,8 @@ export interface SimulationContext {
   noAddress?: string[];
   /** platform allowances per member per calendar month, by channel (WeCom mass messages) */
   monthlyQuotas?: Record<string, number>;
+  /** split node id → its decided winner, as the worker would read it now (engine/results/split-decision.ts) */
+  splitDecisions?: Record<string, string>;
 }
 
 export interface SimulationResult {
@@ -240,6 +242,11 @@ function* simulation(
     }
     if (command.type === 'loadMember') {
       command = feed({ type: 'member', nodeId: command.nodeId, member: facts(), now });
+      continue;
+    }
+    if (command.type === 'decideSplit') {
+      const variant = context.splitDecisions?.[command.nodeId] ?? null;
+      command = feed({ type: 'splitDecided', nodeId: command.nodeId, variant, now });
       continue;
     }
     if (command.type === 'resolveTime') {
