@@ -11,8 +11,10 @@ import type { CouponTable, CouponTemplateTable, NodeEffectTable } from './tables
 import type { EventTable } from './tables/event.table.js';
 import type { ContactLedgerTable, GuardIntentTable } from './tables/guard.table.js';
 import type { GuideReminderTable, GuideTable, GuideTaskTable } from './tables/guide.table.js';
+import type { MemberIdentityTable, SdkReceiptTable } from './tables/identity.table.js';
 import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './tables/journey.table.js';
-import type { MemberTable, MemberTagTable } from './tables/member.table.js';
+import type { LinkClickerTable, LinkTable, MessageFunnelTable } from './tables/link.table.js';
+import type { MemberErasureTable, MemberTable, MemberTagTable } from './tables/member.table.js';
 import type { ChannelCredentialTable, MessageTable, StaffMessageTable } from './tables/message.table.js';
 import type {
   ConversionTable,
@@ -37,6 +39,9 @@ export interface Database {
   workspaces: WorkspaceTable;
   members: MemberTable;
   member_tags: MemberTagTable;
+  member_erasures: MemberErasureTable;
+  member_identities: MemberIdentityTable;
+  sdk_receipts: SdkReceiptTable;
   events: EventTable;
   journeys: JourneyTable;
   journey_versions: JourneyVersionTable;
@@ -74,6 +79,9 @@ export interface Database {
   journey_daily_results: JourneyDailyResultTable;
   journey_node_counts: JourneyNodeCountTable;
   split_decisions: SplitDecisionTable;
+  links: LinkTable;
+  link_clickers: LinkClickerTable;
+  message_funnel: MessageFunnelTable;
 }
 
 export const DEFAULT_WORKSPACE = 'default';

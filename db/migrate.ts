@@ -15,6 +15,9 @@ import * as m0014 from './migrations/0014-node-versions.js';
 import * as m0015 from './migrations/0015-account-proofs.js';
 import * as m0016 from './migrations/0016-workspace-secrets.js';
 import * as m0017 from './migrations/0017-journey-results.js';
+import * as m0018 from './migrations/0018-links.js';
+import * as m0020 from './migrations/0020-member-search.js';
+import * as m0022 from './migrations/0022-sdk-identities.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
 const migrations: Record<string, Migration> = {
@@ -34,13 +37,18 @@ const migrations: Record<string, Migration> = {
   '0015-account-proofs': m0015,
   '0016-workspace-secrets': m0016,
   '0017-journey-results': m0017,
+  '0018-links': m0018,
+  '0020-member-search': m0020,
+  '0022-sdk-identities': m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Bring the schema up to date; runs at every start-up. Concurrent starters are serialized by Kysely's lock table. */
 export async function migrateToLatestOrThrow(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+  // Numbers are handed out to parallel branches that land in any order (0018 may reach a database before 0017):
+  // a missing earlier migration is applied rather than refused.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

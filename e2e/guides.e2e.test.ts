@@ -123,7 +123,8 @@ it('a guide signs in on a phone, sees the task a journey gave them, marks it don
   await card.getByTestId('guide-task-complete').click();
   await page.getByTestId('guide-complete-note').fill('已微信联系，周六下午到店');
   await page.getByTestId('guide-complete-confirm').click();
-  await page.getByText('已完成，旅程将继续').waitFor();
+  // lasting state: the dialog closes once the task is stored (its toast may be gone before we look)
+  await page.getByTestId('guide-complete-note').waitFor({ state: 'hidden' });
   await page.getByTestId('guide-tab-done').click();
   const done = page.getByTestId('guide-task').filter({ hasText: '邀请陈女士到店试穿' });
   await done.filter({ hasText: '周六下午到店' }).waitFor();

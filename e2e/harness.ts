@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type LaunchOptions, type Page } from 'playwright-core';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { createDb } from '../db/connection.js';
 import { freePort } from '../engine/infra/free-port.js';
 import { collectOutput, hasExited, spawnOwned, stopOwned } from '../engine/infra/owned-process.js';
@@ -169,8 +169,51 @@ export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promis
   );
 }
 
+/**
+ * Every page error and unhandled promise rejection of every page any browser of this file opened, however the
+ * page was made (a session's newPage, browser.newPage, a context of its own). A test that leaves one fails in
+ * the hook below, even when it forgot to assert on its own `errors` list.
+ */
+const pageFailures: string[] = [];
+
+/** A rejection nobody handled reaches the console with this prefix (see the init script below). */
+const UNHANDLED = '[yutang-e2e] unhandled rejection:';
+
+function watchPageFailures(page: Page): void {
+  page.on('pageerror', (e) => pageFailures.push(`${page.url()} page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && m.text().startsWith(UNHANDLED))
+      pageFailures.push(`${page.url()} ${m.text()}`);
+  });
+}
+
+// Chromium reports most unhandled rejections as page errors; this makes sure of it (a rejection with a
+// non-Error value, a framework that swallows the event) without depending on how the browser words it.
+const unhandledRejectionScript = `window.addEventListener('unhandledrejection', (e) => {
+  const r = e.reason;
+  console.error(${JSON.stringify(UNHANDLED)} + ' ' + (r && r.stack ? r.stack : String(r)));
+});`;
+
+afterEach(() => {
+  const failures = pageFailures.splice(0);
+  if (failures.length) throw new Error(`the page had uncaught errors:\n${failures.join('\n')}`);
+});
+
 /** Headless Chromium through playwright-core, with the flags that make it quiet and work as root. */
 export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> {
+  const browser = await launchChromium(opts);
+  // browser.newPage makes its context through newContext: both paths end here.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args);
+    await context.addInitScript(unhandledRejectionScript);
+    context.on('page', watchPageFailures);
+    return context;
+  };
+  return browser;
+}
+
+async function launchChromium(opts: LaunchOptions): Promise<Browser> {
   return chromium.launch({
     executablePath: await findChromium(),
     headless: true,

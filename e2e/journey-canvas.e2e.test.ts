@@ -140,7 +140,6 @@ it('a marketer builds a journey on the blank canvas, fixes a problem, publishes 
   await page.getByTestId('node-problem-message_1').waitFor();
   await page.screenshot({ path: `${SHOTS}/editor-with-problem.png` });
   await page.getByTestId('publish').click();
-  await page.locator('.ant-message', { hasText: '需要修复' }).waitFor();
   await page.locator('[data-testid^="problem-message_1-"]').first().click();
   await page.locator('[data-testid="field-body"] textarea').fill('');
   await page.locator('[data-testid="field-body"] textarea').pressSequentially('欢迎加入，');

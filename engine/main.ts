@@ -7,6 +7,8 @@ import { ensureDatabase } from '../db/embedded-postgres.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { migrateToLatestOrThrow } from '../db/migrate.js';
 import { createApi } from './api/app.js';
+import { linkRedirectRoutes } from './api/link-redirect.js';
+import { createSdkApi } from './api/sdk-app.js';
 import { createMetricsApp, createServerApp } from './api/server-app.js';
 import { authConfigFromEnv } from './auth/auth-config.js';
 import { bootstrapAdminFromEnv } from './auth/setup.js';
@@ -17,6 +19,7 @@ import { errorFields, logger } from './infra/logger.js';
 import { observeEventBacklog, observePool, restarts } from './infra/metrics.js';
 import { apiConnectionOptions } from './infra/temporal-client.js';
 import { ensureTemporal } from './infra/temporal-server.js';
+import { linkBaseHost } from './links/link-base.js';
 import { discoverNodeRegistry } from './nodes/registry.js';
 import { ensureAudienceSchedule } from './segments/broadcasts.service.js';
 import { ensureAllSystemSegments } from './segments/system-segments.js';
@@ -186,9 +189,13 @@ async function main() {
       uiUrl: temporal.uiUrl,
     };
     // Host allow-list, security headers, /metrics with its token, the API and the web UI (server-app.ts).
+    // A short domain for tracked links (YUTANG_LINK_BASE_URL) is a name the app answers to.
+    const linkHost = linkBaseHost();
     const app = createServerApp({
-      config: auth,
+      config: linkHost ? { ...auth, allowedHosts: [...auth.allowedHosts, linkHost] } : auth,
       api: createApi({ db, registry, temporal: temporalDeps, auth }),
+      sdk: createSdkApi({ db, registry, temporal: temporalDeps, auth }),
+      links: linkRedirectRoutes({ db, temporal: temporalDeps, auth }),
     });
     const stopSweeper = startEventSweeper(db, temporalDeps, {
       log: (line) => logger.warn({ component: 'sweeper' }, line),

@@ -18,6 +18,19 @@ export interface MemberTable {
   guide_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** set when the member was erased (a PIPL request): the row stays for the counts, without personal data */
+  erased_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** An erased external id, kept as SHA-256(workspace, id): a retried erase is answered, not a 404. */
+export interface MemberErasureTable {
+  workspace_id: string;
+  external_id_hash: string;
+  member_id: string;
+  runs_cancelled: ColumnType<number, number | undefined, number>;
+  erased_at: ColumnType<Date, Date | string | undefined, never>;
+  /** `user:<id>` or `key:<id>` */
+  erased_by: string | null;
 }
 
 export interface MemberTagTable {

@@ -34,6 +34,9 @@ export interface MessageTable {
   /** what a callback or a poll says after the provider took it: `pending` until delivered, failed or expired */
   delivery_status: DeliveryStatus | null;
   delivery_updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** the journey version and split variant (output id) the run was on: what the message funnel is keyed by */
+  version: number | null;
+  variant: string | null;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'expired';

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isDatabaseUnavailable } from '../../db/errors.js';
 import { authConfigFromEnv } from '../auth/auth-config.js';
 import { assertEveryRouteDeclared, authorize } from '../auth/authorize.js';
-import { errorFields, logger } from '../infra/logger.js';
+import { errorFields, type Logger, logger } from '../infra/logger.js';
 import { httpDuration, httpRequests } from '../infra/metrics.js';
 import { isTemporalUnavailable } from '../infra/temporal-client.js';
 import { GoalValueTooLarge } from '../results/goal-value-check.js';
@@ -24,6 +25,7 @@ import { emailProofRoutes } from './routes/email-proof.routes.js';
 import { guideRoutes } from './routes/guides.routes.js';
 import { journeyRoutes } from './routes/journeys.routes.js';
 import { memberRoutes } from './routes/members.routes.js';
+import { messageFunnelRoutes } from './routes/message-funnel.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { resultsRoutes } from './routes/results.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
@@ -42,25 +44,7 @@ export function createApi(deps: AppDeps) {
   const auth = deps.auth ?? authConfigFromEnv();
   const log = deps.log ?? logger.child({ component: 'api' });
 
-  // Every request gets an id (the caller's x-request-id, or a new one), echoed back and on its log lines.
-  api.use('*', async (c, next) => {
-    const given = c.req.header('x-request-id');
-    const reqId = given && REQUEST_ID.test(given) ? given : randomUUID();
-    c.set('reqId', reqId);
-    c.set('log', log.child({ reqId }));
-    const started = performance.now();
-    await next();
-    c.header('x-request-id', reqId);
-    const seconds = (performance.now() - started) / 1000;
-    const route = routePath(c);
-    const { status } = c.res;
-    httpRequests.inc({ method: c.req.method, route, status: String(status) });
-    httpDuration.observe({ method: c.req.method, route }, seconds);
-    const line = { reqId, method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 1000) };
-    // 503s (a dependency away) are logged once, as the cause, by onError.
-    if (status >= 500 && status !== 503) log.warn(line, 'request failed');
-    else log.info(line, 'request');
-  });
+  api.use('*', requestContext(log));
 
   // Health and readiness: no workspace, and liveness touches nothing.
   api.route('/', opsRoutes(deps));
@@ -95,63 +79,105 @@ export function createApi(deps: AppDeps) {
   api.route('/', secretRoutes(deps));
   api.route('/', audienceRoutes(deps, auth));
   api.route('/', guideRoutes(deps));
+  api.route('/', messageFunnelRoutes(deps));
 
   // A catch-all route rather than notFound(): a sub-app's notFound is not used once it is mounted.
   api.all('*', (c) => {
     throw new AppError('not_found', `no route ${c.req.method} ${c.req.path}`);
   });
   api.onError((err, c) => {
-    const reqLog = c.get('log') ?? log;
-    if (err instanceof AppError) {
-      c.set('errorCode', err.code);
-      if (err.extra.retryAfter) c.header('retry-after', String(err.extra.retryAfter));
-      return c.json(err.toJSON(), err.status);
-    }
-    // Domain errors of the results (a goal value past bigint 分, a statistic's bad input) name their field.
-    if (err instanceof GoalValueTooLarge || err instanceof StatisticsError) {
-      const e = new AppError('invalid_input', err.message, { field: err.field });
-      c.set('errorCode', e.code);
-      return c.json(e.toJSON(), 400);
-    }
-    if (err instanceof HTTPException)
-      return c.json({ error: { code: 'invalid_input', message: err.message } }, err.status);
-    // The database is away (restart, fail-over, no free connection in time): the caller may retry.
-    if (isDatabaseUnavailable(err)) {
-      reqLog.warn(errorFields(err), 'database unreachable');
-      c.header('retry-after', '5');
-      return c.json(
-        new AppError('unavailable', 'the database is not reachable right now; try again shortly').toJSON(),
-        503,
-      );
-    }
-    // Only an unreachable Temporal (or one that answered "try again") is a 503; a request Temporal refused
-    // for good (an invalid argument) is our bug and a 500 below, not something a retry mends.
-    if (isTemporalUnavailable(err) && errorKind(err) !== 'permanent') {
-      reqLog.warn(errorFields(err), 'Temporal unreachable');
-      c.header('retry-after', '5');
-      return c.json(
-        new AppError(
-          'unavailable',
-          'the workflow engine is not reachable; the request was kept and will be retried',
-        ).toJSON(),
-        503,
-      );
-    }
-    // A value Postgres cannot take (a NUL, a number or date out of range) that a route's schema let through:
-    // the caller's input is at fault, so a 400; the log says which check is missing.
-    const sqlState = (err as { code?: unknown }).code;
-    if (typeof sqlState === 'string' && DATA_EXCEPTIONS.has(sqlState)) {
-      reqLog.warn(errorFields(err), 'input reached the database unchecked');
-      return c.json(
-        new AppError('invalid_input', `a value cannot be stored: ${(err as Error).message}`).toJSON(),
-        400,
-      );
-    }
-    reqLog.error({ ...errorFields(err), stack: (err as Error).stack }, 'unexpected error');
-    return c.json(new AppError('internal', 'something went wrong on our side').toJSON(), 500);
+    const { status, body } = errorAnswer(err, c, log);
+    return c.json(body, status);
   });
   assertEveryRouteDeclared(api.routes);
   return api;
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/** Every request gets an id (the caller's x-request-id, or a new one), echoed back and on its log lines. */
+export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const reqId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    c.set('reqId', reqId);
+    c.set('log', log.child({ reqId }));
+    const started = performance.now();
+    await next();
+    c.header('x-request-id', reqId);
+    const seconds = (performance.now() - started) / 1000;
+    const route = routePath(c);
+    const { status } = c.res;
+    httpRequests.inc({ method: c.req.method, route, status: String(status) });
+    httpDuration.observe({ method: c.req.method, route }, seconds);
+    const line = { reqId, method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 1000) };
+    // 503s (a dependency away) are logged once, as the cause, by onError.
+    if (status >= 500 && status !== 503) log.warn(line, 'request failed');
+    else log.info(line, 'request');
+  };
+}
+
+/**
+ * What an error thrown anywhere in a request becomes: its status and `{ error: { code, message, … } }` — the one
+ * place codes meet statuses, for the API and the SDK endpoints alike.
+ */
+export function errorAnswer(
+  err: Error,
+  c: Context<AppEnv>,
+  log: Logger,
+): { status: ContentfulStatusCode; body: { error: Record<string, unknown> } } {
+  const reqLog = c.get('log') ?? log;
+  if (err instanceof AppError) {
+    c.set('errorCode', err.code);
+    if (err.extra.retryAfter) c.header('retry-after', String(err.extra.retryAfter));
+    return { status: err.status, body: err.toJSON() };
+  }
+  // Domain errors of the results (a goal value past bigint 分, a statistic's bad input) name their field.
+  if (err instanceof GoalValueTooLarge || err instanceof StatisticsError) {
+    const e = new AppError('invalid_input', err.message, { field: err.field });
+    c.set('errorCode', e.code);
+    return { status: 400, body: e.toJSON() };
+  }
+  if (err instanceof HTTPException)
+    return {
+      status: err.status as ContentfulStatusCode,
+      body: { error: { code: 'invalid_input', message: err.message } },
+    };
+  // The database is away (restart, fail-over, no free connection in time): the caller may retry.
+  if (isDatabaseUnavailable(err)) {
+    reqLog.warn(errorFields(err), 'database unreachable');
+    c.header('retry-after', '5');
+    return {
+      status: 503,
+      body: new AppError(
+        'unavailable',
+        'the database is not reachable right now; try again shortly',
+      ).toJSON(),
+    };
+  }
+  // Only an unreachable Temporal (or one that answered "try again") is a 503; a request Temporal refused
+  // for good (an invalid argument) is our bug and a 500 below, not something a retry mends.
+  if (isTemporalUnavailable(err) && errorKind(err) !== 'permanent') {
+    reqLog.warn(errorFields(err), 'Temporal unreachable');
+    c.header('retry-after', '5');
+    return {
+      status: 503,
+      body: new AppError(
+        'unavailable',
+        'the workflow engine is not reachable; the request was kept and will be retried',
+      ).toJSON(),
+    };
+  }
+  // A value Postgres cannot take (a NUL, a number or date out of range) that a route's schema let through:
+  // the caller's input is at fault, so a 400; the log says which check is missing.
+  const sqlState = (err as { code?: unknown }).code;
+  if (typeof sqlState === 'string' && DATA_EXCEPTIONS.has(sqlState)) {
+    reqLog.warn(errorFields(err), 'input reached the database unchecked');
+    return {
+      status: 400,
+      body: new AppError('invalid_input', `a value cannot be stored: ${err.message}`).toJSON(),
+    };
+  }
+  reqLog.error({ ...errorFields(err), stack: err.stack }, 'unexpected error');
+  return { status: 500, body: new AppError('internal', 'something went wrong on our side').toJSON() };
+}

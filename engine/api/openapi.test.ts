@@ -3,15 +3,20 @@ import { loadNodeRegistry } from '../nodes/registry.js';
 import { createApi } from './app.js';
 import type { AppDeps } from './deps.js';
 import { documentedRoutes, openApiDocument } from './openapi.js';
+import { createSdkApi } from './sdk-app.js';
 
 /** The route registry the OpenAPI document and the hostile-input suite are built from cannot fall behind the app. */
 describe('documented routes', () => {
   it('every route the app serves is documented, and every documented route is served', async () => {
     // Building the app touches no server: routes are registered, nothing is called.
     const deps = { db: {}, temporal: {}, registry: await loadNodeRegistry() } as unknown as AppDeps;
-    const served = createApi(deps)
-      .routes.filter((r) => r.method !== 'ALL')
-      .map((r) => `${r.method} /api${r.path}`);
+    const served = [
+      ...createApi(deps).routes.map((r) => ({ ...r, path: `/api${r.path}` })),
+      // the Segment and Sensors endpoints, at the root where those SDKs post
+      ...createSdkApi(deps).routes,
+    ]
+      .filter((r) => r.method !== 'ALL')
+      .map((r) => `${r.method} ${r.path}`);
     const documented = documentedRoutes().map((r) => `${r.method.toUpperCase()} ${r.path}`);
     expect(new Set(served).size).toBeGreaterThan(20);
     expect([...new Set(served)].sort()).toEqual([...new Set(documented)].sort());

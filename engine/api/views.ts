@@ -127,9 +127,11 @@ export interface ValidateResponse {
 
 /** Per-node counts on the canvas. */
 export interface NodeStats {
-  /** members who arrived at the node (what its incoming paths passed on; runs entered, at the trigger) */
+  /**
+   * members who passed the node (took an output, skipped included) — kept with this meaning for the canvas,
+   * which adds waiting, failed and endedHere to show who arrived; the results report's `entered` is that sum
+   */
   entered: number;
-  /** members who passed on, by output (a skipped effect still moves on) */
   outputs: Record<string, number>;
   /** waiting at the node now */
   waiting: number;
@@ -142,10 +144,10 @@ export interface NodeStats {
   /** members who converted / exited while at this node */
   converted: number;
   exited: number;
-  /** members whose run ended at this node, any reason: entered = Σ outputs + waiting + failed + endedHere */
-  endedHere: number;
-  /** members who passed this node and later converted (journey goal, attribution window included) */
-  convertedDownstream: number;
+  /** members whose run ended at this node, any reason (end node, goal, exit, cancel) — always sent */
+  endedHere?: number;
+  /** members who passed this node and later converted (attribution window included) — always sent */
+  convertedDownstream?: number;
 }
 
 /** GET /api/journeys/:id/stats */
@@ -333,4 +335,36 @@ export interface ErrorBody {
     /** `email_unverified`: what became of the verification mail */
     mailOutcome?: MailOutcome;
   };
+}
+
+/** GET /api/members?q= */
+export type { MemberSearchResult } from '../members/member-search.repository.js';
+export type { SearchKind } from '../members/search-plan.js';
+
+/** DELETE /api/members/:externalId */
+export interface MemberEraseResult {
+  deleted: true;
+  /** the id was erased before (a retried request): nothing changed now */
+  alreadyErased: boolean;
+  runsEnded: number;
+  erasedAt: Date;
+}
+
+/** POST /api/runs/bulk */
+export interface BulkRunResult {
+  /** failed runs at the node this call took */
+  matched: number;
+  /** of them, cancelled or told to retry */
+  acted: number;
+  /** runs whose workflow no longer exists (a retry cannot reach them) */
+  workflowGone: number;
+  /** failed runs still at the node (past this call's limit, or left by a retry that failed again) */
+  remaining: number;
+}
+
+/** POST /api/runs/:id/cancel and /retry */
+export interface RunActionResult {
+  ok: true;
+  /** the run as it is when the action was sent (the workflow records a cancel or retry a moment later) */
+  run: RunView;
 }

@@ -56,6 +56,29 @@ function defaultTarget(doc: RouteDoc, path: string): { type: string; id: string 
   return null;
 }
 
+/**
+ * The API key a route accepts: `Authorization: Bearer`, or for foreign SDKs (the route's `keyFrom`) the
+ * username of Basic auth or `?token=`. null: no credentials of any kind; '' : credentials that are no key.
+ */
+export function requestKey(c: Context, doc: RouteDoc | null): string | null {
+  const header = c.req.header('authorization');
+  if (header && doc?.keyFrom?.includes('basic') && /^Basic\s/i.test(header)) {
+    let decoded = '';
+    try {
+      decoded = Buffer.from(header.replace(/^Basic\s+/i, '').trim(), 'base64').toString('utf8');
+    } catch {
+      return '';
+    }
+    // Segment sends `<write key>:` (no password)
+    return decoded.split(':')[0].trim();
+  }
+  if (!header && doc?.keyFrom?.includes('query')) {
+    const token = c.req.query('token');
+    if (token !== undefined) return token.trim();
+  }
+  return bearerToken(c);
+}
+
 export function bearerToken(c: Context): string | null {
   const header = c.req.header('authorization');
   if (!header) return null;
@@ -158,7 +181,7 @@ export function authorize({ db, config }: AuthDeps): MiddlewareHandler<AppEnv> {
     const doc = matched.kind === 'declared' ? matched.doc : null;
     const access = doc?.permission ?? 'any';
 
-    const bearer = bearerToken(c);
+    const bearer = requestKey(c, doc);
     const changes = !SAFE_METHODS.has(c.req.method);
     const cookie = bearer === null ? readSessionCookie(c) : undefined;
     // Whatever a browser may send by itself (a cookie; or, for sign-in and first start, nothing) must
@@ -188,7 +211,8 @@ export function authorize({ db, config }: AuthDeps): MiddlewareHandler<AppEnv> {
 
     if (access !== 'public' && !principal)
       throw new AppError('unauthenticated', 'sign in, or send an API key as Authorization: Bearer');
-    if (changes) requireJson(c, bearer === null);
+    // a foreign SDK's form body is read (and its type checked) by its route
+    if (changes && !(doc?.bodyFormat === 'form' && bearer !== null)) requireJson(c, bearer === null);
 
     if (access !== 'public' && principal) {
       if (access === 'signed_in') {

@@ -85,6 +85,13 @@ export async function loadChannelCredentials(
   return cachedCredentials(db, workspaceId, channel);
 }
 
+/** The channels whose provider this workspace configured (the others go through the sandbox). */
+export async function configuredChannels(db: Kysely<Database>, workspaceId: string): Promise<Set<string>> {
+  const ids = channels.all().map((c) => c.id);
+  const creds = await Promise.all(ids.map((id) => cachedCredentials(db, workspaceId, id)));
+  return new Set(ids.filter((_, i) => creds[i] !== null));
+}
+
 /** The member's address on a channel in this workspace: the provider's kind when one is configured, else the sandbox's. */
 export async function memberAddress(
   db: Kysely<Database>,

@@ -120,6 +120,11 @@ export interface ChannelDefinition<C extends z.ZodType = z.ZodType, M extends z.
    * keeps like a frequency cap. `setting` names the workspace setting that may change `default`.
    */
   monthlyQuota?: { setting: 'wecomMonthlyQuota'; default: number };
+  /**
+   * Why the provider's send would be skipped for this member before any call (WeCom: nobody to send it, no
+   * guide), else null. `send` decides with it, and the simulator asks it too, so both say the same.
+   */
+  skipReason?(db: Kysely<Database>, member: MemberSnapshot): Promise<string | null>;
 }
 
 /** Thrown where a send cannot go on (no address, bad form): a step failure, like a permanent provider error. */

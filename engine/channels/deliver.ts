@@ -4,6 +4,7 @@ import type { Database } from '../../db/database.js';
 import type { MessageRow } from '../../db/tables/message.table.js';
 import { RATE_LIMITED } from '../../workflows/activities.js';
 import { logger } from '../infra/logger.js';
+import { isLocalBase } from '../links/link-base.js';
 import type { NodeRunContext } from '../nodes/define-node.js';
 import { NodeFailure } from '../nodes/node-failure.js';
 import { renderTemplate } from '../render/template.js';
@@ -39,12 +40,18 @@ export function renderMessage<T>(
   scope: Record<string, unknown>,
   htmlFields: string[] = [],
   key = '',
+  /** the send's short links by destination as written (`{{link "…"}}`); without one a link renders as its URL */
+  links?: ReadonlyMap<string, string>,
 ): T {
-  if (typeof value === 'string') return renderTemplate(value, scope, { html: htmlFields.includes(key) }) as T;
-  if (Array.isArray(value)) return value.map((v) => renderMessage(v, scope, htmlFields, key)) as T;
+  if (typeof value === 'string')
+    return renderTemplate(value, scope, {
+      html: htmlFields.includes(key),
+      links: links && ((url) => links.get(url)),
+    }) as T;
+  if (Array.isArray(value)) return value.map((v) => renderMessage(v, scope, htmlFields, key, links)) as T;
   if (value && typeof value === 'object')
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, renderMessage(v, scope, htmlFields, key || k)]),
+      Object.entries(value).map(([k, v]) => [k, renderMessage(v, scope, htmlFields, key || k, links)]),
     ) as T;
   return value;
 }
@@ -55,6 +62,8 @@ export interface OutboxMessage {
   content: Record<string, unknown> | null;
   /** the node's text message, unrendered: what channels with `fromText` send when there is no form */
   text?: { title: string | null; body: string } | null;
+  /** the send's short links by destination as written (`{{link "…"}}`, engine/links/) */
+  links?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -171,6 +180,14 @@ async function sendByProvider(
     });
   if (!row.to_address)
     return fail({ kind: 'permanent', message: 'the member has no address on this channel' });
+  // a member's phone cannot open this machine: links must point at an address people reach
+  if ([...(msg.links?.values() ?? [])].some(isLocalBase))
+    return fail({
+      kind: 'permanent',
+      code: 'link_base_local',
+      message:
+        'its tracked links would point at this machine (localhost): set YUTANG_LINK_BASE_URL or YUTANG_PUBLIC_URL, then retry',
+    });
   const scope = { member: ctx.member, coupon: ctx.vars.coupon ?? null, vars: ctx.vars };
 
   const network = await workspaceProviderNetwork(ctx.db, ctx.workspaceId);
@@ -186,7 +203,7 @@ async function sendByProvider(
       {
         idempotencyKey: ctx.idempotencyKey,
         address: row.to_address,
-        message: renderMessage(form.data, scope, def.htmlFields),
+        message: renderMessage(form.data, scope, def.htmlFields, '', msg.links),
         member: ctx.member,
         vars: ctx.vars,
       },

@@ -97,10 +97,11 @@ export default defineChannel({
   preview: (m) => m.text,
   fromText: ({ body }) => ({ text: body }),
   monthlyQuota: { setting: 'wecomMonthlyQuota', default: 4 },
+  // no guide, nobody to send it: skipped like a missing address, not a failed run
+  skipReason: async (db, member) => ((await resolveSender(db, member)) ? null : 'no_guide'),
   async send(ctx, { address, message: m, member }) {
     const c = ctx.credentials;
     const sender = await resolveSender(ctx.db, member);
-    // no guide, nobody to send it: skipped like a missing address, not a failed run
     if (!sender) return { skip: 'no_guide' };
     const out = await postWithToken(
       ctx.fetch,

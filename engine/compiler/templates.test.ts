@@ -50,3 +50,17 @@ describe('lifecycle templates start from what the product sees', () => {
     }
   });
 });
+
+describe('templates keep the promise their description makes', () => {
+  it('welcome converts on the first order (its goal), within the 7 days its coupon is good for', () => {
+    const welcome = loadJourneyTemplates().find((t) => t.id === 'welcome')!;
+    expect(welcome.description.zh).toContain('首单');
+    expect(welcome.document.settings?.goal).toEqual({ event: 'order_paid', windowDays: 7 });
+    const doc = structuredClone(welcome.document);
+    for (const n of doc.nodes.filter((x) => x.type === 'coupon'))
+      n.data.templateId = '5b0c6b1e-6f1a-4a53-9d0f-2b7d3c1e9a10';
+    const plan = compileJourney(doc, registry).plan!;
+    expect(plan.journey.goal?.match.event).toBe('order_paid');
+    expect(plan.journey.goal?.windowMs).toBe(7 * 86_400_000);
+  });
+});

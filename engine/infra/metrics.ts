@@ -55,6 +55,14 @@ export const eventsIngested = new Counter({
   registers: [registry],
 });
 
+/** What the Segment and Sensors endpoints did with each message: kept, or skipped and why (README: Event SDKs). */
+export const sdkMessages = new Counter({
+  name: 'yutang_sdk_messages_total',
+  help: 'Messages received from Segment and Sensors Data SDKs, by sdk and outcome (event, profile, link, duplicate, skipped_anonymous, skipped_unsupported_type, refused)',
+  labelNames: ['sdk', 'outcome'] as const,
+  registers: [registry],
+});
+
 export const eventsProcessed = new Counter({
   name: 'yutang_events_processed_total',
   help: 'Attempts to act on a stored event (start and signal runs), by outcome; a failed one is retried by the sweeper',

@@ -370,8 +370,8 @@ describe('audiences', () => {
       10_000,
       'gold1 exited on leaving the audience',
     );
-    const erased = await stack.ok('DELETE', '/members/gold2');
-    expect(erased).toEqual({ deleted: true, runsEnded: 1 });
+    const erased = await stack.ok('DELETE', '/members/gold2', { confirm: 'gold2' });
+    expect(erased).toMatchObject({ deleted: true, alreadyErased: false, runsEnded: 1 });
     expect((await stack.call('GET', '/members/gold2')).status).toBe(404);
     const left = await stack.db
       .selectFrom('members')

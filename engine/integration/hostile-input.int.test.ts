@@ -1,8 +1,12 @@
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { linkRedirectRoutes } from '../api/link-redirect.js';
 import { documentedRoutes, type RouteDoc } from '../api/openapi.js';
+import { authConfigFromEnv } from '../auth/auth-config.js';
+import { sensorsRecord } from '../sdks/sensors.mapping.js';
 import { edge, node } from '../testing/documents.js';
 import {
   deepestBody,
@@ -156,6 +160,9 @@ describe('hostile input to every route', () => {
         'days',
         'pending',
         'dead',
+        // the event SDKs' message types (Segment, Sensors Data)
+        ...['track', 'identify', 'page', 'screen', 'alias', 'group', 'track_signup', 'track_id_bind'],
+        ...['profile_set', 'profile_set_once', 'profile_increment', 'profile_append', 'profile_unset'],
         ...nodeTypes.map((t: any) => t.type),
         ...outputs,
       ],
@@ -258,6 +265,36 @@ describe('hostile input to every route', () => {
     }
   });
 
+  // The public route outside /api (the event SDKs' endpoints there are documented routes, walked above):
+  // tracked short links. Any code — hostile, long, a near miss of a real one —
+  // is a plain 404 page (or the redirect of a real code), never a 5xx, never a redirect elsewhere, no row written.
+  it('GET /l/:code', async () => {
+    const temporal = { client: stack.client, taskQueue: stack.taskQueue, namespace: 'default', uiUrl: null };
+    const links = linkRedirectRoutes({
+      db: stack.db,
+      temporal,
+      auth: authConfigFromEnv(),
+      rate: { max: 1_000_000, windowMs: 60_000 },
+    });
+    const code = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...hostileStrings.filter((s) => s !== '')) },
+      { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
+      { weight: 2, arbitrary: fc.stringMatching(/^[0-9A-Za-z]{8}$/) },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 3000 }) },
+    );
+    await fc.assert(
+      fc.asyncProperty(code, fc.constantFrom('GET', 'HEAD'), async (c, method) => {
+        const before = await snapshot();
+        const res = await links.request(`/l/${encodeSegment(c)}`, { method });
+        const what = `${method} /l/${c.slice(0, 100)} → ${res.status}`;
+        expect(res.status, what).toBe(404);
+        expect(res.headers.get('location'), what).toBeNull();
+        expect(await snapshot(), what).toEqual(before);
+      }),
+      { seed: SEED, numRuns: RUNS * 3 },
+    );
+  });
+
   /** A request for a route: hostile path parameters, query and body, sometimes a hostile header. */
   function requestFor(route: RouteDoc): fc.Arbitrary<HostileRequest> {
     const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
@@ -305,7 +342,7 @@ describe('hostile input to every route', () => {
       'POST /api/journeys/:id/simulate': heavySimulation,
     };
     const pastLimits = limitCases[`${route.method.toUpperCase()} ${route.path}`] ?? shaped;
-    const bodyArb: fc.Arbitrary<string | undefined> = sendsBody
+    const jsonBodies: fc.Arbitrary<string | undefined> = sendsBody
       ? fc.oneof(
           { weight: 3, arbitrary: pastLimits.map(toJsonText) },
           { weight: 5, arbitrary: shaped.map(toJsonText) },
@@ -333,6 +370,28 @@ describe('hostile input to every route', () => {
         )
       : fc.constant(undefined);
 
+    // Sensors Data's endpoint reads form-encoded records (base64, gzipped or not): hostile records inside
+    // well-formed envelopes, and envelopes that are not
+    const sensors = route.path === '/sa';
+    const recordSchema = z.toJSONSchema(sensorsRecord, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    const record = fromSchema(recordSchema, { ...ctx, root: recordSchema });
+    const bodyArb = sensors
+      ? sensorsBodies(
+          fc.oneof(
+            { weight: 3, arbitrary: record },
+            { weight: 2, arbitrary: record.chain(withOneHostilePlace) },
+          ),
+        )
+      : jsonBodies;
+    const sdkCredentials = route.keyFrom
+      ? fc.constantFrom(
+          { authorization: `Basic ${Buffer.from(`${stack.key}:`).toString('base64')}` },
+          { authorization: `Basic ${Buffer.from(`${stack.key}:secret`).toString('base64')}` },
+          { authorization: 'Basic !!!' },
+          { authorization: `Basic ${Buffer.from(':').toString('base64')}` },
+        )
+      : fc.constant({});
+
     // the stack's API key, mostly; now and then content that is not JSON, or credentials that are not a key
     const headers = fc.oneof(
       { weight: 10, arbitrary: fc.constant(stack.headers) },
@@ -350,11 +409,39 @@ describe('hostile input to every route', () => {
       },
     );
 
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const allHeaders = route.keyFrom
+      ? fc.oneof(
+          { weight: 4, arbitrary: sensors ? fc.constant({ ...stack.headers, ...form }) : headers },
+          {
+            weight: 2,
+            arbitrary: sdkCredentials.map((h) => ({
+              ...(sensors ? form : { 'content-type': 'application/json' }),
+              ...h,
+            })),
+          },
+          { weight: 1, arbitrary: headers },
+        )
+      : headers;
+    // the Sensors key may come as ?token= too
+    const sdkQuery = sensors
+      ? fc.oneof(
+          { weight: 3, arbitrary: queryArb },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(stack.key, 'nope', '', '\u0000').map((token): [string, string][] => [
+              ['project', 'default'],
+              ['token', token],
+            ]),
+          },
+        )
+      : queryArb;
+
     return fc.record({
       method: fc.constant(route.method.toUpperCase()),
       path,
-      query: queryArb,
-      headers,
+      query: sdkQuery,
+      headers: allHeaders,
       body: bodyArb,
     });
   }
@@ -376,4 +463,40 @@ function toQuery(value: unknown): [string, string][] {
       out.push([k, typeof item === 'object' && item !== null ? toJsonText(item) : String(item)]);
   }
   return out;
+}
+
+/** Sensors Data request bodies: generated records, base64 of (gzipped) JSON in `data_list` or `data`. */
+function sensorsBodies(records: fc.Arbitrary<unknown>): fc.Arbitrary<string | undefined> {
+  const encode = (text: string, gzip: boolean) =>
+    (gzip ? gzipSync(Buffer.from(text)) : Buffer.from(text)).toString('base64');
+  const envelope = fc
+    .tuple(
+      fc.array(records, { minLength: 1, maxLength: 4 }),
+      fc.boolean(),
+      fc.constantFrom('data_list', 'data'),
+    )
+    .map(([list, gzip, field]) =>
+      new URLSearchParams({
+        [field]: encode(toJsonText(field === 'data' ? list[0] : list), gzip),
+        gzip: gzip ? '1' : '0',
+      }).toString(),
+    );
+  return fc.oneof(
+    { weight: 8, arbitrary: envelope },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '',
+        'data_list=',
+        'data_list=%%%',
+        'data_list=bm90IGpzb24=&gzip=1',
+        `data_list=${encode('[]', false)}`,
+        `data_list=${encode('null', false)}&gzip=0`,
+        `data_list=${encode(JSON.stringify(Array.from({ length: 1001 }, () => ({ type: 'track' }))), true)}&gzip=1`,
+        `data_list=${gzipSync(Buffer.alloc(6 * 1024 * 1024, 32)).toString('base64')}&gzip=1`,
+        'gzip=2&data_list=e30=',
+        '{"data_list":"e30="}',
+      ),
+    },
+  );
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import type { Behavior, EntrySpec, GuardSpec, ReentryRule } from '../../workflows/plan.js';
 import type { ChannelRegistry } from '../channels/registry.js';
+import type { GuideCandidate } from '../guides/guide-choice.js';
 
 /** Every user-facing string of a node type, in both UI languages. */
 export interface Localized {
@@ -129,6 +130,18 @@ export interface SimulatedMember {
   attributes: Record<string, unknown>;
   timezone: string;
   consent: Record<string, boolean>;
+  /** the member's own shopping guide (a real member's, or the made-up member's), null: none */
+  guide?: GuideCandidate | null;
+}
+
+/** What a node's `simulate` may look up besides the member: the workspace's data the real `run` would read. */
+export interface SimulationLookups {
+  member: SimulatedMember;
+  now: Date;
+  /** a guide of the workspace by WeCom user id (a guide task's fallback), as the worker would find them */
+  guideByWecomUserId?(wecomUserId: string): GuideCandidate | null;
+  /** why the workspace's provider for `channel` would skip this member (WeCom without a guide), else null */
+  channelSkip?(channel: string): string | null;
 }
 
 /** How an action node plays out in the simulator: the output it would take and what it would change. */
@@ -136,6 +149,17 @@ export interface SimulatedEffect {
   output: string;
   vars?: Partial<RunVars>;
   detail?: Record<string, unknown>;
+  /**
+   * The output follows from the member's real data (no guide → 无导购), as the worker would decide it: an
+   * outcome the preview assumes for the node does not override it.
+   */
+  decided?: boolean;
+  /**
+   * Like `run`'s `wait`: the effect completes from outside (a guide's task) within `afterMs`. The simulator
+   * records `output` (created), then the assumed completion (the first of `completionOutputs`, or the outcome
+   * chosen for the node; `timeoutOutput` when the deadline passes).
+   */
+  wait?: { afterMs: number; timeoutOutput: string; completionOutputs: string[] };
 }
 
 export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
@@ -192,7 +216,7 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
    */
   deadline?(config: z.infer<S>, at: { from: Date; timezone: string }): Date;
   /** how an action plays out in the simulator (default: its first output, no change) */
-  simulate?(config: z.infer<S>, sim: { member: SimulatedMember; now: Date }): SimulatedEffect;
+  simulate?(config: z.infer<S>, sim: SimulationLookups): SimulatedEffect;
   /** triggers: how members enter, and whether they may enter again */
   trigger?: { entry(config: z.infer<S>): EntrySpec; reentry?(config: z.infer<S>): ReentryRule };
 }

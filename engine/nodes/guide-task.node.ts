@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chooseTaskGuide } from '../guides/guide-choice.js';
 import { createTaskOnce, findTaskByKey } from '../guides/guide-tasks.repository.js';
 import { guideByWecomUserId, memberGuide } from '../guides/guides.repository.js';
 import { defineNode } from './define-node.js';
@@ -61,7 +62,14 @@ export default defineNode({
         .string()
         .max(2000)
         .default('')
-        .meta({ ...label('话术', 'Script'), 'x-widget': 'textarea' }),
+        // rendered for the guide when shown, with the messages' renderer (engine/guides/guide-script.ts)
+        .meta({
+          ...label(
+            '话术（可用 {{member.name}}、{{coupon.code}}、{{guide.name}} 等变量）',
+            'Script (variables such as {{member.name}}, {{coupon.code}}, {{guide.name}})',
+          ),
+          'x-widget': 'textarea',
+        }),
       couponTemplateId: z
         .string()
         .uuid('choose a coupon template')
@@ -100,7 +108,20 @@ export default defineNode({
     zh: '导购任务「{{title}}」，{{dueIn.amount}} {{dueIn.unit}} 内完成',
     en: 'Guide task “{{title}}”, due in {{dueIn.amount}} {{dueIn.unit}}',
   },
-  simulate: () => ({ output: 'done' }),
+  // The same decision as `run`, over the member's real guide (or the made-up member's): no guide → 无导购,
+  // decided, whatever outcome the preview assumes; with one, the task is created and waits for the guide.
+  simulate(config, sim) {
+    const fallback = config.fallbackGuideWecomUserId
+      ? (sim.guideByWecomUserId?.(config.fallbackGuideWecomUserId) ?? null)
+      : null;
+    const choice = chooseTaskGuide(sim.member.guide ?? null, fallback);
+    if (!choice.guide) return { output: 'no_guide', detail: { reason: choice.reason }, decided: true };
+    return {
+      output: 'created',
+      detail: { guideName: choice.guide.name, ...(choice.fallback ? { fallback: true } : {}) },
+      wait: { afterMs: spanMs(config.dueIn), timeoutOutput: 'overdue', completionOutputs: ['done'] },
+    };
+  },
   async run(ctx, config) {
     // A retried attempt finds the task the first one made (same idempotency key): one task per visit.
     const existing = await findTaskByKey(ctx.db, ctx.idempotencyKey);
@@ -116,13 +137,13 @@ export default defineNode({
       return { output: 'created', detail, wait: waitFor(existing.due_at) };
     }
     const own = await memberGuide(ctx.db, ctx.member.id);
-    const guide = own?.active
-      ? own
-      : config.fallbackGuideWecomUserId
+    const fallback =
+      !own?.active && config.fallbackGuideWecomUserId
         ? await guideByWecomUserId(ctx.db, ctx.workspaceId, config.fallbackGuideWecomUserId)
         : null;
-    if (!guide?.active)
-      return { output: 'no_guide', detail: { reason: own ? 'guide_inactive' : 'no_guide' } };
+    const choice = chooseTaskGuide(own, fallback);
+    if (!choice.guide) return { output: 'no_guide', detail: { reason: choice.reason } };
+    const guide = choice.guide;
     const now = ctx.now().getTime();
     const dueAt = new Date(now + spanMs(config.dueIn));
     const remindAt = config.remindBefore ? new Date(dueAt.getTime() - spanMs(config.remindBefore)) : null;
@@ -148,7 +169,7 @@ export default defineNode({
         guideId: task.guide_id,
         guideName: guide.name,
         dueAt: task.due_at.toISOString(),
-        ...(guide === own ? {} : { fallback: true }),
+        ...(choice.fallback ? { fallback: true } : {}),
       },
       wait: waitFor(task.due_at),
     };

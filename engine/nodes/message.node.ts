@@ -3,7 +3,9 @@ import { memberAddress } from '../channels/channel-settings.service.js';
 import { CHANNELS, channelEnumMeta } from '../channels/channels.js';
 import { renderMessage, sendOutboxMessage } from '../channels/deliver.js';
 import { channels } from '../channels/registry.js';
-import { rendersHtml, renderTemplate } from '../render/template.js';
+import { linkBaseUrl, linkTtlMs } from '../links/link-base.js';
+import { ensureSendLinks, runVersionAndVariant } from '../links/links.repository.js';
+import { linkProblems, rendersHtml, renderTemplate, templateLinks } from '../render/template.js';
 import { defineNode, type NodeRunContext } from './define-node.js';
 import { enumLabels, label } from './schemas.js';
 
@@ -55,14 +57,67 @@ const config = z.object({
 });
 type MessageConfig = z.infer<typeof config>;
 
+/** `{{link "…"}}` must name an http(s) address: checked at publish, with the field it is in. */
+function linkFieldProblems(c: MessageConfig): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  for (const { field, text } of messageTexts(c))
+    for (const message of linkProblems(text)) problems.push({ field, message });
+  return problems;
+}
+
+type Links = Map<string, string>;
+
 function previewOf(
   def: NonNullable<ReturnType<typeof channels.get>>,
   content: Record<string, unknown>,
   scope: Record<string, unknown>,
+  links: Links,
 ): string {
   const parsed = def.message.safeParse(content);
   if (!parsed.success) return JSON.stringify(content).slice(0, 2000);
-  return def.preview(renderMessage(parsed.data, scope, def.htmlFields)).slice(0, 2000);
+  return def.preview(renderMessage(parsed.data, scope, def.htmlFields, '', links)).slice(0, 2000);
+}
+
+/** Every string of the message, with where it sits (`body`, `content.params.url`): what links are read from. */
+function* messageTexts(c: MessageConfig): Generator<{ field: string; text: string }> {
+  if (c.title) yield { field: 'title', text: c.title };
+  if (c.body) yield { field: 'body', text: c.body };
+  const walk = function* (value: unknown, path: string): Generator<{ field: string; text: string }> {
+    if (typeof value === 'string') yield { field: path, text: value };
+    else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* walk(v, `${path}.${i}`);
+    else if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) yield* walk(v, `${path}.${k}`);
+  };
+  if (c.content) yield* walk(c.content, 'content');
+}
+
+/**
+ * The member's short links for this send (`{{link "…"}}` anywhere in the message): made on the first attempt,
+ * the same codes on every retry (engine/links/links.repository.ts).
+ */
+async function sendLinks(
+  ctx: NodeRunContext,
+  c: MessageConfig,
+  run: { version: number; variant: string | null },
+): Promise<Links> {
+  const written = new Set<string>();
+  for (const { text } of messageTexts(c)) for (const url of templateLinks(text)) written.add(url);
+  if (written.size === 0) return new Map();
+  return ensureSendLinks(
+    ctx.db,
+    {
+      workspaceId: ctx.workspaceId,
+      journeyId: ctx.journeyId,
+      version: run.version,
+      nodeId: ctx.nodeId,
+      runId: ctx.runId,
+      memberId: ctx.member.id,
+      variant: run.variant,
+      sendKey: ctx.idempotencyKey,
+    },
+    [...written],
+    { base: linkBaseUrl(), ttlMs: linkTtlMs(), now: ctx.now() },
+  );
 }
 
 /** The outbox row for this run and node (one per idempotency key), created on first sight. */
@@ -71,12 +126,15 @@ async function outboxRow(
   c: MessageConfig,
   status: 'queued' | 'skipped',
   skipReason: string | null,
+  run: { version: number; variant: string | null },
+  links: Links = new Map(),
 ) {
   const key = ctx.idempotencyKey;
   const scope = { member: ctx.member, coupon: ctx.vars.coupon ?? null, vars: ctx.vars };
   const def = channels.get(c.channel);
+  const link = (url: string) => links.get(url);
   // What ops read in the outbox: the form's preview on a channel with one (an SMS template and its parameters)
-  const text = c.content && def ? previewOf(def, c.content, scope) : (c.body ?? '');
+  const text = c.content && def ? previewOf(def, c.content, scope, links) : (c.body ?? '');
   // Insert-or-find on the unique key: two racing attempts end with one row.
   const inserted = await ctx.db
     .insertInto('messages')
@@ -88,10 +146,13 @@ async function outboxRow(
       member_id: ctx.member.id,
       channel: c.channel,
       to_address: await memberAddress(ctx.db, ctx.workspaceId, c.channel, ctx.member),
-      title: c.title ? renderTemplate(c.title, scope) : null,
+      title: c.title ? renderTemplate(c.title, scope, { links: link }) : null,
       // member values are escaped where the channel renders HTML (email), never the template itself
-      body: c.content && def ? text : renderTemplate(text, scope, { html: rendersHtml(c.channel) }),
+      body:
+        c.content && def ? text : renderTemplate(text, scope, { html: rendersHtml(c.channel), links: link }),
       status,
+      version: run.version,
+      variant: run.variant,
       skip_reason: skipReason,
       idempotency_key: key,
     })
@@ -131,32 +192,39 @@ export default defineNode({
       // the channel's own form: problems point into it (content.templateCode)
       const parsed = def.message.safeParse(c.content);
       return parsed.success
-        ? []
+        ? linkFieldProblems(c)
         : parsed.error.issues.map((i) => ({ field: ['content', ...i.path].join('.'), message: i.message }));
     }
     if (!c.body) return [{ field: 'body', message: 'write the message' }];
     if ((c.channel === 'email' || c.channel === 'wechat') && !c.title?.trim()) {
       return [{ field: 'title', message: `a ${c.channel} message needs a title` }];
     }
-    return [];
+    return linkFieldProblems(c);
   },
   guard: (c) => ({ channel: c.channel, quietHours: c.quietHours, overCap: c.overCap }),
   // A skipped message is still a row in the outbox, so ops see what was held back and why.
   async onSkip(ctx, c, reason) {
-    await outboxRow(ctx, c, 'skipped', reason);
+    await outboxRow(ctx, c, 'skipped', reason, await runVersionAndVariant(ctx.db, ctx.runId));
   },
-  simulate: () => ({ output: 'next' }),
+  // the provider's own skip (WeCom configured, member without a guide) as the real send would record it
+  simulate: (c, sim) => {
+    const skip = sim.channelSkip?.(c.channel) ?? null;
+    return skip ? { output: 'next', detail: { status: 'skipped', skipReason: skip } } : { output: 'next' };
+  },
   /**
    * Exactly once per idempotency key (engine/channels/deliver.ts): queued → sending (claimed by one attempt) →
    * sent | failed | unknown. A permanent provider error fails the step with the provider's message; a rate limit
    * is retried after the provider's delay; the sandbox sends when the workspace configured no provider.
    */
   async run(ctx, c) {
-    const created = await outboxRow(ctx, c, 'queued', null);
+    const run = await runVersionAndVariant(ctx.db, ctx.runId);
+    const links = await sendLinks(ctx, c, run);
+    const created = await outboxRow(ctx, c, 'queued', null, run, links);
     const row = await sendOutboxMessage(ctx, {
       row: created,
       content: c.content ?? null,
       text: c.body ? { title: c.title ?? null, body: c.body } : null,
+      links,
     });
     return {
       output: 'next',

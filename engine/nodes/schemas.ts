@@ -58,7 +58,7 @@ export const eventName = z
   .trim()
   .min(1, 'choose an event')
   .max(100)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, _ . : - only')
+  .regex(/^[A-Za-z0-9_.:$-]+$/, 'letters, digits, _ . : - $ only')
   .meta({ ...label('事件', 'Event'), 'x-widget': 'event' });
 
 export const filters = z

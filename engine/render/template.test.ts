@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate, templateVariables } from './template.js';
+import { linkProblems, renderTemplate, templateLinks, templateVariables, trackableUrl } from './template.js';
 
 describe('renderTemplate', () => {
   const scope = {
@@ -89,5 +89,78 @@ describe('renderTemplate on hostile templates', () => {
       '<p>&lt;b&gt;王&lt;/b&gt; · C&amp;1 · <i>会员</i></p>',
     );
     expect(renderTemplate(t, scope)).toBe('<p><b>王</b> · C&1 · <i>会员</i></p>');
+  });
+});
+
+describe('tracked links: {{link "https://…"}}', () => {
+  const scope = { member: { name: '王小明' } };
+  const short = new Map([['https://shop.example.com/sale?a=1|b', 'https://s.brand.cn/l/Ab3dE5gH']]);
+  const links = (url: string) => short.get(url);
+
+  it('renders the send’s short link in place of the token', () => {
+    expect(
+      renderTemplate(
+        '{{member.name}}，回购立减：{{link "https://shop.example.com/sale?a=1|b"}} 回T退订',
+        scope,
+        {
+          links,
+        },
+      ),
+    ).toBe('王小明，回购立减：https://s.brand.cn/l/Ab3dE5gH 回T退订');
+    // spaces inside the braces are fine; a bar in the address is part of it, not a fallback
+    expect(renderTemplate('{{ link   "https://shop.example.com/sale?a=1|b" }}', scope, { links })).toBe(
+      'https://s.brand.cn/l/Ab3dE5gH',
+    );
+  });
+
+  it('renders the destination itself where no short link was made (previews, skipped messages)', () => {
+    expect(renderTemplate('去看看 {{link "https://例子.cn/新品"}}', scope)).toBe(
+      '去看看 https://xn--fsqu00a.cn/%E6%96%B0%E5%93%81',
+    );
+    expect(renderTemplate('{{link "javascript:alert(1)"}}!', scope)).toBe('!');
+  });
+
+  it('escapes the link in HTML channels', () => {
+    const html = renderTemplate('<a href="{{link "https://a.example.com/?x=1&y=2"}}">go</a>', scope, {
+      html: true,
+    });
+    expect(html).toBe('<a href="https://a.example.com/?x=1&amp;y=2">go</a>');
+  });
+
+  it('lists the links apart from the variables', () => {
+    const t =
+      '{{member.name}} {{link "https://a.example.com"}} {{coupon.code}} {{link "https://a.example.com"}}';
+    expect(templateLinks(t)).toEqual(['https://a.example.com']);
+    expect(templateVariables(t)).toEqual(['member.name', 'coupon.code']);
+    expect(templateLinks('{{link}} {{linked.x}} {{member.link}}')).toEqual([]);
+  });
+
+  it('names what is wrong with a link', () => {
+    expect(linkProblems('{{link "https://shop.example.com/a"}} {{link "http://b.example.com"}}')).toEqual([]);
+    expect(linkProblems('{{link https://shop.example.com}}')[0]).toMatch(/double quotes/);
+    expect(linkProblems('{{link ""}}')[0]).toMatch(/double quotes/);
+    expect(linkProblems('{{link "ftp://files.example.com"}}')[0]).toMatch(/not an http\(s\) address/);
+    expect(linkProblems('{{link "javascript:alert(1)"}}')[0]).toMatch(/not an http\(s\) address/);
+    expect(linkProblems('{{link "/relative/path"}}')[0]).toMatch(/not an http\(s\) address/);
+    expect(linkProblems('{{link "https://user:pw@evil.example.com"}}')).toHaveLength(1);
+    expect(linkProblems(`{{link "https://a.example.com/${'x'.repeat(2000)}"}}`)).toHaveLength(1);
+  });
+
+  it('accepts only absolute http(s) addresses with a host', () => {
+    expect(trackableUrl('https://shop.example.com/a b')).toBe('https://shop.example.com/a%20b');
+    expect(trackableUrl('HTTPS://Shop.Example.com')).toBe('https://shop.example.com/');
+    for (const bad of ['', 'data:text/html,x', 'https://', 'mailto:a@b.c', '//shop.example.com', 'http:/x'])
+      expect(trackableUrl(bad), bad).toBeUndefined();
+  });
+
+  it('stays linear on hostile link tokens', () => {
+    const inputs = [
+      `{{link "${'a'.repeat(100_000)}`,
+      `{{link ${'"'.repeat(100_000)}}}`,
+      '{{link "x"}}'.repeat(10_000),
+    ];
+    const started = performance.now();
+    for (const input of inputs) renderTemplate(input, scope);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

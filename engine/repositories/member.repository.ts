@@ -11,6 +11,8 @@ export interface MemberPatch {
   timezone?: string | null;
   attributes?: Record<string, unknown>;
   consent?: Record<string, boolean>;
+  /** attribute keys removed after the merge (an edit that takes an attribute away) */
+  unsetAttributes?: string[];
   /** replaces the member's tags when given */
   tags?: string[];
 }
@@ -88,7 +90,7 @@ export async function upsertMember(
     const set: Record<string, unknown> = { updated_at: sql`now()` };
     for (const key of ['name', 'phone', 'email', 'timezone'] as const)
       if (key in patch) set[key] = patch[key] ?? null;
-    if (patch.attributes) {
+    if (patch.attributes || patch.unsetAttributes?.length) {
       // merged here rather than with jsonb `||`, to hold the merged attributes to the same 32 KB limit
       const { attributes } = await trx
         .selectFrom('members')
@@ -96,7 +98,9 @@ export async function upsertMember(
         .where('id', '=', id)
         .forUpdate()
         .executeTakeFirstOrThrow();
-      const merged = JSON.stringify({ ...attributes, ...patch.attributes });
+      const next: Record<string, unknown> = { ...attributes, ...patch.attributes };
+      for (const key of patch.unsetAttributes ?? []) delete next[key];
+      const merged = JSON.stringify(next);
       const bytes = Buffer.byteLength(merged);
       if (bytes > PAYLOAD_MAX_BYTES)
         throw new AppError(
@@ -121,17 +125,20 @@ export async function upsertMember(
   });
 }
 
+/** The member's id; with `live`, null for an erased member (whose runs and counts stay under `deleted-<id>`). */
 export async function findMemberIdByExternalId(
   db: Kysely<Database>,
   workspaceId: string,
   externalId: string,
+  opts: { live?: boolean } = {},
 ) {
-  const row = await db
+  let q = db
     .selectFrom('members')
     .select('id')
     .where('workspace_id', '=', workspaceId)
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
+    .where('external_id', '=', externalId);
+  if (opts.live) q = q.where('erased_at', 'is', null);
+  const row = await q.executeTakeFirst();
   return row?.id ?? null;
 }
 
@@ -251,7 +258,7 @@ export async function upsertMembers(
 
 /**
  * A data-rights request: the member's personal data goes — profile, contacts, tags, events, audience
- * stays, message addresses and texts — and their id is replaced, so nothing ties the remaining counts
+ * stays, SDK device links, message addresses and texts — and their id is replaced, so nothing ties the remaining counts
  * (runs, sends, coupons) to the person. Inside the caller's transaction; their runs are cancelled first
  * by the caller.
  */
@@ -266,7 +273,9 @@ export async function eraseMember(trx: Kysely<Database>, memberId: string): Prom
       timezone: null,
       attributes: '{}',
       consent: '{}',
+      guide_id: null,
       updated_at: sql`now()`,
+      erased_at: sql`coalesce(erased_at, now())`,
     })
     .where('id', '=', memberId)
     .execute();
@@ -274,12 +283,23 @@ export async function eraseMember(trx: Kysely<Database>, memberId: string): Prom
   await trx.deleteFrom('events').where('member_id', '=', memberId).execute();
   await trx.deleteFrom('member_event_stats').where('member_id', '=', memberId).execute();
   await trx.deleteFrom('segment_members').where('member_id', '=', memberId).execute();
+  // the SDK device ids linked to them (Segment anonymousId, Sensors cookie ids) identify the person too
+  await trx.deleteFrom('member_identities').where('member_id', '=', memberId).execute();
   await trx
     .updateTable('messages')
     .set({ to_address: null, title: null, body: '[erased]' })
     .where('member_id', '=', memberId)
     .execute();
-  // a guide's notes are about the person; the tasks themselves stay for the guides' figures
-  await trx.updateTable('guide_tasks').set({ note: null }).where('member_id', '=', memberId).execute();
-  await trx.updateTable('members').set({ guide_id: null }).where('id', '=', memberId).execute();
+  // a guide's notes and scripts are about the person (a script may carry their name); the tasks themselves
+  // stay for the guides' figures, and so do the reminders, without their text
+  await trx
+    .updateTable('guide_tasks')
+    .set({ note: null, script: '' })
+    .where('member_id', '=', memberId)
+    .execute();
+  await trx
+    .updateTable('guide_reminders')
+    .set({ text: '[erased]' })
+    .where('task_id', 'in', trx.selectFrom('guide_tasks').select('id').where('member_id', '=', memberId))
+    .execute();
 }

@@ -72,15 +72,19 @@ const leaf = [
 
 export type SegmentRule = { kind: 'all' | 'any'; rules: SegmentRule[] } | z.infer<(typeof leaf)[number]>;
 
-export const segmentRule: z.ZodType<SegmentRule> = z.lazy(() =>
-  z.discriminatedUnion('kind', [
-    z.object({
-      kind: z.enum(['all', 'any']),
-      rules: z.array(segmentRule).min(1, 'a group needs at least one rule').max(50),
-    }),
-    ...leaf,
-  ]),
-) as z.ZodType<SegmentRule>;
+export const segmentRule: z.ZodType<SegmentRule> = z
+  .lazy(
+    () =>
+      z.discriminatedUnion('kind', [
+        z.object({
+          kind: z.enum(['all', 'any']),
+          rules: z.array(segmentRule).min(1, 'a group needs at least one rule').max(50),
+        }),
+        ...leaf,
+      ]),
+    // Named, so JSON Schema and OpenAPI documents refer to the recursive rule as AudienceRule.
+  )
+  .meta({ id: 'AudienceRule' }) as z.ZodType<SegmentRule>;
 
 export type LeafRule = Exclude<SegmentRule, { kind: 'all' | 'any' }>;
 

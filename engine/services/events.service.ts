@@ -72,7 +72,7 @@ export function backoffMs(policy: RetryPolicy, attempts: number): number {
   return Math.round(raw * (0.9 + Math.random() * 0.2));
 }
 
-interface StoredEvent {
+export interface StoredEvent {
   row: EventRow;
   duplicate: boolean;
 }
@@ -89,52 +89,63 @@ export async function storeEvents(
 ): Promise<StoredEvent[]> {
   // A goal's value past what a bigint of 分 holds is refused before anything is stored (issue 16).
   await checkGoalValues(db, workspaceId, inputs);
-  return db.transaction().execute(async (trx) => {
-    const members = await ensureMembers(
-      trx,
-      workspaceId,
-      inputs.map((e) => e.memberId),
-    );
-    const dueAt = new Date(Date.now() + policy.graceMs);
-    const values = inputs.map((e) => ({
-      id: randomUUID(),
-      workspace_id: workspaceId,
-      member_id: members.get(e.memberId)!,
-      client_id: e.id ?? null,
-      name: e.name,
-      properties: JSON.stringify(e.properties ?? {}),
-      occurred_at: e.occurredAt ?? new Date(),
-      next_attempt_at: dueAt,
-    }));
-    const inserted = new Map<string, EventRow>();
-    // 7 parameters a row: chunks stay far below Postgres' 65535 parameters per statement
-    for (let i = 0; i < values.length; i += 1000) {
-      const rows = await trx
-        .insertInto('events')
-        .values(values.slice(i, i + 1000))
-        .onConflict((oc) => oc.columns(['workspace_id', 'client_id']).doNothing())
-        .returningAll()
-        .execute();
-      for (const r of rows) inserted.set(r.id, r);
-      // the member's aggregates (count, first and last time per name) are stored with the events
-      await recordEventStats(trx, rows);
-    }
-    const missing = values.filter((v) => !inserted.has(v.id)).map((v) => v.client_id!);
-    const earlier = new Map<string, EventRow>();
-    if (missing.length) {
-      const rows = await trx
-        .selectFrom('events')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('client_id', 'in', [...new Set(missing)])
-        .execute();
-      for (const r of rows) earlier.set(r.client_id!, r);
-    }
-    return values.map((v) => {
-      const row = inserted.get(v.id);
-      eventsIngested.inc({ result: row ? 'accepted' : 'duplicate' }); // yutang:infra
-      return row ? { row, duplicate: false } : { row: earlier.get(v.client_id!)!, duplicate: true };
-    });
+  return db.transaction().execute((trx) => storeEventsIn(trx, workspaceId, inputs, policy));
+}
+
+/**
+ * `storeEvents` inside the caller's transaction: an event that must be stored with another write or not at all
+ * (a counted click and its `link_clicked`, engine/links/link-click.service.ts). Process it after the commit.
+ */
+export async function storeEventsIn(
+  trx: Kysely<Database>,
+  workspaceId: string,
+  inputs: IncomingEvent[],
+  policy = retryPolicy(),
+): Promise<StoredEvent[]> {
+  const members = await ensureMembers(
+    trx,
+    workspaceId,
+    inputs.map((e) => e.memberId),
+  );
+  const dueAt = new Date(Date.now() + policy.graceMs);
+  const values = inputs.map((e) => ({
+    id: randomUUID(),
+    workspace_id: workspaceId,
+    member_id: members.get(e.memberId)!,
+    client_id: e.id ?? null,
+    name: e.name,
+    properties: JSON.stringify(e.properties ?? {}),
+    occurred_at: e.occurredAt ?? new Date(),
+    next_attempt_at: dueAt,
+  }));
+  const inserted = new Map<string, EventRow>();
+  // 7 parameters a row: chunks stay far below Postgres' 65535 parameters per statement
+  for (let i = 0; i < values.length; i += 1000) {
+    const rows = await trx
+      .insertInto('events')
+      .values(values.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['workspace_id', 'client_id']).doNothing())
+      .returningAll()
+      .execute();
+    for (const r of rows) inserted.set(r.id, r);
+    // the member's aggregates (count, first and last time per name) are stored with the events
+    await recordEventStats(trx, rows);
+  }
+  const missing = values.filter((v) => !inserted.has(v.id)).map((v) => v.client_id!);
+  const earlier = new Map<string, EventRow>();
+  if (missing.length) {
+    const rows = await trx
+      .selectFrom('events')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('client_id', 'in', [...new Set(missing)])
+      .execute();
+    for (const r of rows) earlier.set(r.client_id!, r);
+  }
+  return values.map((v) => {
+    const row = inserted.get(v.id);
+    eventsIngested.inc({ result: row ? 'accepted' : 'duplicate' }); // yutang:infra
+    return row ? { row, duplicate: false } : { row: earlier.get(v.client_id!)!, duplicate: true };
   });
 }
 

@@ -9,6 +9,7 @@ import {
 } from '../../workflows/core/interpreter.js';
 import type { Plan } from '../../workflows/plan.js';
 import { decideGuard, decideMonthlyQuota, type FrequencyCap, type QuietHours } from '../guard/guard-rules.js';
+import type { GuideCandidate } from '../guides/guide-choice.js';
 import type { SimulatedMember } from '../nodes/define-node.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 
@@ -25,6 +26,8 @@ export interface SimulationInput {
     attributes: Record<string, unknown>;
     timezone?: string | null;
     consent?: Record<string, boolean>;
+    /** the member's own shopping guide; absent or null: none (a guide task then takes 无导购, as for real) */
+    guide?: GuideCandidate | null;
   };
   events: SimulatedEvent[];
   /** when the member enters (ms since epoch; default now): time-of-day waits and quiet hours depend on it */
@@ -53,6 +56,10 @@ export interface SimulationContext {
   monthlyQuotas?: Record<string, number>;
   /** split node id → its decided winner, as the worker would read it now (engine/results/split-decision.ts) */
   splitDecisions?: Record<string, string>;
+  /** the workspace's guides that the plan names by WeCom user id (a guide task's fallback) */
+  guidesByWecomUserId?: Record<string, GuideCandidate>;
+  /** channels whose configured provider would skip this member, with the reason (WeCom: no guide) */
+  channelSkips?: Record<string, string>;
 }
 
 export interface SimulationResult {
@@ -159,7 +166,12 @@ function* simulation(
     attributes: { ...input.member.attributes },
     timezone: input.member.timezone ?? context.timezone,
     consent: { ...(input.member.consent ?? {}) },
+    guide: input.member.guide ?? null,
   };
+  const guideByWecomUserId = (id: string) =>
+    context.guidesByWecomUserId && Object.hasOwn(context.guidesByWecomUserId, id)
+      ? context.guidesByWecomUserId[id]
+      : null;
   const facts = (): MemberFacts => ({ tags: [...member.tags], attributes: { ...member.attributes } });
   const contacts = [...context.contacts];
   const events = [...input.events]
@@ -226,9 +238,47 @@ function* simulation(
         contacts.push({ channel: command.guard.channel, at: now });
       }
       const config = def ? def.config.parse(node.config) : node.config;
-      const effect = def?.simulate?.(config, { member, now: new Date(now) });
+      const effect = def?.simulate?.(config, {
+        member,
+        now: new Date(now),
+        guideByWecomUserId,
+        channelSkip: (ch) =>
+          context.channelSkips && Object.hasOwn(context.channelSkips, ch) ? context.channelSkips[ch] : null,
+      });
+      // a send the provider skipped gives its slot back, as the worker's delivery does
+      if (command.guard && effect?.detail?.status === 'skipped') contacts.pop();
       const outputs = def ? registry.outputsOf(def, node.config).map((o) => o.id) : Object.keys(node.next);
-      const output = input.outcomes?.[node.id] ?? effect?.output ?? outputs[0] ?? 'next';
+      const assumed = effect?.decided ? undefined : input.outcomes?.[node.id];
+      if (effect?.wait) {
+        // As the worker: the effect is recorded (a task created), then the run waits for its completion.
+        const w = effect.wait;
+        command = feed({
+          type: 'actionDone',
+          nodeId: node.id,
+          output: effect.output,
+          detail: { ...effect.detail, simulated: true },
+          vars: effect.vars as Record<string, unknown> | undefined,
+          member: facts(),
+          wait: {
+            until: now + w.afterMs,
+            timeoutOutput: w.timeoutOutput,
+            completionOutputs: w.completionOutputs,
+          },
+          now,
+        });
+        // assumed done at once; an assumed timeout lets the deadline pass (the wait loop below)
+        const completion = assumed ?? w.completionOutputs[0];
+        if (completion && completion !== w.timeoutOutput && w.completionOutputs.includes(completion))
+          command = feed({
+            type: 'completion',
+            nodeId: node.id,
+            output: completion,
+            detail: { simulated: true },
+            now,
+          });
+        continue;
+      }
+      const output = assumed ?? effect?.output ?? outputs[0] ?? 'next';
       command = feed({
         type: 'actionDone',
         nodeId: node.id,

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { inject } from 'vitest';
 import { createDb } from '../../db/connection.js';
 import { createApi } from '../api/app.js';
+import { createSdkApi } from '../api/sdk-app.js';
 import { type AuthConfig, authConfigFromEnv } from '../auth/auth-config.js';
 import type { GuardOptions } from '../guard/guard.js';
 import type { NodeDefinition } from '../nodes/define-node.js';
@@ -57,7 +58,10 @@ export async function startStack(
   const client = new Client({ connection, namespace: 'default' });
   const temporal: TemporalDeps = { client, taskQueue, namespace: 'default', uiUrl: null };
   const auth = opts.auth ? { ...authConfigFromEnv(), ...opts.auth } : undefined;
-  const app = new Hono().route('/api', createApi({ db, registry, temporal, auth }));
+  // the API under /api and, at the root, the Segment and Sensors endpoints, as the server mounts them
+  const app = new Hono()
+    .route('/api', createApi({ db, registry, temporal, auth }))
+    .route('/', createSdkApi({ db, registry, temporal, auth }));
 
   let stopWorker = async () => {};
   if (opts.worker !== false) {
@@ -124,7 +128,7 @@ export async function startStack(
   }
 
   return {
-    /** the Hono app with the API under /api, for requests with headers of the test's own */
+    /** the Hono app with the API under /api and the SDK endpoints (/v1/*, /sa), for requests with headers of the test's own */
     app,
     db,
     registry,

@@ -1,5 +1,7 @@
+import type { JourneyResults, MessageFunnel, ResultsQuery, SplitDecision } from './results-types';
 import type {
   Broadcast,
+  BulkRunResult,
   ChannelInfo,
   ChannelSettingsView,
   Coupon,
@@ -19,7 +21,11 @@ import type {
   JourneyView,
   JourneyWithDocument,
   Member,
+  MemberEraseResult,
+  MemberGuideView,
   MemberImportResult,
+  MemberPatch,
+  MemberSearchResult,
   Message,
   NamedRef,
   NodeTypesResponse,
@@ -27,6 +33,7 @@ import type {
   PageParams,
   Problem,
   Run,
+  RunActionResult,
   RunDetail,
   SecretView,
   Segment,
@@ -169,6 +176,18 @@ export const api = {
   lifecycle: (id: string, action: 'pause' | 'resume' | 'archive') =>
     request<JourneyView>('POST', `/journeys/${enc(id)}/${action}`, {}),
   stats: (id: string) => request<JourneyStats>('GET', `/journeys/${enc(id)}/stats`),
+  results: (id: string, q: ResultsQuery, init?: RequestInit) =>
+    request<JourneyResults>('GET', `/journeys/${enc(id)}/results${query(q)}`, undefined, init),
+  messageFunnel: (id: string, q: ResultsQuery, init?: RequestInit) =>
+    request<MessageFunnel>('GET', `/journeys/${enc(id)}/results/messages${query(q)}`, undefined, init),
+  /** a marketer names a split's winner by hand: later members take its path (the holdout stays) */
+  decideSplit: (id: string, nodeId: string, variant: string) =>
+    request<{ decision: SplitDecision }>('POST', `/journeys/${enc(id)}/splits/${enc(nodeId)}/decision`, {
+      variant,
+    }),
+  /** undoes a split's decision, automatic or manual: later members are split by percentage again */
+  undoSplitDecision: (id: string, nodeId: string) =>
+    request<unknown>('DELETE', `/journeys/${enc(id)}/splits/${enc(nodeId)}/decision`),
   simulate: (id: string, input: SimulateRequest, init?: RequestInit) =>
     request<SimulationResult>('POST', `/journeys/${enc(id)}/simulate`, input, init),
 
@@ -183,7 +202,12 @@ export const api = {
       (r) => r.couponTemplate,
     ),
   render: (input: { body: string; title?: string; memberId?: string }, init?: RequestInit) =>
-    request<{ body: string; title: string | null; sample: boolean }>('POST', '/render', input, init),
+    request<{ body: string; title: string | null; sample: boolean; linksLocal?: boolean }>(
+      'POST',
+      '/render',
+      input,
+      init,
+    ),
 
   settings: () => request<{ settings: WorkspaceSettings }>('GET', '/settings').then((r) => r.settings),
   channels: () => request<{ channels: ChannelInfo[] }>('GET', '/channels').then((r) => r.channels),
@@ -207,13 +231,24 @@ export const api = {
 
   member: (externalId: string) =>
     request<{ member: Member }>('GET', `/members/${enc(externalId)}`).then((r) => r.member),
+  /** the member and their owning guide, in one request */
+  memberWithGuide: (externalId: string) =>
+    request<{ member: Member; guide: MemberGuideView | null }>('GET', `/members/${enc(externalId)}`),
+  searchMembers: (q: string, init?: RequestInit) =>
+    request<MemberSearchResult>('GET', `/members${query({ q })}`, undefined, init),
+  saveMember: (externalId: string, patch: MemberPatch) =>
+    request<{ member: Member; guide: MemberGuideView | null }>('PUT', `/members/${enc(externalId)}`, patch),
+  eraseMember: (externalId: string, confirm: string) =>
+    request<MemberEraseResult>('DELETE', `/members/${enc(externalId)}`, { confirm }),
+  bulkRuns: (input: { journeyId: string; nodeId: string; action: 'cancel' | 'retry' }) =>
+    request<BulkRunResult>('POST', '/runs/bulk', input),
   runs: (filter: { journeyId?: string; memberId?: string; status?: string } & PageParams) =>
     request<{ runs: Run[]; nextCursor: string | null }>('GET', `/runs${query(filter)}`).then(
       paged<'runs', Run>('runs'),
     ),
   run: (id: string) => request<RunDetail>('GET', `/runs/${enc(id)}`),
   runAction: (id: string, action: 'cancel' | 'retry') =>
-    request<unknown>('POST', `/runs/${enc(id)}/${action}`, {}),
+    request<RunActionResult>('POST', `/runs/${enc(id)}/${action}`, {}).then((r) => r.run),
   messages: (filter: { memberId?: string; journeyId?: string } & PageParams) =>
     request<{ messages: Message[]; nextCursor: string | null }>('GET', `/messages${query(filter)}`).then(
       paged<'messages', Message>('messages'),

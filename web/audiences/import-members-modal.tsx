@@ -1,4 +1,5 @@
-import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
+import DownloadOutlined from '@ant-design/icons/es/icons/DownloadOutlined';
+import InboxOutlined from '@ant-design/icons/es/icons/InboxOutlined';
 import { Alert, Button, Modal, Progress, Space, Table, Typography, Upload } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';

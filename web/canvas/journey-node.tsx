@@ -1,4 +1,4 @@
-import { WarningFilled } from '@ant-design/icons';
+import WarningFilled from '@ant-design/icons/es/icons/WarningFilled';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { Tooltip } from 'antd';
 import { memo, useMemo } from 'react';
@@ -7,8 +7,9 @@ import { useLang } from '../i18n';
 import { useCatalog } from '../shell/catalog';
 import type { FlowNode } from './document';
 import { useEditorView } from './editor-context';
+import { nodeCounts } from './node-counts';
 import { NodeIcon } from './node-icon';
-import { NodeOutcomeCounts } from './node-outcome-counts';
+import { NodeOutcomeCounts, SplitDecisionBadge } from './node-outcome-counts';
 import { outputsFor } from './outputs';
 import { problemText } from './problem-text';
 import { renderSummary } from './summary';
@@ -27,6 +28,8 @@ function JourneyNodeImpl({ id, type, data, selected }: NodeProps<FlowNode>) {
   const nodeType = byType.get(type);
   const problems = view.problemsByNode.get(id);
   const stats = view.stats?.[id];
+  const counts = stats ? nodeCounts(stats) : null;
+  const decision = view.decisions?.get(id);
   const outputs = useMemo(() => outputsFor(nodeType, data, lang), [nodeType, data, lang]);
   const summary = nodeType ? renderSummary(pick(nodeType.summary), data, nodeType.configSchema, fmt) : type;
   const color = nodeType?.color ?? '#8c8c8c';
@@ -86,13 +89,14 @@ function JourneyNodeImpl({ id, type, data, selected }: NodeProps<FlowNode>) {
       </div>
       {stats && (
         <div className="yt-node__stats" data-testid={`node-stats-${id}`}>
-          {t('node.stats', { entered: stats.entered, waiting: stats.waiting })}
+          {t('node.stats', { entered: counts?.entered ?? 0, waiting: stats.waiting })}
           {stats.failed > 0 && (
             <span className="yt-node__failed"> · {t('node.failed', { count: stats.failed })}</span>
           )}
-          <NodeOutcomeCounts stats={stats} />
+          <NodeOutcomeCounts stats={stats} downstream={counts?.convertedDownstream ?? 0} />
         </div>
       )}
+      {decision && <SplitDecisionBadge decision={decision} />}
       {outputs.length > 0 && (
         <div className={`yt-node__outputs${showLabels ? '' : ' is-bare'}`}>
           {outputs.map((o) => (

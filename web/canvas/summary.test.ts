@@ -28,6 +28,14 @@ describe('renderSummary', () => {
       'Wait 3 days',
     );
   });
+  it('names a tracked link instead of spelling out its address', () => {
+    const body = '新品 {{link "https://shop.example.com/very/long/path?utm=1"}} 回T退订';
+    expect(renderSummary('{{body}}', { body }, undefined, { ...zh, linkWord: '[链接]' })).toBe(
+      '新品 [链接] 回T退订',
+    );
+    expect(renderSummary('{{body}}', { body: '{{ link "https://a.cn" }}' }, undefined, en)).toBe('[link]');
+  });
+
   it('cuts long text', () => {
     const s = renderSummary(
       '{{channel}}: {{body}}',

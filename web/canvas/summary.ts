@@ -15,7 +15,12 @@ export interface SummaryFormat {
   weekdays(days: number[]): string;
   /** a split's holdout share in words: 对照组 10% */
   holdout(percent: number): string;
+  /** what a tracked link `{{link "https://…"}}` reads as in a summary: [链接] (default: the word link) */
+  linkWord?: string;
 }
+
+/** `{{link "https://…"}}` tokens (engine/render/template.ts): a summary names them instead of spelling them out. */
+const LINK_TOKEN = /\{\{\s*link[\s"][^{}]*\}\}/g;
 
 /** Words for weekday sets; the caller gives the language's names. */
 export interface WeekdayWords {
@@ -64,7 +69,8 @@ export function formatValue(value: unknown, schema: JsonSchema | undefined, fmt:
     return fmt.segmentLabel?.(value) ?? truncate(value);
   const own = typeof value === 'string' ? enumWords(schema, value, fmt.lang) : undefined;
   if (own) return own;
-  if (typeof value === 'string') return fmt.enumLabel(value) ?? truncate(value);
+  if (typeof value === 'string')
+    return fmt.enumLabel(value) ?? truncate(value.replace(LINK_TOKEN, fmt.linkWord ?? '[link]'));
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return fmt.notSet;

@@ -37,6 +37,7 @@ export function useSummaryFormat(): SummaryFormat {
           sep: lang === 'zh' ? '、' : ', ',
         }),
       holdout: (percent: number) => t('node.holdout', { percent }),
+      linkWord: t('form.linkSummary'),
     }),
     [lang, t, i18n, couponTemplates, segments],
   );

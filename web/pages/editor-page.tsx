@@ -27,13 +27,13 @@ import { EditorViewContext } from '../canvas/editor-context';
 import { JourneyEdge } from '../canvas/journey-edge';
 import { JourneyNode } from '../canvas/journey-node';
 import { JourneySettingsPanel } from '../canvas/journey-settings-panel';
-import { layoutDocument } from '../canvas/layout';
 import { Palette } from '../canvas/palette';
 import { isSettingsProblem } from '../canvas/problem-text';
 import { ProblemsPanel } from '../canvas/problems-panel';
 import { useAutosave } from '../canvas/use-autosave';
 import { NODE_W, useFlowEditor } from '../canvas/use-flow-editor';
 import { useShortcuts } from '../canvas/use-shortcuts';
+import { useSplitDecisions } from '../canvas/use-split-decisions';
 import { useValidation } from '../canvas/use-validation';
 import { useLang } from '../i18n';
 import { useCatalog } from '../shell/catalog';
@@ -189,14 +189,16 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     return map;
   }, [catalog.nodeTypes, typeKey]);
 
+  const decisions = useSplitDecisions(journeyId, showStats);
   const view = useMemo(
     () => ({
       problemsByNode: readOnly ? new Map() : validation.problemsByNode,
       stats: showStats ? (stats?.nodes ?? null) : null,
+      decisions,
       readOnly,
       path: simPath?.nodes ?? null,
     }),
-    [readOnly, validation.problemsByNode, showStats, stats, simPath],
+    [readOnly, validation.problemsByNode, showStats, stats, decisions, simPath],
   );
 
   /** The edge a drop at this screen point would split: what is under the pointer, else the nearest line. */
@@ -309,6 +311,8 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     await commitPanel();
     const doc = editor.currentDoc();
     const byId = new Map(editor.nodes.map((n) => [n.id, n]));
+    // elkjs (half a megabyte) is fetched the first time someone lays a journey out, not with the canvas
+    const { layoutDocument } = await import('../canvas/layout');
     const positions = await layoutDocument(
       doc,
       (id) => ({

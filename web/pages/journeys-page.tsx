@@ -1,15 +1,28 @@
-import { PlusOutlined } from '@ant-design/icons';
+import PlusOutlined from '@ant-design/icons/es/icons/PlusOutlined';
 import { App, Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import type { Results30d } from '../api/results-types';
 import type { JourneySummary } from '../api/types';
 import { useCan } from '../auth/session';
+import { percent, yuan } from '../results/words';
 import { formatTime, statusColor } from '../shell/format';
 import { LoadMore } from '../shell/load-more';
 import { paths } from '../shell/router';
 import { usePaged } from '../shell/use-paged';
 import { CreateJourneyModal } from './create-journey-modal';
+
+/** The list item's last-30-days figures (servers before issue 16 send none: shown as —). */
+const last30 = (j: JourneySummary) => (j as JourneySummary & { results30d?: Results30d }).results30d;
+const conversion30d = (j: JourneySummary) => {
+  const r = last30(j);
+  return r && r.entered > 0 ? percent(r.conversionRate) : '—';
+};
+const revenue30d = (j: JourneySummary) => {
+  const r = last30(j);
+  return r && r.entered > 0 ? yuan(r.revenueFen) : '—';
+};
 
 export function JourneysPage() {
   const { t } = useTranslation();
@@ -19,6 +32,17 @@ export function JourneysPage() {
   const canEdit = useCan('journeys.edit');
   const canPause = useCan('journeys.pause');
   const canArchive = useCan('journeys.archive');
+  const canOperate = useCan('runs.operate');
+  // the empty list speaks to the role: only those who can create are sent to the 新建旅程 button
+  const emptyText = canEdit ? (
+    t('journeys.empty')
+  ) : canOperate ? (
+    <span data-testid="journeys-empty">
+      {t('journeys.emptyOps')} <a href={paths.member()}>{t('journeys.toMembers')}</a>
+    </span>
+  ) : (
+    <span data-testid="journeys-empty">{t('journeys.emptyReadOnly')}</span>
+  );
 
   const act = async (id: string, action: 'pause' | 'resume' | 'archive') => {
     try {
@@ -53,7 +77,7 @@ export function JourneysPage() {
         loading={list.loading && !list.loaded}
         dataSource={list.items}
         pagination={false}
-        locale={{ emptyText: t('journeys.empty') }}
+        locale={{ emptyText }}
         columns={[
           {
             title: t('journeys.col.name'),
@@ -107,6 +131,18 @@ export function JourneysPage() {
             render: (_, j) => j.stats.converted.toLocaleString(),
           },
           {
+            title: t('journeys.col.conv30d'),
+            width: 110,
+            align: 'right',
+            render: (_, j) => <span data-testid="journey-conv30d">{conversion30d(j)}</span>,
+          },
+          {
+            title: t('journeys.col.rev30d'),
+            width: 120,
+            align: 'right',
+            render: (_, j) => <span data-testid="journey-rev30d">{revenue30d(j)}</span>,
+          },
+          {
             title: t('journeys.col.updated'),
             dataIndex: 'updatedAt',
             width: 160,
@@ -123,6 +159,16 @@ export function JourneysPage() {
                 <Button type="link" size="small" href={paths.journeyRuns(j.id)}>
                   {t('journeys.runs')}
                 </Button>
+                {j.currentVersion !== null && (
+                  <Button
+                    type="link"
+                    size="small"
+                    href={paths.journeyResults(j.id)}
+                    data-testid={`journey-results-${j.id}`}
+                  >
+                    {t('journeys.results')}
+                  </Button>
+                )}
                 {canPause && j.status === 'active' && (
                   <Button type="link" size="small" onClick={() => act(j.id, 'pause')}>
                     {t('journeys.pause')}

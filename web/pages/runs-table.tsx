@@ -1,4 +1,4 @@
-import { App, Button, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { Run } from '../api/types';
@@ -10,7 +10,11 @@ import { RunEnd } from './run-end';
 import { NodeLabel, useRunNodes } from './run-nodes';
 import { RunSteps } from './run-steps';
 
-/** Runs with their status; expand a row for its path; cancel or retry in place. */
+/**
+ * Runs with their status; expand a row for its path; cancel or retry in place, each after a confirmation.
+ * The action's answer is the run as it is after it (the API waits for the workflow to record it), so the
+ * row and the page's totals are reloaded at once instead of still saying 等待中.
+ */
 export function RunsTable({
   runs,
   loading,
@@ -29,8 +33,15 @@ export function RunsTable({
   const act = async (id: string, action: 'cancel' | 'retry') => {
     try {
       await api.runAction(id, action);
-      message.success(t(`runs.done.${action}`));
+      // The workflow records a cancel or retry a moment later: follow the run until it has, then reload the
+      // rows and the totals (the row never keeps saying 等待中 after a confirmed cancel).
+      const settled = await until(async () => {
+        const { run } = await api.run(id);
+        return action === 'cancel' ? !isLive(run.status) : run.status !== 'failed';
+      });
+      message.success(settled ? t(`runs.done.${action}`) : t('runs.pending'));
       onChanged();
+      if (!settled) setTimeout(onChanged, 3000);
     } catch (e) {
       message.error((e as Error).message);
     }
@@ -106,20 +117,29 @@ export function RunsTable({
           render: (_, r) => (
             <Space size={0}>
               {canOperate && r.status === 'failed' && (
-                <Button type="link" size="small" onClick={() => act(r.id, 'retry')} data-testid="run-retry">
-                  {t('runs.retry')}
-                </Button>
+                <Popconfirm
+                  title={t('runs.retryConfirm')}
+                  okText={t('runs.confirm')}
+                  cancelText={t('common.cancel')}
+                  onConfirm={() => act(r.id, 'retry')}
+                >
+                  <Button type="link" size="small" data-testid="run-retry">
+                    {t('runs.retry')}
+                  </Button>
+                </Popconfirm>
               )}
               {canOperate && isLive(r.status) && (
-                <Button
-                  type="link"
-                  size="small"
-                  danger
-                  onClick={() => act(r.id, 'cancel')}
-                  data-testid="run-cancel"
+                <Popconfirm
+                  title={t('runs.cancelConfirm')}
+                  okText={t('runs.confirm')}
+                  cancelText={t('common.cancel')}
+                  okButtonProps={{ danger: true }}
+                  onConfirm={() => act(r.id, 'cancel')}
                 >
-                  {t('runs.cancel')}
-                </Button>
+                  <Button type="link" size="small" danger data-testid="run-cancel">
+                    {t('runs.cancel')}
+                  </Button>
+                </Popconfirm>
               )}
             </Space>
           ),
@@ -127,4 +147,14 @@ export function RunsTable({
       ]}
     />
   );
+}
+
+/** Polls `check` every 300 ms for up to 8 s: whether it came true. */
+async function until(check: () => Promise<boolean>): Promise<boolean> {
+  const end = Date.now() + 8000;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }

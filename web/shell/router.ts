@@ -5,10 +5,13 @@ export type Route =
   | { name: 'journeys' }
   | { name: 'editor'; journeyId: string; version?: number }
   | { name: 'journeyRuns'; journeyId: string }
+  /** the journey's 效果 tab: conversions, revenue, lift, variants, funnel */
+  | { name: 'journeyResults'; journeyId: string }
   | { name: 'audiences' }
   /** `id` is `new` for an audience not saved yet */
   | { name: 'audience'; id: string }
-  | { name: 'member'; externalId?: string }
+  /** a member by id, or (`q`) the members one search text finds */
+  | { name: 'member'; externalId?: string; q?: string }
   | { name: 'delivery' }
   | { name: 'settings' }
   | { name: 'users' }
@@ -20,15 +23,21 @@ export type Route =
   | { name: 'guides' };
 
 export function parseHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [path, search = ''] = hash.replace(/^#\/?/, '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'members') {
+    // `?q=` keeps what was searched beside the member it found, so the box still shows it
+    const q = new URLSearchParams(search).get('q')?.trim() || undefined;
+    return { name: 'member', ...(parts[1] ? { externalId: parts[1] } : {}), ...(q ? { q } : {}) };
+  }
   if (parts[0] === 'journeys' && parts[1]) {
     if (parts[2] === 'runs') return { name: 'journeyRuns', journeyId: parts[1] };
+    if (parts[2] === 'results') return { name: 'journeyResults', journeyId: parts[1] };
     if (parts[2] === 'versions' && parts[3])
       return { name: 'editor', journeyId: parts[1], version: Number(parts[3]) };
     return { name: 'editor', journeyId: parts[1] };
   }
   if (parts[0] === 'audiences') return parts[1] ? { name: 'audience', id: parts[1] } : { name: 'audiences' };
-  if (parts[0] === 'members') return { name: 'member', externalId: parts[1] };
   if (parts[0] === 'events') return { name: 'delivery' };
   if (parts[0] === 'settings') return { name: 'settings' };
   if (parts[0] === 'guide') return { name: 'guide' };
@@ -42,9 +51,12 @@ export const paths = {
   editor: (id: string) => `#/journeys/${encodeURIComponent(id)}`,
   version: (id: string, v: number) => `#/journeys/${encodeURIComponent(id)}/versions/${v}`,
   journeyRuns: (id: string) => `#/journeys/${encodeURIComponent(id)}/runs`,
+  journeyResults: (id: string) => `#/journeys/${encodeURIComponent(id)}/results`,
   audiences: () => '#/audiences',
   audience: (id: string) => `#/audiences/${encodeURIComponent(id)}`,
-  member: (externalId?: string) => (externalId ? `#/members/${encodeURIComponent(externalId)}` : '#/members'),
+  member: (externalId?: string, q?: string) =>
+    `${externalId ? `#/members/${encodeURIComponent(externalId)}` : '#/members'}${q ? `?${new URLSearchParams({ q })}` : ''}`,
+  memberSearch: (q: string) => `#/members?${new URLSearchParams({ q })}`,
   delivery: () => '#/events',
   settings: () => '#/settings',
   users: () => '#/users',

@@ -15,7 +15,12 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]) {
       (error: Error) => n === seq.current && setState((s) => ({ ...s, error, loading: false })),
     );
   }, []);
+  // New deps name something else (another member): what the old ones showed goes at once, so a miss or a
+  // slow answer never leaves the previous thing on screen under the new name. `reload` keeps what is shown.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the caller's deps
-  useEffect(reload, [reload, key]);
+  useEffect(() => {
+    setState({ loading: true });
+    reload();
+  }, [reload, key]);
   return { ...state, reload };
 }

@@ -1,4 +1,5 @@
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import DeleteOutlined from '@ant-design/icons/es/icons/DeleteOutlined';
+import PlusOutlined from '@ant-design/icons/es/icons/PlusOutlined';
 import {
   Alert,
   Button,
@@ -10,6 +11,7 @@ import {
   InputNumber,
   Segmented,
   Select,
+  Switch,
   Tag,
   Timeline,
   Typography,
@@ -78,6 +80,8 @@ export function SimulateDrawer({
   const [tags, setTags] = useState<string[]>([]);
   const [attributes, setAttributes] = useState<Record<string, unknown>>({});
   const [timezone, setTimezone] = useState<string | undefined>();
+  // a made-up member has no guide unless the marketer says so: a guide task then takes 无导购, as for real
+  const [hasGuide, setHasGuide] = useState(false);
   const [startAt, setStartAt] = useState<Dayjs>(() => dayjs().second(0).millisecond(0));
   const [events, setEvents] = useState<SimEvent[]>([]);
   const [busy, setBusy] = useState(false);
@@ -107,7 +111,7 @@ export function SimulateDrawer({
         document: doc,
         ...(who === 'real'
           ? { memberId: memberId.trim() }
-          : { member: { tags, attributes, ...(timezone ? { timezone } : {}) } }),
+          : { member: { tags, attributes, guide: hasGuide, ...(timezone ? { timezone } : {}) } }),
         startAt: startAt.toISOString(),
         events: timed.map((e) => ({
           name: e.name.trim(),
@@ -194,6 +198,9 @@ export function SimulateDrawer({
                 placeholder={t('simulate.workspaceZone')}
                 testId="simulate-timezone"
               />
+            </Form.Item>
+            <Form.Item label={t('simulate.guide')} extra={t('simulate.guideHint')}>
+              <Switch checked={hasGuide} onChange={setHasGuide} data-testid="simulate-has-guide" />
             </Form.Item>
           </div>
         )}
@@ -379,7 +386,7 @@ function SimResult({ outcome, startAt }: { outcome: Outcome; startAt: number }) 
       const node = doc.nodes.find((n) => n.id === s.nodeId);
       const out = s.output
         ? (outputsFor(byType.get(s.nodeType), node?.data ?? {}, lang).find((o) => o.id === s.output)?.label ??
-          s.output)
+          t(`simulate.outputs.${s.output}`, { defaultValue: s.output }))
         : null;
       const waited = typeof s.detail.waitedMs === 'number' && s.detail.waitedMs > 0 ? s.detail.waitedMs : 0;
       return {

@@ -113,6 +113,8 @@ const simulateBody = z.object({
       attributes: jsonPayload().default({}),
       timezone: timeZone.nullable().optional(),
       consent: z.record(payloadKey, z.boolean()).optional(),
+      /** the made-up member has a shopping guide of their own (default: no — a guide task then takes 无导购) */
+      guide: z.boolean().optional(),
     })
     .optional(),
   /** when the member enters (default: now) */
@@ -401,7 +403,7 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps, auth: AuthCon
         compiled.plan,
         {
           memberId: input.memberId,
-          member: input.member ?? { tags: [], attributes: {} },
+          member: madeUpMember(input.member),
           startAt: input.startAt?.getTime(),
           events: input.events.map((e) => ({
             name: e.name,
@@ -478,7 +480,8 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps, auth: AuthCon
     const nodes: Record<string, NodeStats> = {};
     for (const n of counted)
       nodes[n.nodeId] = {
-        entered: n.entered,
+        // the canvas' meaning: passed (it adds waiting, failed and ended here itself)
+        entered: Object.values(n.passed).reduce((a, b) => a + b, 0),
         outputs: n.passed,
         waiting: n.waiting,
         failed: n.failed,
@@ -498,4 +501,11 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps, auth: AuthCon
   });
 
   return app;
+}
+
+/** The made-up member of a simulation, with a guide of their own when the marketer says so. */
+function madeUpMember(m: z.infer<typeof simulateBody>['member']) {
+  if (!m) return { tags: [], attributes: {} };
+  const { guide, ...rest } = m;
+  return guide ? { ...rest, guide: { id: 'simulated-guide', name: '', active: true } } : rest;
 }

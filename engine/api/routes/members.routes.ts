@@ -1,15 +1,18 @@
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { memberFacts } from '../../../workflows/activities.js';
 import { LIVE_STATUSES } from '../../../workflows/core/interpreter.js';
 import { audit, audited } from '../../auth/audit.js';
+import { actorOf } from '../../auth/principal.js';
 import {
   assignMemberGuides,
   memberGuideFields,
   memberGuideView,
   resolveMemberGuides,
 } from '../../guides/member-guides.js';
+import { searchMembers } from '../../members/member-search.repository.js';
 import {
   eraseMember,
   findMemberIdByExternalId,
@@ -37,7 +40,7 @@ import {
   safeText,
   uuidParam,
 } from '../validate.js';
-import type { EventView, MemberImportResult, ReplayResponse } from '../views.js';
+import type { EventView, MemberEraseResult, MemberImportResult, ReplayResponse } from '../views.js';
 
 const timezone = safeText(64).refine((tz) => {
   try {
@@ -48,6 +51,9 @@ const timezone = safeText(64).refine((tz) => {
   }
 }, 'not an IANA time zone, e.g. Asia/Shanghai');
 
+/** PUT /api/members/:externalId, as a client sends it */
+export type MemberInput = z.input<typeof memberBody>;
+
 const memberBody = z.object({
   name: safeText(200, { line: true }).nullable().optional(),
   phone: safeText(40, { line: true }).nullable().optional(),
@@ -55,6 +61,8 @@ const memberBody = z.object({
   timezone: timezone.nullable().optional(),
   /** merged into what is stored; the result stays within 32 KB */
   attributes: jsonPayload().optional(),
+  /** attribute keys to remove (after the merge): how an edit takes an attribute away */
+  unsetAttributes: z.array(payloadKey).max(200).optional(),
   consent: z
     .record(payloadKey, z.boolean())
     .refine((c) => Object.keys(c).length <= 50, 'at most 50 channels')
@@ -81,7 +89,7 @@ const eventBody = z.object({
     .trim()
     .min(1)
     .max(100)
-    .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits, _ . : - only'),
+    .regex(/^[A-Za-z0-9_.:$-]+$/, 'letters, digits, _ . : - $ only'),
   properties: jsonPayload().optional(),
   occurredAt: pastInstant.optional(),
   id: safeText(200, { min: 1, trim: true, line: true }).optional(),
@@ -106,6 +114,18 @@ documented({
   permission: 'members.edit',
   audit: 'member.upsert',
   rateLimit: 'ingest',
+});
+const searchQuery = z.object({
+  q: safeText(200, { min: 1, trim: true, line: true }),
+});
+documented({
+  method: 'get',
+  path: '/api/members',
+  summary:
+    'Find members by one text: external id (any case), phone (all digits or the last 4), name prefix, WeChat openid, WeCom external userid; up to 20 per kind, `more` when there are more',
+  tag: 'members',
+  query: searchQuery,
+  permission: 'members.read',
 });
 documented({
   method: 'get',
@@ -195,14 +215,24 @@ documented({
   audit: 'member.import',
   rateLimit: 'ingest',
 });
+const eraseBody = z.object({
+  /** the member's external id typed again: an erase cannot be undone */
+  confirm: externalId,
+});
 documented({
   method: 'delete',
   path: '/api/members/:externalId',
-  summary: 'Erase a member (a data-rights request): personal data removed, runs ended',
+  summary:
+    'Erase a member (a PIPL data-rights request): runs cancelled, personal data removed, counts kept; `confirm` must repeat the member id. Erasing an erased id again answers `alreadyErased`',
   tag: 'members',
+  body: eraseBody,
   permission: 'members.delete',
   audit: 'member.delete',
 });
+
+/** How an erased external id is remembered: not the id itself. */
+const erasureHash = (workspaceId: string, ext: string) =>
+  createHash('sha256').update(`${workspaceId}\0${ext}`).digest('hex');
 
 export function memberRoutes({ db, temporal }: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -288,12 +318,43 @@ export function memberRoutes({ db, temporal }: AppDeps) {
     return c.json({ imported: ids.size, rejected: errors.length, errors } satisfies MemberImportResult);
   });
 
+  app.get('/members', async (c) => {
+    const { q } = query(c, searchQuery);
+    return c.json(await searchMembers(db, c.get('workspaceId'), q));
+  });
+
   app.delete('/members/:externalId', async (c) => {
     const ws = c.get('workspaceId');
     const ext = parseOrThrow(externalId, c.req.param('externalId'), 'externalId');
-    const id = await findMemberIdByExternalId(db, ws, ext);
+    const hash = erasureHash(ws, ext);
+    const id = await findMemberIdByExternalId(db, ws, ext, { live: true });
+    // A retried erase (the first answer was lost) finds the erasure, not the member.
+    const done = id
+      ? undefined
+      : await db
+          .selectFrom('member_erasures')
+          .select(['member_id', 'erased_at'])
+          .where('workspace_id', '=', ws)
+          .where('external_id_hash', '=', hash)
+          .executeTakeFirst();
+    if (!id && !done) throw notFound('member');
+    const { confirm } = await body(c, eraseBody);
+    if (confirm !== ext)
+      throw new AppError('invalid_input', 'confirm: type the member id exactly to erase this member', {
+        field: 'confirm',
+      });
+    if (!id && done) {
+      audit(c).target('member', done.member_id).detail({ alreadyErased: true });
+      return c.json({
+        deleted: true,
+        alreadyErased: true,
+        runsEnded: 0,
+        erasedAt: done.erased_at,
+      } satisfies MemberEraseResult);
+    }
     if (!id) throw notFound('member');
-    // Their runs end first (if Temporal is away this answers 503 and nothing is erased yet: retry).
+    // Their runs end first (if Temporal is away this answers 503 and nothing is erased yet: retry). Each run
+    // is cancelled by its own workflow, which records it; a run whose workflow is gone is closed here.
     const runs = await db
       .selectFrom('runs')
       .select(['id', 'workflow_id'])
@@ -306,18 +367,39 @@ export function memberRoutes({ db, temporal }: AppDeps) {
           .updateTable('runs')
           .set({ status: 'cancelled', exit_reason: 'member_deleted', ended_at: sql`now()` })
           .where('id', '=', r.id)
+          .where('status', 'in', [...LIVE_STATUSES])
           .execute();
     }
-    await audited(c, db, async (trx) => {
-      audit(c).target('member', id);
+    const erasedAt = await audited(c, db, async (trx) => {
+      audit(c).target('member', id).detail({ runsEnded: runs.length });
       await eraseMember(trx, id);
+      const principal = c.get('principal');
+      const row = await trx
+        .insertInto('member_erasures')
+        .values({
+          workspace_id: ws,
+          external_id_hash: hash,
+          member_id: id,
+          runs_cancelled: runs.length,
+          erased_by: principal ? `${actorOf(principal).type}:${actorOf(principal).id}` : null,
+        })
+        .onConflict((oc) => oc.columns(['workspace_id', 'external_id_hash']).doNothing())
+        .returning('erased_at')
+        .executeTakeFirst();
+      return row?.erased_at ?? new Date();
     });
-    return c.json({ deleted: true, runsEnded: runs.length });
+    return c.json({
+      deleted: true,
+      alreadyErased: false,
+      runsEnded: runs.length,
+      erasedAt,
+    } satisfies MemberEraseResult);
   });
 
   app.get('/members/:externalId', async (c) => {
     const ws = c.get('workspaceId');
-    const id = await findMemberIdByExternalId(db, ws, externalIdParam(c, 'externalId'));
+    // an erased member is nobody: the row stays only for the counts
+    const id = await findMemberIdByExternalId(db, ws, externalIdParam(c, 'externalId'), { live: true });
     const member = id ? await memberSnapshot(db, id) : null;
     if (!member) throw notFound('member');
     return c.json({ member, guide: await memberGuideView(db, member.id) });

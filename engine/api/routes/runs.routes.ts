@@ -2,14 +2,22 @@ import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { RUN_STATUSES } from '../../../workflows/core/interpreter.js';
+import { audit } from '../../auth/audit.js';
 import { findMemberIdByExternalId } from '../../repositories/member.repository.js';
 import { signalRun } from '../../services/runs.service.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
 import { pageQuery, paginate } from '../pagination.js';
-import { externalId, query, uuidParam } from '../validate.js';
-import type { CouponView, MessageView, RunDetail, RunView } from '../views.js';
+import { body, externalId, query, safeText, uuidParam } from '../validate.js';
+import type {
+  BulkRunResult,
+  CouponView,
+  MessageView,
+  RunActionResult,
+  RunDetail,
+  RunView,
+} from '../views.js';
 
 const runStatus = z.enum(RUN_STATUSES);
 const runsQuery = z.object({
@@ -42,7 +50,8 @@ documented({
 documented({
   method: 'post',
   path: '/api/runs/:id/cancel',
-  summary: 'Cancel a run wherever it is',
+  summary:
+    'Cancel a run wherever it is: its workflow records it a moment later (the answer has the run as it is now)',
   tag: 'runs',
   permission: 'runs.operate',
   audit: 'run.cancel',
@@ -50,10 +59,28 @@ documented({
 documented({
   method: 'post',
   path: '/api/runs/:id/retry',
-  summary: 'Retry the failed step of a run',
+  summary:
+    'Retry the failed step of a run: its workflow takes it a moment later (the answer has the run as it is now)',
   tag: 'runs',
   permission: 'runs.operate',
   audit: 'run.retry',
+});
+const bulkBody = z.object({
+  journeyId: z.uuid(),
+  /** the node the failed runs stopped at */
+  nodeId: safeText(100, { min: 1, line: true }),
+  action: z.enum(['cancel', 'retry']),
+});
+/** Runs one bulk call acts on; a node with more failed runs takes another call (the answer says how many remain). */
+const BULK_MAX = 1000;
+documented({
+  method: 'post',
+  path: '/api/runs/bulk',
+  summary: `Cancel or retry every failed run of a journey at one node (up to ${BULK_MAX} a call; \`remaining\` says how many are left)`,
+  tag: 'runs',
+  body: bulkBody,
+  permission: 'runs.operate',
+  audit: 'run.bulk',
 });
 documented({
   method: 'get',
@@ -71,6 +98,9 @@ documented({
   query: memberQuery,
   permission: 'runs.read',
 });
+
+/** How long a bulk action waits for its runs to leave `failed` before answering (the counts shown next). */
+const WAIT_MS = 5000;
 
 export function runRoutes({ db, temporal }: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -138,14 +168,9 @@ export function runRoutes({ db, temporal }: AppDeps) {
     return c.json({ run: { ...run, temporalUrl: ui }, steps } satisfies RunDetail);
   });
 
-  app.post('/runs/:id/cancel', async (c) => {
-    const ws = c.get('workspaceId');
-    const id = uuidParam(c, 'id', 'run');
-    const run = await runSelect(ws).where('r.id', '=', id).executeTakeFirst();
-    if (!run) throw notFound('run');
-    if (!['running', 'waiting', 'failed'].includes(run.status))
-      throw new AppError('conflict', `the run is already ${run.status}`);
-    const delivered = await signalRun(temporal, run.workflowId, 'cancel', 'cancelled_by_ops');
+  /** Cancel one run; false when it was no longer live. */
+  async function cancelRun(id: string, workflowId: string) {
+    const delivered = await signalRun(temporal, workflowId, 'cancel', 'cancelled_by_ops');
     if (!delivered) {
       // The workflow is gone (e.g. terminated in Temporal): make the record say so rather than stay "running".
       await db
@@ -157,9 +182,21 @@ export function runRoutes({ db, temporal }: AppDeps) {
           updated_at: sql`now()`,
         })
         .where('id', '=', id)
+        .where('status', 'in', ['running', 'waiting', 'failed'])
         .execute();
     }
-    return c.json({ ok: true }, 202);
+  }
+
+  app.post('/runs/:id/cancel', async (c) => {
+    const ws = c.get('workspaceId');
+    const id = uuidParam(c, 'id', 'run');
+    const run = await runSelect(ws).where('r.id', '=', id).executeTakeFirst();
+    if (!run) throw notFound('run');
+    if (!['running', 'waiting', 'failed'].includes(run.status))
+      throw new AppError('conflict', `the run is already ${run.status}`);
+    await cancelRun(id, run.workflowId);
+    const after = await runSelect(ws).where('r.id', '=', id).executeTakeFirstOrThrow();
+    return c.json({ ok: true, run: after } satisfies RunActionResult, 202);
   });
 
   app.post('/runs/:id/retry', async (c) => {
@@ -171,7 +208,72 @@ export function runRoutes({ db, temporal }: AppDeps) {
       throw new AppError('conflict', `only a failed run can be retried; this one is ${run.status}`);
     if (!(await signalRun(temporal, run.workflowId, 'retry')))
       throw new AppError('conflict', 'the run’s workflow no longer exists');
-    return c.json({ ok: true }, 202);
+    const after = await runSelect(ws).where('r.id', '=', id).executeTakeFirstOrThrow();
+    return c.json({ ok: true, run: after } satisfies RunActionResult, 202);
+  });
+
+  app.post('/runs/bulk', async (c) => {
+    const ws = c.get('workspaceId');
+    const input = await body(c, bulkBody);
+    const journey = await db
+      .selectFrom('journeys')
+      .select('id')
+      .where('workspace_id', '=', ws)
+      .where('id', '=', input.journeyId)
+      .executeTakeFirst();
+    if (!journey) throw notFound('journey');
+    const failedAt = () =>
+      db
+        .selectFrom('runs')
+        .where('journey_id', '=', input.journeyId)
+        .where('current_node_id', '=', input.nodeId)
+        .where('status', '=', 'failed');
+    const runs = await failedAt()
+      .select(['id', 'workflow_id'])
+      .orderBy('started_at')
+      .limit(BULK_MAX)
+      .execute();
+    // A few signals at a time: enough to finish a thousand runs in seconds without crowding Temporal.
+    let acted = 0;
+    let gone = 0;
+    for (let i = 0; i < runs.length; i += 16) {
+      await Promise.all(
+        runs.slice(i, i + 16).map(async (r) => {
+          if (input.action === 'cancel') {
+            await cancelRun(r.id, r.workflow_id);
+            acted++;
+          } else if (await signalRun(temporal, r.workflow_id, 'retry')) acted++;
+          else gone++;
+        }),
+      );
+    }
+    // The answer waits (briefly) for the runs to leave `failed`, so the counts shown next are the new ones.
+    const until = Date.now() + WAIT_MS;
+    let still = runs.length;
+    while (still > gone && Date.now() < until) {
+      const { n } = await db
+        .selectFrom('runs')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where(
+          'id',
+          'in',
+          runs.map((r) => r.id),
+        )
+        .where('status', '=', 'failed')
+        .executeTakeFirstOrThrow();
+      still = n;
+      if (still > gone) await new Promise((r) => setTimeout(r, 200));
+    }
+    const { remaining } = await failedAt()
+      .select(sql<number>`count(*)::int`.as('remaining'))
+      .executeTakeFirstOrThrow();
+    audit(c)
+      .target('journey', input.journeyId)
+      .detail({ action: input.action, nodeId: input.nodeId, matched: runs.length, acted, gone });
+    return c.json(
+      { matched: runs.length, acted, workflowGone: gone, remaining } satisfies BulkRunResult,
+      202,
+    );
   });
 
   app.get('/messages', async (c) => {
