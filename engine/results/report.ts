@@ -283,13 +283,13 @@ export async function journeyResults(
   journeyId: string,
   q: { version: number | null; from?: string; to?: string },
 ): Promise<JourneyResults> {
-  const timeZone = await workspaceTimeZone(db, workspaceId);
+  const [timeZone, stored] = await Promise.all([
+    workspaceTimeZone(db, workspaceId),
+    versionPlans(db, journeyId),
+  ]);
   const to = q.to ?? todayIn(timeZone);
   const from = q.from ?? addDays(to, -29);
-  const plans = (await versionPlans(db, journeyId)).map((p) => ({
-    version: p.version,
-    plan: versionPlan(p.plan),
-  }));
+  const plans = stored.map((p) => ({ version: p.version, plan: versionPlan(p.plan) }));
   const shown =
     q.version !== null
       ? plans.find((p) => p.version === q.version)

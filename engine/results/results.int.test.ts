@@ -133,7 +133,9 @@ describe('journey results', () => {
     expect(a.length + b.length + h.length).toBe(400);
     expect(Math.abs(h.length / 400 - 0.2)).toBeLessThan(0.07);
     // no conversions yet: no winner named, every member placed at random
-    expect(await stack.db.selectFrom('split_decisions').selectAll().execute()).toEqual([]);
+    expect(
+      await stack.db.selectFrom('split_decisions').selectAll().where('journey_id', '=', journeyId).execute(),
+    ).toEqual([]);
 
     // Five B runs ended 10 days ago (older data): an order now is past their 7-day attribution window.
     const stale = b.slice(-5);
@@ -295,7 +297,11 @@ describe('journey results', () => {
     expect(
       later.filter(([, p]) => p.variant === 'b').every(([, p]) => (p.detail as any).winner === true),
     ).toBe(true);
-    const decided = await stack.db.selectFrom('split_decisions').selectAll().execute();
+    const decided = await stack.db
+      .selectFrom('split_decisions')
+      .selectAll()
+      .where('journey_id', '=', journeyId)
+      .execute();
     expect(decided).toHaveLength(1);
     expect(decided[0]).toMatchObject({
       journey_id: journeyId,
@@ -308,6 +314,7 @@ describe('journey results', () => {
       .selectFrom('audit_log')
       .selectAll()
       .where('action', '=', 'journey.split_decision')
+      .where('target_id', '=', journeyId)
       .execute();
     expect(audited).toHaveLength(1);
     const after = await stack.ok('GET', `/journeys/${journeyId}/results`);
@@ -354,7 +361,12 @@ describe('journey results', () => {
     const last = [...(await variantsOf(journeyId))].filter(([m]) => Number(m.slice(4)) >= 460);
     expect(last.every(([, p]) => !(p.detail as any).winner)).toBe(true);
     expect(
-      await stack.db.selectFrom('split_decisions').select('id').where('cleared_at', 'is', null).execute(),
+      await stack.db
+        .selectFrom('split_decisions')
+        .select('id')
+        .where('journey_id', '=', journeyId)
+        .where('cleared_at', 'is', null)
+        .execute(),
     ).toEqual([]);
   });
 
