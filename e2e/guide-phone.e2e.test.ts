@@ -397,3 +397,33 @@ describe('the files the app serves', () => {
     expect(api.headers.get('cache-control')).toBe('no-store');
   });
 });
+
+describe('pages in chunks of their own', () => {
+  it('a page whose chunk cannot be fetched reloads once, then says so with a way out, and loads once it can', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await signIn(page, app.baseUrl);
+    // as after a new build (the old name is gone) or with the network down: the journeys page's chunk fails
+    let blocked = true;
+    let asked = 0;
+    await page.route(
+      (url) => /\/assets\/journeys-page-[^/]+\.js$/.test(url.pathname),
+      (route) => {
+        asked++;
+        return blocked ? route.fulfill({ status: 404, body: 'Not found' }) : route.continue();
+      },
+    );
+    await page.goto(`${app.baseUrl}/#/journeys`);
+    await page.getByTestId('page-reload').waitFor({ timeout: 30_000 });
+    // one automatic reload (a new build's index.html would have named the new chunk), then no loop
+    expect(asked).toBe(2);
+    expect(await page.getByText('页面加载失败').count()).toBe(1);
+    // the console's header still stands: only the page's own slot failed
+    await page.getByTestId('nav-settings').waitFor();
+    await page.screenshot({ path: `${shots}/page-chunk-failed.png` });
+    blocked = false;
+    await page.getByTestId('page-reload').click();
+    await page.getByTestId('new-journey').waitFor({ timeout: 30_000 });
+    await context.close();
+  });
+});

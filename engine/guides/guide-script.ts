@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import type { CouponKind } from '../../db/tables/coupon.table.js';
 import { maskContacts } from '../auth/mask.js';
+import { couponWords } from '../coupons/coupon-words.js';
 import type { MemberSnapshot } from '../nodes/define-node.js';
 import { renderTemplate } from '../render/template.js';
 import type { GuideTaskView } from './guide-views.js';
@@ -20,8 +22,11 @@ export interface GuideScriptScope {
 
 export interface RunCoupon {
   code: string;
-  kind: 'amount' | 'percent';
+  kind: CouponKind;
   value: number;
+  threshold: number | null;
+  /** 「满 199 减 20」, 「8 折」: the same `{{coupon.words}}` a message renders */
+  words: string;
   expiresAt: string | null;
   templateId: string;
   name: string;
@@ -137,6 +142,7 @@ async function runCoupons(db: Db, tasks: GuideTaskView[]): Promise<Map<string, R
       'ct.id as templateId',
       'ct.kind',
       'ct.value',
+      'ct.threshold',
       'ct.name',
     ])
     .where('c.run_id', 'in', runIds)
@@ -150,6 +156,8 @@ async function runCoupons(db: Db, tasks: GuideTaskView[]): Promise<Map<string, R
         code: c.code,
         kind: c.kind,
         value: c.value,
+        threshold: c.threshold,
+        words: couponWords(c),
         expiresAt: c.expires_at ? c.expires_at.toISOString() : null,
         templateId: c.templateId,
         name: c.name,

@@ -283,7 +283,7 @@ describe('event SDKs: Segment and Sensors Data clients', () => {
   });
 
   it('erasing a member drops their device links: the device is anonymous again', async () => {
-    await stack.ok('DELETE', '/members/seg-u1');
+    await stack.ok('DELETE', '/members/seg-u1', { confirm: 'seg-u1' });
     const links = await stack.db
       .selectFrom('member_identities')
       .select('identity')

@@ -23,7 +23,7 @@ export function AudiencesPage() {
   const catalog = useCatalog();
   const list = usePaged((page) => api.segments(page), []);
   const canEdit = useCan('audiences.edit');
-  const canImport = useCan('members.edit');
+  const canImport = useCan('members.import');
   const [importing, setImporting] = useState(false);
   const names = new Map(catalog.segments.map((s) => [s.id, s.name]));
   for (const s of list.items) names.set(s.id, s.name);

@@ -11,6 +11,7 @@ import {
   AudienceEditorPage,
   AudiencesPage,
   AuditPage,
+  CouponsPage,
   DeliveryPage,
   EditorPage,
   GuidesPage,
@@ -20,6 +21,7 @@ import {
   MemberPage,
   ResultsPage,
   SettingsPage,
+  TagsPage,
   UsersPage,
 } from './pages';
 import { paths, useRoute } from './router';
@@ -45,6 +47,7 @@ function Shell() {
   const canEvents = useCan('events.read');
   const canAudiences = useCan('audiences.read');
   const canGuides = useCan('guides.read');
+  const canCatalog = useCan('journeys.read');
   if (route.name === 'editor')
     return (
       <PageSlot>
@@ -79,6 +82,26 @@ function Shell() {
                     label: (
                       <a href={paths.audiences()} data-testid="nav-audiences">
                         {t('nav.audiences')}
+                      </a>
+                    ),
+                  },
+                ]
+              : []),
+            ...(canCatalog
+              ? [
+                  {
+                    key: 'coupons',
+                    label: (
+                      <a href={paths.coupons()} data-testid="nav-coupons">
+                        {t('nav.coupons')}
+                      </a>
+                    ),
+                  },
+                  {
+                    key: 'tags',
+                    label: (
+                      <a href={paths.tags()} data-testid="nav-tags">
+                        {t('nav.tags')}
                       </a>
                     ),
                   },
@@ -199,6 +222,16 @@ function Shell() {
             </RequirePermission>
           )}
           {route.name === 'guide' && <GuideWorkbenchPage />}
+          {route.name === 'coupons' && (
+            <RequirePermission permission="journeys.read">
+              <CouponsPage />
+            </RequirePermission>
+          )}
+          {route.name === 'tags' && (
+            <RequirePermission permission="journeys.read">
+              <TagsPage />
+            </RequirePermission>
+          )}
           {route.name === 'audit' && (
             <RequirePermission permission="audit.read">
               <AuditPage />

@@ -24,4 +24,6 @@ export const UsersPage = lazyPage(() => import('../access/users-page').then((m) 
 export const KeysPage = lazyPage(() => import('../access/keys-page').then((m) => m.KeysPage));
 export const AuditPage = lazyPage(() => import('../access/audit-page').then((m) => m.AuditPage));
 export const GuidesPage = lazyPage(() => import('../guides/guides-page').then((m) => m.GuidesPage));
+export const CouponsPage = lazyPage(() => import('../coupons/coupons-page').then((m) => m.CouponsPage));
+export const TagsPage = lazyPage(() => import('../tags/tags-page').then((m) => m.TagsPage));
 // the guide's workbench is not here: it is part of the entry (app-shell.tsx says why)

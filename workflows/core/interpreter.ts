@@ -308,12 +308,13 @@ class Stepper {
         const node = this.node(input.nodeId);
         s.pending = null;
         if (input.vars) s.vars = { ...s.vars, ...input.vars };
+        // An effect the node itself declined (a coupon out of stock) is a skip with its reason, like a guard's.
         // An effect that starts an outside wait (a guide's task) leaves the run at the node: the step says so,
         // so per-node counts do not take it for a pass (db/migrations/0017).
         this.record(
           node,
           input.output,
-          'ok',
+          input.detail?.skipped === true ? 'skipped' : 'ok',
           input.wait ? { ...input.detail, waiting: true } : (input.detail ?? {}),
         );
         if (input.member && this.memberExit(input.member)) return;
