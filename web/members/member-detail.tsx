@@ -43,7 +43,9 @@ export function MemberDetail({ externalId }: { externalId: string }) {
   }
   const m = loaded.data?.member;
   const guide = loaded.data?.guide;
-  const consent = Object.entries(m?.consent ?? {});
+  const refused = Object.entries(m?.consent ?? {})
+    .filter(([, ok]) => ok === false)
+    .map(([channel]) => channel);
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card
@@ -97,14 +99,20 @@ export function MemberDetail({ externalId }: { externalId: string }) {
               {m.timezone ?? t('member.timezoneDefault')}
             </Descriptions.Item>
             <Descriptions.Item label={t('member.consent')}>
-              {consent.length
-                ? consent.map(([channel, ok]) => (
-                    <Tag key={channel} color={ok ? 'green' : 'red'}>
-                      {t(`enum.${channel}`, { defaultValue: channel })}：
-                      {ok ? t('member.consentAllowed') : t('member.consentRefused')}
+              {/* absent means allowed: only the channels the member refused are worth a word */}
+              {refused.length ? (
+                <span data-testid="member-consent">
+                  {refused.map((channel) => (
+                    <Tag key={channel} color="red">
+                      {t('member.consentRefusedOn', {
+                        channel: t(`enum.${channel}`, { defaultValue: channel }),
+                      })}
                     </Tag>
-                  ))
-                : '—'}
+                  ))}
+                </span>
+              ) : (
+                t('member.consentAll')
+              )}
             </Descriptions.Item>
             <Descriptions.Item label={t('member.tags')} span="filled">
               <span data-testid="member-tags">
@@ -155,7 +163,7 @@ function MemberActivity({ externalId }: { externalId: string }) {
     return () => clearInterval(timer);
   }, []);
   return (
-    <>
+    <div className="yt-stack">
       <Card size="small" title={t('member.runs')}>
         <RunsTable
           runs={runs.items}
@@ -238,6 +246,6 @@ function MemberActivity({ externalId }: { externalId: string }) {
         </Col>
       </Row>
       <MemberEvents externalId={externalId} />
-    </>
+    </div>
   );
 }

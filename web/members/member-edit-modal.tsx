@@ -64,7 +64,10 @@ export function MemberEditModal({
       email: v.email.trim() || null,
       timezone: v.timezone.trim() || null,
       tags: v.tags,
-      consent: v.consent,
+      // only what changed: a channel never refused stays unset (absent means allowed)
+      consent: Object.fromEntries(
+        Object.entries(v.consent ?? {}).filter(([c, ok]) => ok !== (member.consent[c] !== false)),
+      ),
       attributes,
       unsetAttributes: Object.keys(member.attributes).filter((k) => !(k in attributes)),
       guideId: v.guideId ?? null,
