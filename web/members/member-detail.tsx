@@ -120,11 +120,15 @@ export function MemberDetail({ externalId }: { externalId: string }) {
               </span>
             </Descriptions.Item>
             <Descriptions.Item label={t('member.attributes')} span="filled">
-              <span className="yt-mono">
-                {Object.entries(m.attributes)
-                  .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-                  .join(' · ') || '—'}
-              </span>
+              {Object.keys(m.attributes).length ? (
+                <span className="yt-mono">
+                  {Object.entries(m.attributes)
+                    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+                    .join(' · ')}
+                </span>
+              ) : (
+                '—'
+              )}
             </Descriptions.Item>
           </Descriptions>
         )}

@@ -39,6 +39,8 @@ export function MemberEditModal({
   const [form] = Form.useForm<FormValues>();
   const [saving, setSaving] = useState(false);
   const guides = useAsync(() => guidesApi.guides().then((r) => r.guides), []);
+  // the workspace's tags, so an edit picks 新客 rather than typing a near-duplicate 新客户
+  const knownTags = useAsync(() => api.tags(), []);
   const initial: FormValues = {
     name: member.name ?? '',
     phone: member.phone ?? '',
@@ -129,7 +131,8 @@ export function MemberEditModal({
           <Select
             mode="tags"
             placeholder={t('member.tagsPlaceholder')}
-            open={false}
+            options={(knownTags.data ?? []).map((tag) => ({ value: tag, label: tag }))}
+            tokenSeparators={[',', '，']}
             data-testid="member-tags-input"
           />
         </Form.Item>
