@@ -7,7 +7,12 @@ import type {
   WorkspaceMemberTable,
 } from './tables/account.table.js';
 import type { AuditLogTable, RateLimitTable } from './tables/audit.table.js';
-import type { CouponTable, CouponTemplateTable, NodeEffectTable } from './tables/coupon.table.js';
+import type {
+  CouponTable,
+  CouponTemplateTable,
+  EventNameCountTable,
+  NodeEffectTable,
+} from './tables/coupon.table.js';
 import type { EventTable } from './tables/event.table.js';
 import type { ContactLedgerTable, GuardIntentTable } from './tables/guard.table.js';
 import type { GuideReminderTable, GuideTable, GuideTaskTable } from './tables/guide.table.js';
@@ -47,6 +52,7 @@ export interface Database {
   workspace_secrets: WorkspaceSecretTable;
   staff_messages: StaffMessageTable;
   coupon_templates: CouponTemplateTable;
+  event_name_counts: EventNameCountTable;
   coupons: CouponTable;
   node_effects: NodeEffectTable;
   journey_holdouts: JourneyHoldoutTable;

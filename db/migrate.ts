@@ -16,6 +16,7 @@ import * as m0015 from './migrations/0015-account-proofs.js';
 import * as m0016 from './migrations/0016-workspace-secrets.js';
 import * as m0018 from './migrations/0018-links.js';
 import * as m0020 from './migrations/0020-member-search.js';
+import * as m0021 from './migrations/0021-coupon-kinds-tags-events.js';
 import * as m0022 from './migrations/0022-sdk-identities.js';
 
 // Static list rather than a folder scan: works the same under tsx, bundlers and compiled output.
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0016-workspace-secrets': m0016,
   '0018-links': m0018,
   '0020-member-search': m0020,
+  '0021-coupon-kinds-tags-events': m0021,
   '0022-sdk-identities': m0022,
 };
 
@@ -52,6 +54,15 @@ export async function migrateToLatestOrThrow(db: Kysely<any>): Promise<void> {
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
+}
+
+/** Bring the schema to one named migration (tests of a migration's data conversion start below it). */
+export async function migrateToOrThrow(db: Kysely<any>, name: string): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateTo(
+    name,
+  );
+  if (error || results?.some((r) => r.status === 'Error'))
+    throw new Error(`database migration to ${name} failed: ${String(error)}`);
 }
 
 /** Alias kept for callers that read better without the suffix. */

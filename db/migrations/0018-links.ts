@@ -93,6 +93,8 @@ export async function up(db: Kysely<any>): Promise<void> {
                  count(*) filter (where m.delivery_status = 'delivered'),
                  count(*) filter (where m.delivery_status in ('failed', 'expired'))
           from new_rows m join workspaces w on w.id = m.workspace_id
+          -- a message written as queued counts nothing yet: no row is touched for it
+          where m.status in ('sent', 'failed', 'skipped') or m.delivery_status is not null
           group by 1, 2, 3, 4, 5, 6, 7, 8
           on conflict (journey_id, version, node_id, channel, variant, day, shard) do update set
             sent = f.sent + excluded.sent, failed = f.failed + excluded.failed, skipped = f.skipped + excluded.skipped,
@@ -113,7 +115,10 @@ export async function up(db: Kysely<any>): Promise<void> {
                  sum((coalesce(n.delivery_status in ('failed', 'expired'), false))::int
                      - (coalesce(o.delivery_status in ('failed', 'expired'), false))::int)
           from old_rows o join new_rows n on n.id = o.id join workspaces w on w.id = n.workspace_id
-          where o.status is distinct from n.status or o.delivery_status is distinct from n.delivery_status
+          -- queued → sending changes no count: only moves into or out of a counted state touch a row
+          where (o.status is distinct from n.status
+                 and (o.status in ('sent', 'failed', 'skipped') or n.status in ('sent', 'failed', 'skipped')))
+             or o.delivery_status is distinct from n.delivery_status
           group by 1, 2, 3, 4, 5, 6, 7, 8
           on conflict (journey_id, version, node_id, channel, variant, day, shard) do update set
             sent = f.sent + excluded.sent, failed = f.failed + excluded.failed, skipped = f.skipped + excluded.skipped,

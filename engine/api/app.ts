@@ -19,6 +19,7 @@ import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
 import { channelCallbackRoutes, channelRoutes } from './routes/channels.routes.js';
+import { couponRoutes } from './routes/coupons.routes.js';
 import { emailProofRoutes } from './routes/email-proof.routes.js';
 import { guideRoutes } from './routes/guides.routes.js';
 import { journeyRoutes } from './routes/journeys.routes.js';
@@ -28,6 +29,7 @@ import { opsRoutes } from './routes/ops.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
 import { secretRoutes } from './routes/secrets.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
+import { tagRoutes } from './routes/tags.routes.js';
 
 /** A caller's x-request-id is kept when it looks like an id (it ends up in our logs). */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -67,6 +69,8 @@ export function createApi(deps: AppDeps) {
   api.route('/', accessRoutes(deps, auth));
   api.route('/', auditRoutes(deps));
   api.route('/', catalogRoutes(deps));
+  api.route('/', couponRoutes(deps));
+  api.route('/', tagRoutes(deps));
   api.route('/', journeyRoutes(deps, auth));
   api.route('/', memberRoutes(deps));
   api.route('/', runRoutes(deps));

@@ -8,6 +8,7 @@ import { loadNodeRegistry } from '../nodes/registry.js';
 import { createApi } from './app.js';
 import type { AppDeps } from './deps.js';
 import { documentedRoutes, openApiDocument, operationIdOf } from './openapi.js';
+import { createSdkApi } from './sdk-app.js';
 
 const run = promisify(execFile);
 
@@ -17,7 +18,9 @@ describe('the OpenAPI document under redocly lint (recommended rules, redocly.ya
   let doc: ReturnType<typeof openApiDocument>;
   beforeAll(async () => {
     const deps = { db: {}, temporal: {}, registry: await loadNodeRegistry() } as unknown as AppDeps;
+    // The whole document the server serves: /api and the Segment/Sensors endpoints at the root.
     createApi(deps);
+    createSdkApi(deps);
     doc = openApiDocument();
     dir = await mkdtemp(join(tmpdir(), 'yutang-openapi-'));
   });

@@ -1,20 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { type Context, Hono } from 'hono';
+import { compress } from 'hono/compress';
 import type { AuthConfig } from '../auth/auth-config.js';
 import { metricsResponse } from '../infra/metrics.js';
 import { hostCheck } from './host-check.js';
 import { SDK_PATHS } from './sdk-app.js';
 import { noStore, securityHeaders } from './security-headers.js';
+import { webAssets } from './web-assets.js';
 
 type EdgeConfig = Pick<AuthConfig, 'allowedHosts' | 'publicUrl' | 'trustProxy' | 'metricsToken'>;
 
 /**
  * Everything `PORT` serves, in this order: the security headers on every answer (421s included); the Host
- * allow-list before any route (engine/api/host-check.ts); `/metrics` with its token; the API under /api;
- * tracked short links `/l/:code` (engine/api/link-redirect.ts); the event SDKs' endpoints (`/v1/*`, `/sa`:
- * engine/api/sdk-app.ts); the built web UI with its client-side routes.
+ * allow-list before any route (engine/api/host-check.ts); `/metrics` with its token; the API under /api, its
+ * answers gzipped; tracked short links `/l/:code` (engine/api/link-redirect.ts); the event SDKs' endpoints
+ * (`/v1/*`, `/sa`: engine/api/sdk-app.ts); the built web UI, precompressed and cached by name
+ * (engine/api/web-assets.ts).
  */
 export function createServerApp(opts: {
   config: EdgeConfig;
@@ -32,6 +34,10 @@ export function createServerApp(opts: {
   app.use('*', securityHeaders());
   app.use('*', hostCheck(config));
   app.use('/api/*', noStore());
+  // Outside every API middleware, so what is compressed is the final answer (masked for viewers, audited).
+  // No BREACH-style guessing of a secret shown once through answer sizes: a cross-site page cannot make a
+  // browser send the session cookie with a request it chose (SameSite=Lax, Origin checked on changes).
+  app.use('/api/*', compress({ encoding: 'gzip' }));
   // Without a token /metrics is for the metrics port only: PORT is the one people (and proxies) reach.
   app.get('/metrics', (c) =>
     config.metricsToken
@@ -45,9 +51,7 @@ export function createServerApp(opts: {
     app.route('/', sdk);
   }
   if (existsSync(webRoot)) {
-    app.use('/*', serveStatic({ root: webRoot }));
-    // Client-side routes fall back to the app shell.
-    app.get('*', serveStatic({ path: `${webRoot}/index.html` }));
+    app.use('/*', webAssets(webRoot));
   } else {
     app.get('/', (c) =>
       c.text('The web UI is not built: run `npm run build:web` (npm start does it for you).'),

@@ -142,7 +142,7 @@ export interface JourneyStats {
   coupons: Record<string, number>;
 }
 
-export type { CouponTemplateView } from './routes/catalog.routes.js';
+export type { CouponTemplateView } from '../coupons/coupons.repository.js';
 export type { JourneyTemplate, SimulateRequest } from './routes/journeys.routes.js';
 
 /** A run as the run routes answer it: where it is, what is next and why it ended. */
@@ -218,8 +218,11 @@ export interface CouponView {
   status: 'issued' | 'redeemed' | 'expired';
   templateId: string;
   templateName: string;
-  kind: 'amount' | 'percent';
+  kind: 'amount' | 'threshold' | 'discount';
   value: number;
+  threshold: number | null;
+  /** 「满 199 减 20」, 「8 折」 */
+  words: string;
   memberId: string;
   runId: string | null;
   journeyId: string | null;

@@ -29,8 +29,14 @@ describe('the role → permission table', () => {
       'journeys.archive',
       'coupons.edit',
       'audiences.edit',
+      'members.import',
     ] as const)
       expect(marketer.has(p), p).toBe(true);
+    // marketers import lists (issue 19) but do not edit or erase single members
+    expect(marketer.has('members.edit')).toBe(false);
+    expect(marketer.has('members.delete')).toBe(false);
+    expect(ops.has('members.import')).toBe(true);
+    expect(rolePermissions('viewer').has('members.import')).toBe(false);
     for (const p of [
       'members.edit',
       'members.delete',
@@ -47,7 +53,11 @@ describe('the role → permission table', () => {
   });
 
   it('an ingest key sends events and members and nothing else; unknown roles and scopes grant nothing', () => {
-    expect([...scopePermissions(['ingest'])].sort()).toEqual(['events.ingest', 'members.edit']);
+    expect([...scopePermissions(['ingest'])].sort()).toEqual([
+      'events.ingest',
+      'members.edit',
+      'members.import',
+    ]);
     expect(scopePermissions(['admin']).has('workspaces.create')).toBe(false);
     for (const s of SCOPES) expect(scopePermissions([s]).size).toBeGreaterThan(0);
     expect(rolePermissions('owner').size).toBe(0);

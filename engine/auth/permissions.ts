@@ -22,6 +22,8 @@ export const PERMISSIONS = [
   'members.pii',
   /** create and update members (upserts, imports) */
   'members.edit',
+  /** import members in bulk (a CSV list): marketers too, without editing or erasing single members */
+  'members.import',
   'members.delete',
   /** send member events */
   'events.ingest',
@@ -89,12 +91,15 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'journeys.archive',
     'audiences.edit',
     'coupons.edit',
+    // a marketer brings the list a campaign is for (issue 19); editing or erasing one member stays with ops
+    'members.import',
   ],
   /** members (view, edit, delete), runs (cancel, retry), pause / resume journeys, dead-lettered events */
   ops: [
     ...READ,
     'members.pii',
     'members.edit',
+    'members.import',
     'members.delete',
     'events.ingest',
     'events.manage',
@@ -115,7 +120,7 @@ export type Scope = (typeof SCOPES)[number];
 
 const SCOPE_PERMISSIONS: Record<Scope, readonly Permission[]> = {
   /** what a brand's backend needs: events, member upserts and imports */
-  ingest: ['events.ingest', 'members.edit'],
+  ingest: ['events.ingest', 'members.edit', 'members.import'],
   read: [...READ, 'members.pii'],
   /** everything a marketer and ops can do */
   write: [...new Set([...ROLE_PERMISSIONS.marketer, ...ROLE_PERMISSIONS.ops])],

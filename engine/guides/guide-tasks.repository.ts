@@ -150,7 +150,9 @@ async function toViews(db: Db, rows: TaskRow[], now: Date): Promise<GuideTaskVie
     journeyName: r.journeyName,
     runId: r.runId,
     title: r.title,
+    // as written until the route renders it for its viewer (withRenderedScripts)
     script: r.script,
+    scriptTemplate: r.script,
     couponTemplateId: r.couponTemplateId,
     coupon: r.couponTemplateId ? { templateId: r.couponTemplateId, name: r.couponName } : null,
     status: effectiveStatus(r, now),

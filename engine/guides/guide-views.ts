@@ -42,7 +42,13 @@ export interface GuideTaskView {
   journeyName: string | null;
   runId: string | null;
   title: string;
+  /**
+   * The script as the guide reads it: the member's name, the run's coupon code, the guide's own name filled in
+   * when asked for (engine/guides/guide-script.ts), masked as the viewer sees members.
+   */
   script: string;
+  /** the script as the journey's node wrote it, `{{member.name}}` and all */
+  scriptTemplate: string;
   couponTemplateId: string | null;
   /** the coupon the guide may hand out (the template's name; null if it was deleted) */
   coupon: { templateId: string; name: string | null } | null;

@@ -26,7 +26,9 @@ describe('API input', () => {
     ['PUT', '/members/m-bad', { timezone: 'Mars/Olympus' }, 'timezone'],
     ['PUT', '/members/m-bad', { tags: [''] }, 'tags.0'],
     ['POST', '/coupon-templates', { name: '券', kind: 'gift', value: 1, validDays: 1 }, 'kind'],
-    ['POST', '/coupon-templates', { name: '券', kind: 'percent', value: 120, validDays: 1 }, 'value'],
+    ['POST', '/coupon-templates', { name: '券', kind: 'discount', value: 80, validDays: 1 }, 'value'],
+    ['POST', '/coupon-templates', { name: '券', kind: 'threshold', value: 20, validDays: 1 }, 'threshold'],
+    ['POST', '/coupon-templates', { name: '券', kind: 'percent', value: 20, validDays: 1 }, 'kind'],
     ['POST', '/coupon-templates', { name: '券', kind: 'amount', value: 10, validDays: 0 }, 'validDays'],
     ['POST', '/journeys', { name: '' }, 'name'],
     [

@@ -102,7 +102,8 @@ describe('the audit log', () => {
     });
     await asAdmin('POST', '/coupon-templates', {
       name: '满100减20',
-      kind: 'amount',
+      kind: 'threshold',
+      threshold: 100,
       value: 20,
       validDays: 7,
     });
@@ -124,7 +125,7 @@ describe('the audit log', () => {
       detail: { status: 409, error: 'conflict' },
     });
     expect(seen('settings.update').detail.settings.quietHours).toEqual({ start: '21:00', end: '09:00' });
-    expect(seen('coupon_template.create').detail).toEqual({ name: '满100减20' });
+    expect(seen('coupon_template.create').detail).toEqual({ name: '满100减20', kind: 'threshold' });
     expect(seen('key.create')).toMatchObject({
       target: { type: 'key', id: key.body.key.id },
       detail: { scopes: ['ingest'] },

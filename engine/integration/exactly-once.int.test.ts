@@ -96,8 +96,8 @@ describe('exactly-once effects', () => {
   it('issues one coupon per key and returns the same code on retry; respects stock', async () => {
     const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
       name: '限量券',
-      kind: 'percent',
-      value: 20,
+      kind: 'discount',
+      value: 0.8,
       validDays: 3,
       stock: 1,
     });

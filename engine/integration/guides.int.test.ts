@@ -390,4 +390,57 @@ describe('guide tasks', () => {
       expect.objectContaining({ tasks: 2, done: 1, cancelled: 1, completionRate: 1, onTimeRate: 1 }),
     ]);
   });
+
+  it('the script names the member, the run’s coupon and the guide, as the viewer may see the member, as they are now', async () => {
+    const { couponTemplate } = await stack.ok('POST', '/coupon-templates', {
+      name: '到店礼 ¥50',
+      kind: 'amount',
+      value: 50,
+      validDays: 14,
+    });
+    const script =
+      '{{member.name|亲爱的会员}}您好，我是{{guide.store}}的{{guide.name}}。到店礼券码 {{coupon.code}}，预留手机 {{member.phone}}';
+    const journey = await publish('VIP 到店礼', {
+      nodes: [
+        node('t', 'trigger.event', { event: 'vip_gift' }),
+        node('c', 'coupon', { templateId: couponTemplate.id }),
+        node('task', 'guide.task', { title: '送到店礼', script, dueIn: { amount: 10, unit: 'minutes' } }),
+        node('x', 'exit'),
+      ],
+      edges: [
+        edge('t', 'c'),
+        edge('c', 'task', 'issued'),
+        edge('c', 'x', 'unavailable'),
+        edge('task', 'x', 'done'),
+        edge('task', 'x', 'overdue'),
+        edge('task', 'x', 'no_guide'),
+      ],
+    });
+    await stack.ok('PUT', '/members/g-m9', { name: '陈女士', phone: '13912345678', guideId: guideA.id });
+    await stack.ok('POST', '/events', { memberId: 'g-m9', name: 'vip_gift', id: 'gift-m9' });
+    const task = await taskOf(guideA.headers, 'g-m9', journey);
+    const { coupons } = await stack.ok('GET', '/coupons?memberId=g-m9');
+    const code = coupons[0].code as string;
+    expect(code).toMatch(/^YT/);
+    // the guide (no members.pii) reads the phone masked, inside the sentence as everywhere else
+    expect(task.script).toBe(`陈女士您好，我是静安店的王导购。到店礼券码 ${code}，预留手机 139****5678`);
+    expect(task.scriptTemplate).toBe(script);
+    expect(JSON.stringify(task)).not.toContain('13912345678');
+    // an admin key may see personal data: the whole number
+    const { task: full } = await stack.ok('GET', `/guide-tasks/${task.id}`);
+    expect(full.script).toContain('预留手机 13912345678');
+    // rendered when shown: the member's name corrected since is the name the guide reads; an empty one, the fallback
+    await stack.ok('PUT', '/members/g-m9', { name: '陈晓梅' });
+    expect((await as(guideA.headers, 'GET', `/guide-tasks/${task.id}`)).body.task.script).toMatch(
+      /^陈晓梅您好/,
+    );
+    await stack.ok('PUT', '/members/g-m9', { name: null });
+    expect((await as(guideA.headers, 'GET', `/guide-tasks/${task.id}`)).body.task.script).toMatch(
+      /^亲爱的会员您好/,
+    );
+    // and the completion answer shows it rendered too
+    const done = await as(guideA.headers, 'POST', `/guide-tasks/${task.id}/complete`, {});
+    expect(done.body.task.script).toContain(code);
+    expect(done.body.task.script).not.toContain('{{');
+  });
 });

@@ -22,6 +22,11 @@ import {
   toJsonText,
   withOneHostilePlace,
 } from '../testing/hostile.js';
+import {
+  plausibleSegmentBatch,
+  plausibleSegmentMessage,
+  plausibleSensorsRecord,
+} from '../testing/hostile-sdk.js';
 import { type Stack, startStack } from '../testing/stack.js';
 
 /**
@@ -156,7 +161,8 @@ describe('hostile input to every route', () => {
         'email',
         'push',
         'amount',
-        'percent',
+        'threshold',
+        'discount',
         'days',
         'pending',
         'dead',
@@ -340,6 +346,15 @@ describe('hostile input to every route', () => {
       'POST /api/segments': largeRule.map((rule) => ({ name: 'large', rule })),
       'PUT /api/segments/:id': largeRule.map((rule) => ({ name: 'large', rule })),
       'POST /api/journeys/:id/simulate': heavySimulation,
+      // the event SDKs: messages nearly right, so the requests reach mapping, profile updates and the write
+      ...Object.fromEntries(
+        ['track', 'identify', 'page', 'screen', 'alias', 'group'].map((t) => [
+          `POST /v1/${t}`,
+          plausibleSegmentMessage.map((m) => ({ ...m, type: t })),
+        ]),
+      ),
+      'POST /v1/batch': plausibleSegmentBatch,
+      'POST /v1/import': plausibleSegmentBatch,
     };
     const pastLimits = limitCases[`${route.method.toUpperCase()} ${route.path}`] ?? shaped;
     const jsonBodies: fc.Arbitrary<string | undefined> = sendsBody
@@ -378,6 +393,7 @@ describe('hostile input to every route', () => {
     const bodyArb = sensors
       ? sensorsBodies(
           fc.oneof(
+            { weight: 4, arbitrary: plausibleSensorsRecord },
             { weight: 3, arbitrary: record },
             { weight: 2, arbitrary: record.chain(withOneHostilePlace) },
           ),
@@ -427,6 +443,7 @@ describe('hostile input to every route', () => {
     const sdkQuery = sensors
       ? fc.oneof(
           { weight: 3, arbitrary: queryArb },
+          { weight: 3, arbitrary: fc.constant<[string, string][]>([['project', 'default']]) },
           {
             weight: 1,
             arbitrary: fc.constantFrom(stack.key, 'nope', '', '\u0000').map((token): [string, string][] => [

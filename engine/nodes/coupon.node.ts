@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { CouponKind } from '../../db/tables/coupon.table.js';
+import { couponWords } from '../coupons/coupon-words.js';
 import { defineNode } from './define-node.js';
 import { NodeFailure } from './node-failure.js';
 import { label } from './schemas.js';
@@ -21,8 +23,8 @@ export default defineNode({
   skipOutput: 'unavailable',
   title: { zh: '发优惠券', en: 'Issue coupon' },
   description: {
-    zh: '按券模板发放优惠券（每次运行只发一张），后续消息可用 {{coupon.code}} 引用券码',
-    en: 'Issue a coupon from a template (once per run); later messages can use {{coupon.code}}',
+    zh: '按券模板发放优惠券（每次运行只发一张），后续消息可用 {{coupon.code}} 引用券码、{{coupon.words}} 引用面额（如「满 199 减 20」「8 折」）；库存用完或券已停发时走「无库存」并记录原因',
+    en: 'Issue a coupon from a template (once per run); later messages can use {{coupon.code}} and {{coupon.words}} (e.g. 「8 折」); out of stock or stopped takes “Unavailable”, with the reason recorded',
   },
   icon: 'GiftOutlined',
   color: '#db2777',
@@ -41,7 +43,14 @@ export default defineNode({
   simulate: (config) => ({
     output: 'issued',
     vars: {
-      coupon: { code: 'SIMULATED', kind: 'amount', value: 0, expiresAt: null, templateId: config.templateId },
+      coupon: {
+        code: 'SIMULATED',
+        kind: 'amount',
+        value: 0,
+        words: '',
+        expiresAt: null,
+        templateId: config.templateId,
+      },
     },
   }),
   async run(ctx, config) {
@@ -65,8 +74,28 @@ export default defineNode({
         .where('idempotency_key', '=', ctx.idempotencyKey)
         .executeTakeFirst();
       if (coupon) return issued(coupon, template);
+      // Not issued, and said why: the step records the reason (ops see 「库存不足」 / 「券已停发」 on the run).
+      if (template.status === 'stopped')
+        return {
+          output: 'unavailable',
+          detail: {
+            skipped: true,
+            reason: 'coupon_stopped',
+            templateId: template.id,
+            templateName: template.name,
+          },
+        };
       if (template.stock !== null && template.issued >= template.stock) {
-        return { output: 'unavailable', detail: { reason: 'out_of_stock', templateId: template.id } };
+        return {
+          output: 'unavailable',
+          detail: {
+            skipped: true,
+            reason: 'out_of_stock',
+            templateId: template.id,
+            templateName: template.name,
+            stock: template.stock,
+          },
+        };
       }
       const expiresAt = new Date(ctx.now().getTime() + template.valid_days * 86_400_000);
       const row = await trx
@@ -96,7 +125,7 @@ export default defineNode({
 
 function issued(
   coupon: { id: string; code: string; expires_at: Date | null },
-  template: { id: string; kind: 'amount' | 'percent'; value: number; name: string },
+  template: { id: string; kind: CouponKind; value: number; threshold: number | null; name: string },
 ) {
   const expiresAt = coupon.expires_at ? coupon.expires_at.toISOString() : null;
   return {
@@ -107,6 +136,8 @@ function issued(
         code: coupon.code,
         kind: template.kind,
         value: template.value,
+        threshold: template.threshold,
+        words: couponWords(template),
         expiresAt,
         templateId: template.id,
       },

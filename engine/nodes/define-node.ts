@@ -95,7 +95,16 @@ export interface MemberSnapshot {
 
 /** Values a run carries between nodes, e.g. the coupon a message refers to as `{{coupon.code}}`. */
 export interface RunVars {
-  coupon?: { code: string; kind: string; value: number; expiresAt: string | null; templateId: string };
+  coupon?: {
+    code: string;
+    kind: string;
+    value: number;
+    threshold?: number | null;
+    /** 「满 199 减 20」, 「8 折」 */
+    words?: string;
+    expiresAt: string | null;
+    templateId: string;
+  };
   [key: string]: unknown;
 }
 

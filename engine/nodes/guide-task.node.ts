@@ -62,7 +62,14 @@ export default defineNode({
         .string()
         .max(2000)
         .default('')
-        .meta({ ...label('话术', 'Script'), 'x-widget': 'textarea' }),
+        // rendered for the guide when shown, with the messages' renderer (engine/guides/guide-script.ts)
+        .meta({
+          ...label(
+            '话术（可用 {{member.name}}、{{coupon.code}}、{{guide.name}} 等变量）',
+            'Script (variables such as {{member.name}}, {{coupon.code}}, {{guide.name}})',
+          ),
+          'x-widget': 'textarea',
+        }),
       couponTemplateId: z
         .string()
         .uuid('choose a coupon template')

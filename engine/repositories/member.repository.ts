@@ -258,7 +258,7 @@ export async function upsertMembers(
 
 /**
  * A data-rights request: the member's personal data goes — profile, contacts, tags, events, audience
- * stays, message addresses and texts — and their id is replaced, so nothing ties the remaining counts
+ * stays, SDK device links, message addresses and texts — and their id is replaced, so nothing ties the remaining counts
  * (runs, sends, coupons) to the person. Inside the caller's transaction; their runs are cancelled first
  * by the caller.
  */
@@ -283,6 +283,8 @@ export async function eraseMember(trx: Kysely<Database>, memberId: string): Prom
   await trx.deleteFrom('events').where('member_id', '=', memberId).execute();
   await trx.deleteFrom('member_event_stats').where('member_id', '=', memberId).execute();
   await trx.deleteFrom('segment_members').where('member_id', '=', memberId).execute();
+  // the SDK device ids linked to them (Segment anonymousId, Sensors cookie ids) identify the person too
+  await trx.deleteFrom('member_identities').where('member_id', '=', memberId).execute();
   await trx
     .updateTable('messages')
     .set({ to_address: null, title: null, body: '[erased]' })

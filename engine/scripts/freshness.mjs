@@ -11,7 +11,8 @@ export const builds = {
   web: {
     title: 'the web UI',
     output: 'dist/web/index.html',
-    sources: ['web', 'vite.config.ts', 'package-lock.json'],
+    // engine/web-build: the precompression the build runs
+    sources: ['web', 'vite.config.ts', 'engine/web-build', 'package-lock.json'],
     command: ['vite', 'build'],
   },
   workflows: {

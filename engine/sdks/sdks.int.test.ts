@@ -10,6 +10,7 @@ import { createSdkApi } from '../api/sdk-app.js';
 import { createServerApp } from '../api/server-app.js';
 import { authConfigFromEnv } from '../auth/auth-config.js';
 import { fixtureKey } from '../testing/credentials.js';
+import { edge, node } from '../testing/documents.js';
 import { eventually, type Stack, startStack } from '../testing/stack.js';
 
 /**
@@ -25,6 +26,7 @@ describe('event SDKs: Segment and Sensors Data clients', () => {
   let ingestKey: string;
   let ordered: string;
   let gold: string;
+  let journeyId: string;
 
   const member = (externalId: string) =>
     stack.db
@@ -72,6 +74,16 @@ describe('event SDKs: Segment and Sensors Data clients', () => {
         rule: { kind: 'event_count', event: 'Order_Completed', days: 30, op: 'gte', value: 1 },
       })
     ).segment.id;
+    // a journey on the Segment event's Yutang name: the order starts a run on the real Temporal server
+    const journey = await stack.ok('POST', '/journeys', {
+      name: 'thanks for the order',
+      document: {
+        nodes: [node('t', 'trigger.event', { event: 'Order_Completed' }), node('x', 'exit')],
+        edges: [edge('t', 'x')],
+      },
+    });
+    await stack.ok('POST', `/journeys/${journey.id}/publish`, {});
+    journeyId = journey.id;
     gold = (
       await stack.ok('POST', '/segments', {
         name: 'gold via Sensors',
@@ -140,6 +152,15 @@ describe('event SDKs: Segment and Sensors Data clients', () => {
     // the order put seg-u1 in the audience, in the same request
     await eventually(() => inAudience(ordered, 'seg-u1'), 30_000, 'seg-u1 in the audience');
     expect(await inAudience(ordered, 'seg-u2')).toBeUndefined();
+    const runs = await eventually(
+      async () => {
+        const { runs } = await stack.ok('GET', `/runs?journeyId=${journeyId}&memberId=seg-u1`);
+        return runs.length && runs[0].status === 'completed' ? runs : null;
+      },
+      60_000,
+      'the run of seg-u1',
+    );
+    expect(runs).toHaveLength(1);
   });
 
   it('sa-sdk-node: track, profiles and track_signup through its gzip submitter', async () => {
@@ -259,6 +280,26 @@ describe('event SDKs: Segment and Sensors Data clients', () => {
     });
     for (let i = 0; i < 2; i++) expect((await postSegment('/v1/batch', seg)).status).toBe(200);
     expect(await eventsOf('seg-dup')).toHaveLength(1);
+  });
+
+  it('erasing a member drops their device links: the device is anonymous again', async () => {
+    await stack.ok('DELETE', '/members/seg-u1', { confirm: 'seg-u1' });
+    const links = await stack.db
+      .selectFrom('member_identities')
+      .select('identity')
+      .where('workspace_id', '=', stack.workspaceId)
+      .where('identity', '=', 'seg-device-1')
+      .execute();
+    expect(links).toEqual([]);
+    const res = await postSegment(
+      '/v1/track',
+      JSON.stringify({ anonymousId: 'seg-device-1', event: 'Product Viewed' }),
+    );
+    expect(await res.json()).toMatchObject({
+      success: true,
+      events: 0,
+      skipped: [{ index: 0, type: 'event', reason: 'anonymous' }],
+    });
   });
 
   it('refuses bad input with 400 and a reason, as Segment and Sensors do, and writes nothing', async () => {

@@ -175,6 +175,9 @@ function ensureWebBuilt(shared: Shared): void {
     const result = spawnSync(path.join(projectRoot, 'node_modules', '.bin', cmd), args, {
       cwd: projectRoot,
       encoding: 'utf8',
+      // the build users get: under vitest NODE_ENV is `test`, and Vite would bundle React's development build
+      // (jsx-dev-runtime, half a megabyte more) — the e2e tests would measure and run something nobody ships
+      env: { ...process.env, NODE_ENV: 'production' },
     });
     if (result.status !== 0) {
       throw new Error(

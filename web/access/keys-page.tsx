@@ -1,4 +1,4 @@
-import { KeyOutlined } from '@ant-design/icons';
+import KeyOutlined from '@ant-design/icons/es/icons/KeyOutlined';
 import { App, Button, Checkbox, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -1,4 +1,4 @@
-import { CopyOutlined } from '@ant-design/icons';
+import CopyOutlined from '@ant-design/icons/es/icons/CopyOutlined';
 import { Alert, App, Button, Input, Space } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';

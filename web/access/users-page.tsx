@@ -1,4 +1,4 @@
-import { UserAddOutlined } from '@ant-design/icons';
+import UserAddOutlined from '@ant-design/icons/es/icons/UserAddOutlined';
 import {
   App,
   Button,

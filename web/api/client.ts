@@ -191,16 +191,15 @@ export const api = {
   simulate: (id: string, input: SimulateRequest, init?: RequestInit) =>
     request<SimulationResult>('POST', `/journeys/${enc(id)}/simulate`, input, init),
 
-  tags: () => request<{ tags: string[] }>('GET', '/tags').then((r) => r.tags),
-  eventNames: () => request<{ events: string[] }>('GET', '/event-names').then((r) => r.events),
+  /** every tag members hold, with counts (the tag page and the pickers) */
+  tags: () => request<{ tags: { tag: string; members: number }[] }>('GET', '/tags').then((r) => r.tags),
+  /** event names received, with counts, most frequent first; common names not seen yet with count 0 */
+  eventNames: () =>
+    request<{ events: { name: string; count: number; lastAt: string | null }[] }>('GET', '/event-names').then(
+      (r) => r.events,
+    ),
   couponTemplates: () =>
     request<{ couponTemplates: CouponTemplate[] }>('GET', '/coupon-templates').then((r) => r.couponTemplates),
-  createCouponTemplate: (
-    input: Pick<CouponTemplate, 'name' | 'kind' | 'value' | 'validDays'> & { stock?: number | null },
-  ) =>
-    request<{ couponTemplate: CouponTemplate }>('POST', '/coupon-templates', input).then(
-      (r) => r.couponTemplate,
-    ),
   render: (input: { body: string; title?: string; memberId?: string }, init?: RequestInit) =>
     request<{ body: string; title: string | null; sample: boolean; linksLocal?: boolean }>(
       'POST',

@@ -3,10 +3,12 @@
  * decisions) come from engine/results with `import type`, erased at build; the response shapes are typed by
  * hand from the contract in engine/results/README.md until the results routes export their view types.
  */
+
+import type { DeliverySource, MessageFunnelRow } from '../../engine/links/message-funnel.repository';
 import type { LiftSummary, RevenueLiftSummary } from '../../engine/results/summary';
 import type { WinnerDecision } from '../../engine/results/winner';
 
-export type { LiftSummary, RevenueLiftSummary, WinnerDecision };
+export type { DeliverySource, LiftSummary, MessageFunnelRow, RevenueLiftSummary, WinnerDecision };
 
 /** Money is whole 分 (integer) on the wire: no float drift. */
 export interface ResultFigures {
@@ -92,39 +94,16 @@ export interface JourneyResults {
   nodes: NodeResult[];
 }
 
-export interface MessageFunnelRow {
-  nodeId: string;
-  channel: string;
-  /** the split variant the members were in; null when the journey has no split before the node */
-  variant: string | null;
-  sent: number;
-  /** null when no provider reports delivery for these messages (the sandbox, a channel without reports) */
-  delivered: number | null;
-  /** provider: every sent message's delivery is reported · partial: some · none: none (delivered is null) */
-  deliverySource: 'provider' | 'partial' | 'none';
-  /** sent messages whose provider reports delivery: what delivered is out of */
-  deliveryTracked: number;
-  /** reported not delivered (failed or expired) after the provider took them */
-  undelivered: number;
-  /** refused by the provider */
-  failed: number;
-  /** held back by a guard-rail or the holdout */
-  skipped: number;
-  clickedMembers: number;
-  clicks: number;
-  converted: number;
-}
-
 /** GET /api/journeys/:id/results/messages */
 export interface MessageFunnel {
   nodes: MessageFunnelRow[];
 }
 
-/** The filters every results call takes. */
+/** The filters every results call takes; without dates the server answers its last 30 days in the workspace's time zone. */
 export interface ResultsQuery {
   version?: number;
-  from: string;
-  to: string;
+  from?: string;
+  to?: string;
 }
 
 /** GET /api/journeys list items gain the last 30 days' figures (absent from servers before issue 16). */

@@ -1,4 +1,5 @@
-import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import PlusOutlined from '@ant-design/icons/es/icons/PlusOutlined';
+import UploadOutlined from '@ant-design/icons/es/icons/UploadOutlined';
 import { Alert, App, Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -22,7 +23,7 @@ export function AudiencesPage() {
   const catalog = useCatalog();
   const list = usePaged((page) => api.segments(page), []);
   const canEdit = useCan('audiences.edit');
-  const canImport = useCan('members.edit');
+  const canImport = useCan('members.import');
   const [importing, setImporting] = useState(false);
   const names = new Map(catalog.segments.map((s) => [s.id, s.name]));
   for (const s of list.items) names.set(s.id, s.name);

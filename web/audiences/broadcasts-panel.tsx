@@ -1,4 +1,5 @@
-import { SendOutlined, UploadOutlined } from '@ant-design/icons';
+import SendOutlined from '@ant-design/icons/es/icons/SendOutlined';
+import UploadOutlined from '@ant-design/icons/es/icons/UploadOutlined';
 import {
   Alert,
   App,

@@ -1,13 +1,16 @@
-import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
-import { Alert, Button, Modal, Progress, Space, Table, Typography, Upload } from 'antd';
+import DownloadOutlined from '@ant-design/icons/es/icons/DownloadOutlined';
+import InboxOutlined from '@ant-design/icons/es/icons/InboxOutlined';
+import { Alert, Button, Modal, Progress, Select, Space, Table, Typography, Upload } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import {
   batchErrors,
   batches,
+  type CsvEncoding,
   type CsvMember,
   csvToMembers,
+  decodeCsv,
   errorsCsv,
   failedBatch,
   IMPORT_BATCH,
@@ -26,6 +29,22 @@ interface ImportState {
   retry: CsvMember[];
   running: boolean;
 }
+
+/** A file read and parsed, shown before anything is sent: the marketer checks the Chinese came out right. */
+interface Preview {
+  file: string;
+  bytes: Uint8Array;
+  /** what the marketer chose (auto: detected) */
+  chosen: CsvEncoding;
+  /** what the text was read as; null when it could not be read */
+  encoding: 'utf-8' | 'gb18030' | null;
+  header: string[];
+  rows: string[][];
+  members: CsvMember[];
+  error: string | null;
+}
+
+const PREVIEW_ROWS = 5;
 
 /** Turns rows into a download the marketer can fix and import again. */
 function download(name: string, text: string) {
@@ -46,7 +65,30 @@ export function ImportMembersModal({ open, onClose }: { open: boolean; onClose()
   const { t } = useTranslation();
   const [state, setState] = useState<ImportState | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
   const stop = useRef(false);
+
+  // Decode (detected or as chosen), parse, and show the first rows; nothing is sent until the marketer says so.
+  const read = (file: string, bytes: Uint8Array, chosen: CsvEncoding): Preview => {
+    const decoded = decodeCsv(bytes, chosen);
+    const base = { file, bytes, chosen, header: [], rows: [], members: [] };
+    if (!decoded.ok)
+      return {
+        ...base,
+        encoding: null,
+        error: t(`import.error.${decoded.error}`, { encoding: t(`import.encoding.${decoded.encoding}`) }),
+      };
+    const rows = parseCsv(decoded.text);
+    const parsed = csvToMembers(rows);
+    return {
+      ...base,
+      encoding: decoded.encoding,
+      header: rows[0] ?? [],
+      rows: rows.slice(1, 1 + PREVIEW_ROWS),
+      members: parsed.members,
+      error: parsed.error ? t(`import.error.${parsed.error}`) : null,
+    };
+  };
 
   const run = async (file: string, rows: CsvMember[], prior?: ImportState) => {
     stop.current = false;
@@ -87,21 +129,26 @@ export function ImportMembersModal({ open, onClose }: { open: boolean; onClose()
     setState(s);
   };
 
-  const onFile = async (f: File) => {
+  const onFile = (f: File) => {
     setFileError(null);
-    const text = await f.text();
-    const parsed = csvToMembers(parseCsv(text));
-    if (parsed.error) {
-      setFileError(t(`import.error.${parsed.error}`));
-      return false;
-    }
-    void run(f.name, parsed.members);
+    f.arrayBuffer().then(
+      (buf) => setPreview(read(f.name, new Uint8Array(buf), 'auto')),
+      (e: Error) => setFileError(e.message),
+    );
     return false;
+  };
+
+  const start = () => {
+    if (!preview || preview.error) return;
+    const { file, members } = preview;
+    setPreview(null);
+    void run(file, members);
   };
 
   const close = () => {
     if (state?.running) stop.current = true;
     setState(null);
+    setPreview(null);
     setFileError(null);
     onClose();
   };
@@ -116,19 +163,81 @@ export function ImportMembersModal({ open, onClose }: { open: boolean; onClose()
       destroyOnHidden
       footer={
         <Space>
+          {preview && !state && (
+            <>
+              <Button onClick={() => setPreview(null)} data-testid="import-other-file">
+                {t('import.otherFile')}
+              </Button>
+              <Button
+                type="primary"
+                disabled={!!preview.error || preview.members.length === 0}
+                onClick={start}
+                data-testid="import-start"
+              >
+                {preview.error ? t('import.open') : t('import.start', { count: preview.members.length })}
+              </Button>
+            </>
+          )}
           {state && !state.running && state.retry.length > 0 && (
             <Button onClick={() => run(state.file, state.retry, state)} data-testid="import-retry">
               {t('import.retry', { count: state.retry.length })}
             </Button>
           )}
-          <Button type="primary" onClick={close} disabled={state?.running}>
-            {t('common.done')}
-          </Button>
+          {!(preview && !state) && (
+            <Button type="primary" onClick={close} disabled={state?.running}>
+              {t('common.done')}
+            </Button>
+          )}
         </Space>
       }
     >
       <div data-testid="import-members-modal">
-        {!state && (
+        {preview && !state && (
+          <Space direction="vertical" style={{ width: '100%' }} data-testid="import-preview">
+            <Space wrap>
+              <Typography.Text strong>{preview.file}</Typography.Text>
+              <Typography.Text type="secondary">{t('import.encodingLabel')}</Typography.Text>
+              <Select<CsvEncoding>
+                size="small"
+                value={preview.chosen}
+                style={{ minWidth: 200 }}
+                popupMatchSelectWidth={false}
+                onChange={(e) => setPreview(read(preview.file, preview.bytes, e))}
+                data-testid="import-encoding"
+                options={(['auto', 'utf-8', 'gb18030'] as const).map((e) => ({
+                  value: e,
+                  label:
+                    e === 'auto' && preview.encoding
+                      ? t('import.encoding.detected', { encoding: t(`import.encoding.${preview.encoding}`) })
+                      : t(`import.encoding.${e}`),
+                }))}
+              />
+            </Space>
+            {preview.error ? (
+              <Alert type="error" showIcon title={preview.error} data-testid="import-decode-error" />
+            ) : (
+              <>
+                <Typography.Text data-testid="import-preview-count">
+                  {t('import.previewCount', { count: preview.members.length, shown: preview.rows.length })}
+                </Typography.Text>
+                <Table
+                  size="small"
+                  bordered
+                  pagination={false}
+                  scroll={{ x: true }}
+                  data-testid="import-preview-table"
+                  rowKey={(_, i) => String(i)}
+                  dataSource={preview.rows.map((r) =>
+                    Object.fromEntries(preview.header.map((_, c) => [c, r[c] ?? ''])),
+                  )}
+                  columns={preview.header.map((h, c) => ({ title: h, dataIndex: String(c), ellipsis: true }))}
+                />
+                <Typography.Text type="secondary">{t('import.previewHint')}</Typography.Text>
+              </>
+            )}
+          </Space>
+        )}
+        {!state && !preview && (
           <>
             <Typography.Paragraph type="secondary">{t('import.help')}</Typography.Paragraph>
             <pre className="yt-code-sample">

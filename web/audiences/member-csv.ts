@@ -5,6 +5,41 @@
 
 export const IMPORT_BATCH = 1000;
 
+/** How a file's bytes are read: `auto` tries UTF-8 (with or without BOM), then GB18030 (GBK's superset). */
+export type CsvEncoding = 'auto' | 'utf-8' | 'gb18030';
+
+export type DecodedCsv =
+  | { ok: true; text: string; encoding: 'utf-8' | 'gb18030' }
+  /** `undecodable`: not text in the encoding(s) tried; `binary`: a spreadsheet or other binary file, not CSV */
+  | { ok: false; error: 'undecodable' | 'binary'; encoding: CsvEncoding };
+
+function decodeAs(bytes: Uint8Array, encoding: 'utf-8' | 'gb18030'): string | null {
+  try {
+    // fatal: a byte sequence the encoding cannot hold is an error, never a U+FFFD that would import as mojibake
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A CSV file's bytes as text. Excel on Chinese Windows saves CSV in GBK; most other tools in UTF-8 (Excel's
+ * "CSV UTF-8" with a BOM). Valid UTF-8 is almost never valid GBK text by accident and the other way round,
+ * so `auto` tries UTF-8 strictly first, then GB18030; the marketer can force either (the preview shows what
+ * came out). Text that neither reads is refused, as is a binary file (an .xlsx renamed .csv).
+ */
+export function decodeCsv(bytes: Uint8Array, encoding: CsvEncoding = 'auto'): DecodedCsv {
+  const order: ('utf-8' | 'gb18030')[] = encoding === 'auto' ? ['utf-8', 'gb18030'] : [encoding];
+  for (const e of order) {
+    const text = decodeAs(bytes, e);
+    if (text === null) continue;
+    // NUL never appears in CSV text: this is a zip (xlsx) or another binary file
+    if (text.includes('\u0000')) return { ok: false, error: 'binary', encoding };
+    return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, encoding: e };
+  }
+  return { ok: false, error: 'undecodable', encoding };
+}
+
 /** RFC 4180 CSV: quoted fields with commas, quotes ("") and line breaks; CRLF or LF; a UTF-8 BOM dropped. */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];

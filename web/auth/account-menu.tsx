@@ -1,4 +1,6 @@
-import { DownOutlined, PlusOutlined, UserOutlined } from '@ant-design/icons';
+import DownOutlined from '@ant-design/icons/es/icons/DownOutlined';
+import PlusOutlined from '@ant-design/icons/es/icons/PlusOutlined';
+import UserOutlined from '@ant-design/icons/es/icons/UserOutlined';
 import { App, Button, Dropdown, Form, Input, Modal, Select, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';

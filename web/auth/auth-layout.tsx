@@ -1,7 +1,7 @@
 import { Card, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LangSwitch } from '../shell/app-shell';
+import { LangSwitch } from '../shell/lang-switch';
 
 /** The centred card of the pages before the app: first start, sign-in, invitation. */
 export function AuthLayout({

@@ -2,13 +2,17 @@ import { Button, Result, Spin } from 'antd';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { onSignedOut } from '../api/client';
-import { AcceptInvitePage } from './accept-invite-page';
+import { lazyPage, PageSlot } from '../shell/lazy-page';
 import { authApi, type Permission, type Session } from './auth-api';
-import { ProveAddress } from './prove-address';
-import { ResetPasswordPage } from './reset-password-page';
-import { SetupPage } from './setup-page';
-import { SignInPage } from './sign-in-page';
-import { VerifyEmailPage } from './verify-email-page';
+
+// Pages for the moments before a session (sign-in, first start, links from mails): chunks of their own, so a
+// signed-in visit fetches none of their forms.
+const AcceptInvitePage = lazyPage(() => import('./accept-invite-page').then((m) => m.AcceptInvitePage));
+const ResetPasswordPage = lazyPage(() => import('./reset-password-page').then((m) => m.ResetPasswordPage));
+const SetupPage = lazyPage(() => import('./setup-page').then((m) => m.SetupPage));
+const SignInPage = lazyPage(() => import('./sign-in-page').then((m) => m.SignInPage));
+const VerifyEmailPage = lazyPage(() => import('./verify-email-page').then((m) => m.VerifyEmailPage));
+const ProveAddress = lazyPage(() => import('./prove-address').then((m) => m.ProveAddress));
 
 interface SessionState {
   session: Session;
@@ -79,17 +83,29 @@ export function AuthGate({ children }: { children: ReactNode }) {
     if (linkPage()) window.location.hash = '#/journeys';
   };
 
-  if (link?.kind === 'invite') return <AcceptInvitePage token={link.token} onDone={signedIn} />;
-  if (link?.kind === 'reset') return <ResetPasswordPage token={link.token} onDone={signedIn} />;
+  if (link?.kind === 'invite')
+    return (
+      <PageSlot>
+        <AcceptInvitePage token={link.token} onDone={signedIn} />
+      </PageSlot>
+    );
+  if (link?.kind === 'reset')
+    return (
+      <PageSlot>
+        <ResetPasswordPage token={link.token} onDone={signedIn} />
+      </PageSlot>
+    );
   if (link?.kind === 'verify')
     return (
-      <VerifyEmailPage
-        token={link.token}
-        onLeave={() => {
-          window.location.hash = '#/journeys';
-          void reload();
-        }}
-      />
+      <PageSlot>
+        <VerifyEmailPage
+          token={link.token}
+          onLeave={() => {
+            window.location.hash = '#/journeys';
+            void reload();
+          }}
+        />
+      </PageSlot>
     );
   if (failed && !session)
     return (
@@ -105,8 +121,18 @@ export function AuthGate({ children }: { children: ReactNode }) {
         <Spin />
       </div>
     );
-  if (session.setupRequired) return <SetupPage onDone={signedIn} />;
-  if (!session.user) return <SignInPage onDone={signedIn} />;
+  if (session.setupRequired)
+    return (
+      <PageSlot>
+        <SetupPage onDone={signedIn} />
+      </PageSlot>
+    );
+  if (!session.user)
+    return (
+      <PageSlot>
+        <SignInPage onDone={signedIn} />
+      </PageSlot>
+    );
   if (!session.workspace && session.workspaces.length > 0)
     return (
       <div className="yt-center">
@@ -122,7 +148,11 @@ export function AuthGate({ children }: { children: ReactNode }) {
         extra={
           <>
             {session.suspendedWorkspaces.length > 0 && (
-              <ProveAddress workspaces={session.suspendedWorkspaces.map((w) => ({ ...w, waiting: true }))} />
+              <PageSlot>
+                <ProveAddress
+                  workspaces={session.suspendedWorkspaces.map((w) => ({ ...w, waiting: true }))}
+                />
+              </PageSlot>
             )}
             <Button onClick={() => void authApi.signOut().then(reload)} data-testid="sign-out">
               {t('auth.signOut')}

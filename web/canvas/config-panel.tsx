@@ -1,4 +1,5 @@
-import { CloseOutlined, DeleteOutlined } from '@ant-design/icons';
+import CloseOutlined from '@ant-design/icons/es/icons/CloseOutlined';
+import DeleteOutlined from '@ant-design/icons/es/icons/DeleteOutlined';
 import { Alert, Button, Tooltip } from 'antd';
 import { type RefObject, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -1,4 +1,4 @@
-import { WarningFilled } from '@ant-design/icons';
+import WarningFilled from '@ant-design/icons/es/icons/WarningFilled';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { Tooltip } from 'antd';
 import { memo, useMemo } from 'react';

@@ -1,4 +1,5 @@
-import { CloseOutlined, SettingOutlined } from '@ant-design/icons';
+import CloseOutlined from '@ant-design/icons/es/icons/CloseOutlined';
+import SettingOutlined from '@ant-design/icons/es/icons/SettingOutlined';
 import { Alert, Button } from 'antd';
 import { type RefObject, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -1,4 +1,4 @@
-import { TrophyFilled } from '@ant-design/icons';
+import TrophyFilled from '@ant-design/icons/es/icons/TrophyFilled';
 import { Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { NodeStats } from '../api/types';

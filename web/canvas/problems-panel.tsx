@@ -1,4 +1,6 @@
-import { CheckCircleFilled, CloseOutlined, WarningFilled } from '@ant-design/icons';
+import CheckCircleFilled from '@ant-design/icons/es/icons/CheckCircleFilled';
+import CloseOutlined from '@ant-design/icons/es/icons/CloseOutlined';
+import WarningFilled from '@ant-design/icons/es/icons/WarningFilled';
 import { Button } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { JourneyDocument, JsonSchema, NodeTypeInfo, Problem } from '../api/types';

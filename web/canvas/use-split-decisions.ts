@@ -1,8 +1,6 @@
-import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { SplitDecision } from '../api/results-types';
-import { MAX_RANGE_YEARS, toRange } from '../results/range';
 
 /** A split node's recorded winner, as the canvas shows it on the node. */
 export interface SplitDecisionView extends SplitDecision {
@@ -19,7 +17,8 @@ export function useSplitDecisions(journeyId: string, on: boolean): Map<string, S
     if (!on) return;
     let live = true;
     const load = () =>
-      api.results(journeyId, toRange(dayjs().subtract(MAX_RANGE_YEARS, 'year'), dayjs())).then(
+      // decisions do not depend on the dates: the server's default range is the cheapest question
+      api.results(journeyId, {}).then(
         (r) =>
           live &&
           setDecisions(

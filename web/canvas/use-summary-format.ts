@@ -9,16 +9,17 @@ import { formatWeekdays, type SummaryFormat } from './summary';
 export function useSummaryFormat(): SummaryFormat {
   const { t, i18n } = useTranslation();
   const { lang } = useLang();
-  const { couponTemplates, segments } = useCatalog();
+  const { couponTemplates, segments, loaded } = useCatalog();
   return useMemo(
     () => ({
       lang,
       enumLabel: (v: string) => (i18n.exists(`enum.${v}`) ? t(`enum.${v}`) : undefined),
       couponLabel: (id: string) => {
         const c = couponTemplates.find((x) => x.id === id);
-        if (!c) return undefined;
-        const value = c.kind === 'amount' ? `¥${c.value}` : t('coupon.percentOff', { value: c.value });
-        return t('coupon.summary', { name: c.name, value, days: c.validDays });
+        // never the id: a template this workspace does not have (deleted, or a pasted journey) says so
+        if (!c) return id ? t(loaded ? 'coupon.unknown' : 'coupon.loading') : undefined;
+        const stopped = c.status === 'stopped' ? ` · ${t('coupon.stopped')}` : '';
+        return `${t('coupon.summary', { name: c.name, words: c.words[lang], days: c.validDays })}${stopped}`;
       },
       segmentLabel: (id: string) => {
         const s = segments.find((x) => x.id === id);
@@ -39,6 +40,6 @@ export function useSummaryFormat(): SummaryFormat {
       holdout: (percent: number) => t('node.holdout', { percent }),
       linkWord: t('form.linkSummary'),
     }),
-    [lang, t, i18n, couponTemplates, segments],
+    [lang, t, i18n, couponTemplates, segments, loaded],
   );
 }

@@ -1,4 +1,5 @@
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import DeleteOutlined from '@ant-design/icons/es/icons/DeleteOutlined';
+import PlusOutlined from '@ant-design/icons/es/icons/PlusOutlined';
 import { Button, Checkbox, Form, Input, InputNumber, Select, Switch, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { JsonSchema } from '../api/types';

@@ -1,12 +1,15 @@
-import { CheckOutlined, ReloadOutlined } from '@ant-design/icons';
-import { App, Button, type ButtonProps, Card, Empty, Input, Modal, Spin, Tabs, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import CheckOutlined from '@ant-design/icons/es/icons/CheckOutlined';
+import CopyOutlined from '@ant-design/icons/es/icons/CopyOutlined';
+import ReloadOutlined from '@ant-design/icons/es/icons/ReloadOutlined';
+import { App, Button, type ButtonProps, Empty, Input, Modal, Segmented, Spin, Tag } from 'antd';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { authApi } from '../auth/auth-api';
 import { useSession } from '../auth/session';
 import { formatShortTime } from '../shell/format';
 import { useAsync } from '../shell/use-async';
+import { copyText, inWecom } from './copy-text';
 import { type GuideTask, guidesApi } from './guides-api';
 
 type View = 'open' | 'overdue' | 'done';
@@ -15,6 +18,10 @@ type View = 'open' | 'overdue' | 'done';
  * The shopping guide's workbench (#/guide), made for a phone: today's tasks (open, soonest due first),
  * overdue ones and done ones; each card shows the member's basic profile, the script and the due time,
  * and "完成" marks the task done with a note — the journey run waiting on it goes on along `done`.
+ *
+ * What a guide opens on a phone first thing, often on 4G: it takes only light parts of Ant Design (a segmented
+ * control, not tabs with their overflow menus; plain cards; no Typography), and its chunk comes without the console's
+ * (npm run bench:bundle prints its weight, the guide-phone e2e its time).
  */
 export function GuideWorkbenchPage() {
   const { t } = useTranslation();
@@ -23,14 +30,14 @@ export function GuideWorkbenchPage() {
   const [completing, setCompleting] = useState<GuideTask | null>(null);
   const list = useAsync(
     () =>
-      guidesApi
-        .tasks(view === 'overdue' ? { overdue: true } : { status: view })
-        .then((tasks) =>
-          view === 'open' ? [...tasks].sort((a, b) => a.dueAt.localeCompare(b.dueAt)) : tasks,
-        ),
+      guidesApi.tasks(view === 'overdue' ? { overdue: true } : { status: view }).then((tasks) => ({
+        view,
+        tasks: view === 'open' ? [...tasks].sort((a, b) => a.dueAt.localeCompare(b.dueAt)) : tasks,
+      })),
     [view],
   );
-  const tasks = list.data ?? [];
+  // the tasks of the view on screen only: another tab's list never shows under this one while it loads
+  const tasks = list.data?.view === view ? list.data.tasks : null;
 
   const signOut = async () => {
     await authApi.signOut().catch(() => {});
@@ -57,18 +64,24 @@ export function GuideWorkbenchPage() {
           </Button>
         </div>
       </header>
-      <Tabs
-        activeKey={view}
-        onChange={(k) => setView(k as View)}
-        centered
-        items={(['open', 'overdue', 'done'] as const).map((k) => ({
-          key: k,
-          label: <span data-testid={`guide-tab-${k}`}>{t(`guide.tab.${k}`)}</span>,
-        }))}
-      />
+      <div className="yt-guide__views">
+        <Segmented
+          block
+          value={view}
+          onChange={(k) => setView(k as View)}
+          options={(['open', 'overdue', 'done'] as const).map((k) => ({
+            value: k,
+            label: <span data-testid={`guide-tab-${k}`}>{t(`guide.tab.${k}`)}</span>,
+          }))}
+        />
+      </div>
       <div className="yt-guide__list">
-        {list.loading && !list.data ? (
-          <div className="yt-center">
+        {tasks === null && list.error && !list.loading ? (
+          <Empty description={t('guide.loadFailed')} data-testid="guide-load-failed">
+            <Button onClick={list.reload}>{t('guide.retry')}</Button>
+          </Empty>
+        ) : tasks === null ? (
+          <div className="yt-center" data-testid="guide-loading">
             <Spin />
           </div>
         ) : tasks.length === 0 ? (
@@ -93,11 +106,10 @@ function TaskCard({ task, onComplete }: { task: GuideTask; onComplete(): void })
   const { t } = useTranslation();
   const color = task.status === 'done' ? 'green' : task.status === 'overdue' ? 'red' : 'blue';
   return (
-    <Card size="small" className="yt-guide__card" data-testid="guide-task" data-task-id={task.id}>
+    // a plain card: antd's Card brings Tabs, their menus and dropdowns (some 20 KB gzip) for nothing here
+    <article className="yt-guide__card" data-testid="guide-task" data-task-id={task.id}>
       <div className="yt-guide__card-head">
-        <Typography.Text strong className="yt-guide__task-title">
-          {task.title}
-        </Typography.Text>
+        <strong className="yt-guide__task-title">{task.title}</strong>
         <Tag color={color}>{t(`guide.status.${task.status}`)}</Tag>
       </div>
       <div className="yt-guide__member" data-testid="guide-task-member">
@@ -109,12 +121,7 @@ function TaskCard({ task, onComplete }: { task: GuideTask; onComplete(): void })
           </Tag>
         ))}
       </div>
-      {task.script && (
-        <div className="yt-guide__script" data-testid="guide-task-script">
-          <div className="yt-muted">{t('guide.script')}</div>
-          {task.script}
-        </div>
-      )}
+      {task.script && <Script text={task.script} />}
       {task.coupon && (
         <div className="yt-guide__coupon" data-testid="guide-task-coupon">
           <Tag color="magenta">{t('guide.coupon', { name: task.coupon.name ?? '—' })}</Tag>
@@ -142,7 +149,49 @@ function TaskCard({ task, onComplete }: { task: GuideTask; onComplete(): void })
           {t('guide.complete')}
         </Button>
       )}
-    </Card>
+    </article>
+  );
+}
+
+/**
+ * The script, filled in with the member's data by the server, and a button that copies it: the guide pastes it
+ * into the member's chat in WeCom. Where the browser lets nothing copy, the text is selected to long-press.
+ */
+function Script({ text }: { text: string }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [copied, setCopied] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  const copy = async () => {
+    if (await copyText(text)) {
+      setCopied(true);
+      message.success(t(inWecom() ? 'guide.copiedWecom' : 'guide.copied'));
+      return;
+    }
+    const body = box.current;
+    if (body) window.getSelection()?.selectAllChildren(body);
+    message.info(t('guide.copyManually'));
+  };
+  return (
+    <div className="yt-guide__script" data-testid="guide-task-script">
+      <div className="yt-guide__script-head">
+        <span className="yt-muted">{t('guide.script')}</span>
+        <Button
+          size="small"
+          type={copied ? 'default' : 'primary'}
+          ghost={!copied}
+          icon={copied ? <CheckOutlined /> : <CopyOutlined />}
+          onClick={() => void copy()}
+          data-testid="guide-task-copy"
+          data-copied={copied || undefined}
+        >
+          {t(copied ? 'guide.copiedShort' : 'guide.copy')}
+        </Button>
+      </div>
+      <div ref={box} className="yt-guide__script-text" data-testid="guide-task-script-text">
+        {text}
+      </div>
+    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-import { FileAddOutlined } from '@ant-design/icons';
+import FileAddOutlined from '@ant-design/icons/es/icons/FileAddOutlined';
 import type { ButtonProps } from 'antd';
 import { App, Form, Input, Modal, Tag } from 'antd';
 import { useState } from 'react';

@@ -27,7 +27,6 @@ import { EditorViewContext } from '../canvas/editor-context';
 import { JourneyEdge } from '../canvas/journey-edge';
 import { JourneyNode } from '../canvas/journey-node';
 import { JourneySettingsPanel } from '../canvas/journey-settings-panel';
-import { layoutDocument } from '../canvas/layout';
 import { Palette } from '../canvas/palette';
 import { isSettingsProblem } from '../canvas/problem-text';
 import { ProblemsPanel } from '../canvas/problems-panel';
@@ -312,6 +311,8 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
     await commitPanel();
     const doc = editor.currentDoc();
     const byId = new Map(editor.nodes.map((n) => [n.id, n]));
+    // elkjs (half a megabyte) is fetched the first time someone lays a journey out, not with the canvas
+    const { layoutDocument } = await import('../canvas/layout');
     const positions = await layoutDocument(
       doc,
       (id) => ({

@@ -1,29 +1,27 @@
-import {
-  ApartmentOutlined,
-  ArrowLeftOutlined,
-  BarChartOutlined,
-  CheckOutlined,
-  CloudUploadOutlined,
-  ExperimentOutlined,
-  FundOutlined,
-  HistoryOutlined,
-  LoadingOutlined,
-  PauseCircleOutlined,
-  PlayCircleOutlined,
-  QuestionCircleOutlined,
-  RedoOutlined,
-  SettingOutlined,
-  TeamOutlined,
-  UndoOutlined,
-  WarningOutlined,
-} from '@ant-design/icons';
+import ApartmentOutlined from '@ant-design/icons/es/icons/ApartmentOutlined';
+import ArrowLeftOutlined from '@ant-design/icons/es/icons/ArrowLeftOutlined';
+import BarChartOutlined from '@ant-design/icons/es/icons/BarChartOutlined';
+import CheckOutlined from '@ant-design/icons/es/icons/CheckOutlined';
+import CloudUploadOutlined from '@ant-design/icons/es/icons/CloudUploadOutlined';
+import ExperimentOutlined from '@ant-design/icons/es/icons/ExperimentOutlined';
+import FundOutlined from '@ant-design/icons/es/icons/FundOutlined';
+import HistoryOutlined from '@ant-design/icons/es/icons/HistoryOutlined';
+import LoadingOutlined from '@ant-design/icons/es/icons/LoadingOutlined';
+import PauseCircleOutlined from '@ant-design/icons/es/icons/PauseCircleOutlined';
+import PlayCircleOutlined from '@ant-design/icons/es/icons/PlayCircleOutlined';
+import QuestionCircleOutlined from '@ant-design/icons/es/icons/QuestionCircleOutlined';
+import RedoOutlined from '@ant-design/icons/es/icons/RedoOutlined';
+import SettingOutlined from '@ant-design/icons/es/icons/SettingOutlined';
+import TeamOutlined from '@ant-design/icons/es/icons/TeamOutlined';
+import UndoOutlined from '@ant-design/icons/es/icons/UndoOutlined';
+import WarningOutlined from '@ant-design/icons/es/icons/WarningOutlined';
 import { Badge, Button, Divider, Dropdown, Popover, Space, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { JourneyDetail } from '../api/types';
 import { useCan } from '../auth/session';
 import type { SaveStatus } from '../canvas/use-autosave';
-import { LangSwitch } from '../shell/app-shell';
 import { formatTime, statusColor } from '../shell/format';
+import { LangSwitch } from '../shell/lang-switch';
 import { navigate, paths } from '../shell/router';
 
 const SHORTCUTS = [

@@ -1,4 +1,4 @@
-import { WarningOutlined } from '@ant-design/icons';
+import WarningOutlined from '@ant-design/icons/es/icons/WarningOutlined';
 import { App, Button, Card, Popconfirm, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';

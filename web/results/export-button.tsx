@@ -1,4 +1,4 @@
-import { DownloadOutlined } from '@ant-design/icons';
+import DownloadOutlined from '@ant-design/icons/es/icons/DownloadOutlined';
 import { Button } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { type Cell, csvFileName, downloadCsv, toCsv } from './csv';

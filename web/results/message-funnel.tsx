@@ -1,4 +1,4 @@
-import { Alert, Card, Table, Typography } from 'antd';
+import { Alert, Card, Table, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { MessageFunnelRow } from '../api/results-types';
 import { ExportButton } from './export-button';
@@ -8,10 +8,10 @@ import { count, percent } from './words';
 
 const share = (n: number, of: number) => (of > 0 ? n / of : null);
 
-/** A funnel step: its count, a bar as wide as its share of the sent, and that share in words. */
-function Step({ n, sent, testId }: { n: number; sent: number; testId?: string }) {
+/** A funnel step: its count, a bar as wide as its share of the sent (or of `of`), and that share in words. */
+function Step({ n, sent, of, testId }: { n: number; sent: number; of?: number; testId?: string }) {
   const { t } = useTranslation();
-  const p = share(n, sent);
+  const p = share(n, of ?? sent);
   return (
     <div className="yt-funnel__step" data-testid={testId}>
       <span className="yt-funnel__count">{count(n)}</span>
@@ -22,6 +22,31 @@ function Step({ n, sent, testId }: { n: number; sent: number; testId?: string })
         {p === null ? '' : t('results.funnel.ofSent', { p: percent(p) })}
       </span>
     </div>
+  );
+}
+
+/**
+ * Delivered as measured: nothing when no provider reports delivery (the sandbox, a channel without reports: a
+ * 0 there would read as "none arrived"), and out of the reported ones when only some are.
+ */
+function Delivered({ row }: { row: MessageFunnelRow }) {
+  const { t } = useTranslation();
+  if (row.delivered === null || row.deliverySource === 'none')
+    return (
+      <Tooltip title={t('results.funnel.noReceiptsTip')}>
+        <span className="yt-muted yt-dotted" data-testid="delivery-unreported">
+          {t('results.funnel.noDelivery')}
+        </span>
+      </Tooltip>
+    );
+  return row.deliverySource === 'partial' ? (
+    <Tooltip title={t('results.funnel.partialTip', { tracked: row.deliveryTracked, sent: row.sent })}>
+      <span>
+        <Step n={row.delivered} sent={row.sent} of={row.deliveryTracked} />
+      </span>
+    </Tooltip>
+  ) : (
+    <Step n={row.delivered} sent={row.sent} />
   );
 }
 
@@ -49,7 +74,10 @@ export function MessageFunnel({
     t('results.funnel.col.variant'),
     t('results.funnel.col.sent'),
     t('results.funnel.col.delivered'),
+    t('results.funnel.col.deliveryTracked'),
+    t('results.funnel.col.undelivered'),
     t('results.funnel.col.failed'),
+    t('results.funnel.col.skipped'),
     t('results.funnel.col.clicked'),
     t('results.funnel.col.clicks'),
     t('results.funnel.col.converted'),
@@ -62,7 +90,10 @@ export function MessageFunnel({
       variantLabel(r.variant),
       r.sent,
       r.delivered ?? '',
+      r.deliveryTracked,
+      r.undelivered,
       r.failed,
+      r.skipped,
       r.clickedMembers,
       r.clicks,
       r.converted,
@@ -113,15 +144,7 @@ export function MessageFunnel({
             { title: t('results.funnel.col.sent'), align: 'right', render: (_, r) => count(r.sent) },
             {
               title: t('results.funnel.col.delivered'),
-              // no provider reports delivery (the sandbox, a channel without reports): said, not shown as 0
-              render: (_, r) =>
-                r.delivered === null ? (
-                  <Typography.Text type="secondary" data-testid="delivery-unreported">
-                    {t('results.funnel.noDelivery')}
-                  </Typography.Text>
-                ) : (
-                  <Step n={r.delivered} sent={r.deliverySource === 'partial' ? r.deliveryTracked : r.sent} />
-                ),
+              render: (_, r) => <Delivered row={r} />,
             },
             {
               title: t('results.funnel.col.clicked'),

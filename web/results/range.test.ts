@@ -1,10 +1,12 @@
 import dayjs from 'dayjs';
 import { describe, expect, it } from 'vitest';
-import { daysOf, defaultRange, rangeProblem } from './range';
+import { daysOf, rangeProblem, todayIn } from './range';
 
 describe('date ranges', () => {
-  it('defaults to the last 30 days, today included', () => {
-    expect(defaultRange(dayjs('2026-12-07'))).toEqual({ from: '2026-11-08', to: '2026-12-07' });
+  it('tells today in the workspace time zone, not the browser’s', () => {
+    const at = new Date('2026-12-07T23:40:00Z');
+    expect(todayIn('Asia/Shanghai', at).format('YYYY-MM-DD')).toBe('2026-12-08');
+    expect(todayIn('America/Los_Angeles', at).format('YYYY-MM-DD')).toBe('2026-12-07');
   });
 
   it('takes exactly two years and refuses a day more, or a reversed range', () => {

@@ -12,9 +12,16 @@ export interface DateRange {
 
 const DAY = 'YYYY-MM-DD';
 
-/** The last 30 days, today included: what a marketer asks first ("how did it do this month"). */
-export function defaultRange(today: Dayjs = dayjs()): DateRange {
-  return { from: today.subtract(29, 'day').format(DAY), to: today.format(DAY) };
+/**
+ * Today's date in a time zone (the workspace's, which the report counts days in): a browser in another zone
+ * would otherwise offer a range that ends yesterday or tomorrow there.
+ */
+export function todayIn(timeZone: string | undefined, now = new Date()): Dayjs {
+  try {
+    return dayjs(new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' }).format(now));
+  } catch {
+    return dayjs(now);
+  }
 }
 
 /**

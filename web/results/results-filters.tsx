@@ -3,7 +3,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JourneyDetail } from '../api/types';
-import { type DateRange, rangeProblem, toRange } from './range';
+import { type DateRange, rangeProblem, todayIn, toRange } from './range';
 
 /** Version and date range; a range over two years (or reversed) is refused here, with the reason. */
 export function ResultsFilters({
@@ -12,18 +12,22 @@ export function ResultsFilters({
   onVersion,
   range,
   onRange,
+  timeZone,
   loading,
 }: {
   journey: JourneyDetail | undefined;
   version: number | undefined;
   onVersion(v: number | undefined): void;
-  range: DateRange;
+  /** null until the server said which days it answered */
+  range: DateRange | null;
   onRange(r: DateRange): void;
+  /** the workspace's, for the presets' "today" */
+  timeZone: string | undefined;
   loading: boolean;
 }) {
   const { t } = useTranslation();
   const [problem, setProblem] = useState<'too_long' | 'reversed' | null>(null);
-  const today = dayjs();
+  const today = todayIn(timeZone);
   const preset = (days: number) => ({
     label: t('results.filters.lastDays', { days }),
     value: [today.subtract(days - 1, 'day'), today] as [Dayjs, Dayjs],
@@ -46,7 +50,7 @@ export function ResultsFilters({
         <DatePicker.RangePicker
           data-testid="results-range"
           allowClear={false}
-          value={[dayjs(range.from), dayjs(range.to)]}
+          value={range ? [dayjs(range.from), dayjs(range.to)] : null}
           presets={[preset(7), preset(30), preset(90), preset(365)]}
           onChange={(values) => {
             const [from, to] = values ?? [];

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined } from '@ant-design/icons';
+import ArrowLeftOutlined from '@ant-design/icons/es/icons/ArrowLeftOutlined';
 import { Alert, Button, Card, Empty, Skeleton, Space, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,7 +11,7 @@ import { ExportButton } from './export-button';
 import { HeadlineCards } from './headline-cards';
 import { MessageFunnel } from './message-funnel';
 import { NodesTable } from './nodes-table';
-import { type DateRange, defaultRange } from './range';
+import type { DateRange } from './range';
 import { ResultsFilters } from './results-filters';
 import { SeriesChart } from './series-chart';
 import { useNodeNames } from './use-node-names';
@@ -24,11 +24,17 @@ const SMALL_SAMPLE = 100;
 export default function ResultsPage({ journeyId }: { journeyId: string }) {
   const { t } = useTranslation();
   const [version, setVersion] = useState<number | undefined>();
-  const [range, setRange] = useState<DateRange>(() => defaultRange());
+  // null until the marketer picks: the server then answers its last 30 days in the workspace's time zone
+  const [picked, setPicked] = useState<DateRange | null>(null);
   const journey = useAsync(() => api.journey(journeyId), [journeyId]);
-  const q = useMemo(() => ({ version, ...range }), [version, range]);
+  const q = useMemo(() => ({ version, ...picked }), [version, picked]);
   const results = useAsync(() => api.results(journeyId, q), [journeyId, q]);
-  const funnel = useAsync(() => api.messageFunnel(journeyId, q), [journeyId, q]);
+  const range: DateRange | null =
+    picked ?? (results.data ? { from: results.data.from, to: results.data.to } : null);
+  const funnel = useAsync(
+    () => (range ? api.messageFunnel(journeyId, { version, ...range }) : new Promise<never>(() => {})),
+    [journeyId, version, range?.from, range?.to],
+  );
   const nodeName = useNodeNames(journeyId, version, journey.data?.document);
   const name = journey.data?.name ?? '';
   const reload = () => {
@@ -54,7 +60,8 @@ export default function ResultsPage({ journeyId }: { journeyId: string }) {
         version={version}
         onVersion={setVersion}
         range={range}
-        onRange={setRange}
+        onRange={setPicked}
+        timeZone={results.data?.timeZone}
         loading={results.loading && !!results.data}
       />
       <Body
@@ -64,7 +71,7 @@ export default function ResultsPage({ journeyId }: { journeyId: string }) {
         noGoal={
           journey.data ? !(journey.data.document.settings as { goal?: unknown } | undefined)?.goal : false
         }
-        range={range}
+        range={range ?? { from: '', to: '' }}
         results={results.data}
         error={results.error}
         onRetry={reload}

@@ -30,6 +30,9 @@ export function SeriesChart({ series, range }: { series: SeriesPoint[]; range: D
         { type: 'value', minInterval: 1 },
         {
           type: 'value',
+          min: 0,
+          // set from the data: the axis ECharts derived beside the count axis cut the line off at its top
+          max: niceCeil(Math.max(...revenue, 0)),
           axisLabel: { formatter: (v: number) => `¥${v.toLocaleString()}` },
           splitLine: { show: false },
         },

@@ -1,4 +1,4 @@
-import { TrophyFilled } from '@ant-design/icons';
+import TrophyFilled from '@ant-design/icons/es/icons/TrophyFilled';
 import { Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { SplitResult, VariantResult } from '../api/results-types';

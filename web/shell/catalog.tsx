@@ -10,14 +10,21 @@ export interface Catalog {
   /** node files or packages the server could not load at start (shown under the palette) */
   nodeProblems: NodeTypesResponse['problems'];
   byType: Map<string, NodeTypeInfo>;
+  /** tag names, most held first */
   tags: string[];
+  /** how many members hold each tag (the pickers show it) */
+  tagMembers: Map<string, number>;
+  /** event names, most received first; `seen` those the workspace has received at least once */
   events: string[];
+  eventCounts: Map<string, number>;
   couponTemplates: CouponTemplate[];
   /** saved audiences (the first 500), for the audience pickers and the words of rules that name one */
   segments: SegmentSummary[];
   loaded: boolean;
   error: string | null;
   refresh(): void;
+  /** a template created in place (the coupon node's "+") is named on the canvas at once, not after a reload */
+  addCouponTemplate(t: CouponTemplate): void;
   /** fetches the audiences again (a picker opening after one was created in another tab) */
   refreshSegments(): void;
 }
@@ -29,8 +36,8 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
     nodeTypes: [] as NodeTypeInfo[],
     journeySettings: { configSchema: {}, defaults: {} } as NodeTypesResponse['journeySettings'],
     nodeProblems: [] as NodeTypesResponse['problems'],
-    tags: [] as string[],
-    events: [] as string[],
+    tags: [] as { tag: string; members: number }[],
+    events: [] as { name: string; count: number }[],
     couponTemplates: [] as CouponTemplate[],
     segments: [] as SegmentSummary[],
     loaded: false,
@@ -69,9 +76,22 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
       .then((p) => setState((s) => ({ ...s, segments: p.items })))
       .catch(() => {});
   }, []);
+  const addCouponTemplate = useCallback((t: CouponTemplate) => {
+    setState((s) => ({ ...s, couponTemplates: [t, ...s.couponTemplates.filter((x) => x.id !== t.id)] }));
+  }, []);
   const value = useMemo(
-    () => ({ ...state, byType: new Map(state.nodeTypes.map((t) => [t.type, t])), refresh, refreshSegments }),
-    [state, refresh, refreshSegments],
+    () => ({
+      ...state,
+      tags: [...state.tags].sort((a, b) => b.members - a.members).map((t) => t.tag),
+      tagMembers: new Map(state.tags.map((t) => [t.tag, t.members])),
+      events: state.events.map((e) => e.name),
+      eventCounts: new Map(state.events.map((e) => [e.name, e.count])),
+      byType: new Map(state.nodeTypes.map((t) => [t.type, t])),
+      refresh,
+      refreshSegments,
+      addCouponTemplate,
+    }),
+    [state, refresh, refreshSegments, addCouponTemplate],
   );
   return <CatalogContext.Provider value={value}>{children}</CatalogContext.Provider>;
 }

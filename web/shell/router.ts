@@ -20,7 +20,11 @@ export type Route =
   /** a shopping guide's workbench (phone-first) */
   | { name: 'guide' }
   /** ops: guides and their figures */
-  | { name: 'guides' };
+  | { name: 'guides' }
+  /** marketers: coupon templates (满减 / 直减 / 折扣), issued, redeemed, remaining */
+  | { name: 'coupons' }
+  /** marketers: every tag with its members count; rename, merge, delete */
+  | { name: 'tags' };
 
 export function parseHash(hash: string): Route {
   const [path, search = ''] = hash.replace(/^#\/?/, '').split('?');
@@ -42,6 +46,8 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'settings') return { name: 'settings' };
   if (parts[0] === 'guide') return { name: 'guide' };
   if (parts[0] === 'guides') return { name: 'guides' };
+  if (parts[0] === 'coupons') return { name: 'coupons' };
+  if (parts[0] === 'tags') return { name: 'tags' };
   if (parts[0] === 'users' || parts[0] === 'keys' || parts[0] === 'audit') return { name: parts[0] };
   return { name: 'journeys' };
 }
@@ -64,6 +70,8 @@ export const paths = {
   audit: () => '#/audit',
   guide: () => '#/guide',
   guides: () => '#/guides',
+  coupons: () => '#/coupons',
+  tags: () => '#/tags',
 };
 
 export function navigate(hash: string): void {

@@ -299,7 +299,13 @@ class Stepper {
         const node = this.node(input.nodeId);
         s.pending = null;
         if (input.vars) s.vars = { ...s.vars, ...input.vars };
-        this.record(node, input.output, 'ok', input.detail ?? {});
+        // An effect the node itself declined (a coupon out of stock) is a skip with its reason, like a guard's.
+        this.record(
+          node,
+          input.output,
+          input.detail?.skipped === true ? 'skipped' : 'ok',
+          input.detail ?? {},
+        );
         if (input.member && this.memberExit(input.member)) return;
         if (input.wait) {
           // The effect started something that completes from outside (e.g. a guide's task).

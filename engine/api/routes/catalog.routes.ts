@@ -1,7 +1,6 @@
 import { relative } from 'node:path';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { audit, audited } from '../../auth/audit.js';
 import { maskContacts } from '../../auth/mask.js';
 import { can } from '../../auth/principal.js';
 import { journeySettingsSchema } from '../../compiler/journey-settings.js';
@@ -11,23 +10,8 @@ import { findMemberIdByExternalId, memberSnapshot } from '../../repositories/mem
 import { loadPersonalAttributes } from '../../settings/workspace-settings.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented, openApiDocument } from '../openapi.js';
-import { body, externalId, int32, safeText } from '../validate.js';
+import { body, externalId, safeText } from '../validate.js';
 import type { NodeTypesResponse } from '../views.js';
-
-const couponTemplateBody = z
-  .object({
-    name: safeText(100, { min: 1, trim: true, line: true }),
-    kind: z.enum(['amount', 'percent']),
-    /** yuan off for `amount`, percent off for `percent` */
-    value: z.number().positive().max(1_000_000),
-    validDays: z.number().int().min(1).max(3650),
-    /** how many may be issued; null or absent: unlimited */
-    stock: int32.min(0).nullable().optional(),
-  })
-  .refine((t) => t.kind !== 'percent' || t.value < 100, {
-    message: 'a percent discount is below 100',
-    path: ['value'],
-  });
 
 const renderBody = z.object({
   body: safeText(20_000),
@@ -52,37 +36,6 @@ documented({
   permission: 'journeys.read',
 });
 documented({
-  method: 'get',
-  path: '/api/coupon-templates',
-  summary: 'Coupon templates with issued counts',
-  tag: 'catalog',
-  permission: 'journeys.read',
-});
-documented({
-  method: 'post',
-  path: '/api/coupon-templates',
-  summary: 'Create a coupon template',
-  tag: 'catalog',
-  body: couponTemplateBody,
-  status: 201,
-  permission: 'coupons.edit',
-  audit: 'coupon_template.create',
-});
-documented({
-  method: 'get',
-  path: '/api/tags',
-  summary: 'Tags in use, for suggestions',
-  tag: 'catalog',
-  permission: 'journeys.read',
-});
-documented({
-  method: 'get',
-  path: '/api/event-names',
-  summary: 'Event names seen or used, for suggestions',
-  tag: 'catalog',
-  permission: 'journeys.read',
-});
-documented({
   method: 'post',
   path: '/api/render',
   summary: 'Render a message template for a member or a sample member',
@@ -93,20 +46,8 @@ documented({
   audit: false,
 });
 
-/** Events every brand sends; offered before the workspace has seen any. */
 /** Codes a message preview shows its tracked links with: the length and look of the real ones. */
 const SAMPLE_CODES = ['Ab3dE5gH', 'Kx7pQ2mN', 'r4TzW8vL', 'Hn2cY6sB'];
-
-const COMMON_EVENTS = [
-  'member_registered',
-  'order_paid',
-  'app_open',
-  'member_inactive_30d',
-  'member_lapsed_90d',
-  'coupon_redeemed',
-  // a member followed a tracked link of a message (engine/links/): a goal, an exit or a wait.event
-  'link_clicked',
-];
 
 const SAMPLE_MEMBER = {
   id: 'sample',
@@ -142,74 +83,6 @@ export function catalogRoutes({ db, registry }: AppDeps) {
 
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
-  app.get('/coupon-templates', async (c) => {
-    const rows = await db
-      .selectFrom('coupon_templates')
-      .selectAll()
-      .where('workspace_id', '=', c.get('workspaceId'))
-      .orderBy('created_at', 'desc')
-      .execute();
-    return c.json({ couponTemplates: rows.map(couponTemplateView) });
-  });
-
-  app.post('/coupon-templates', async (c) => {
-    const input = await body(c, couponTemplateBody);
-    const row = await audited(c, db, (trx) =>
-      trx
-        .insertInto('coupon_templates')
-        .values({
-          workspace_id: c.get('workspaceId'),
-          name: input.name,
-          kind: input.kind,
-          value: input.value,
-          valid_days: input.validDays,
-          stock: input.stock ?? null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow()
-        .then((created) => {
-          audit(c).target('coupon_template', created.id).detail({ name: created.name });
-          return created;
-        }),
-    );
-    return c.json({ couponTemplate: couponTemplateView(row) }, 201);
-  });
-
-  app.get('/tags', async (c) => {
-    const rows = await db
-      .selectFrom('member_tags')
-      .select('tag')
-      .distinct()
-      .where('workspace_id', '=', c.get('workspaceId'))
-      .orderBy('tag')
-      .limit(500)
-      .execute();
-    return c.json({ tags: rows.map((r) => r.tag) });
-  });
-
-  app.get('/event-names', async (c) => {
-    const ws = c.get('workspaceId');
-    const seen = await db
-      .selectFrom('events')
-      .select('name')
-      .distinct()
-      .where('workspace_id', '=', ws)
-      .limit(500)
-      .execute();
-    const used = await db
-      .selectFrom('journey_versions')
-      .select('trigger_event')
-      .distinct()
-      .where('workspace_id', '=', ws)
-      .execute();
-    const names = new Set([
-      ...COMMON_EVENTS,
-      ...seen.map((r) => r.name),
-      ...used.flatMap((r) => (r.trigger_event ? [r.trigger_event] : [])),
-    ]);
-    return c.json({ events: [...names].sort() });
-  });
-
   app.post('/render', async (c) => {
     const input = await body(c, renderBody);
     const id = input.memberId
@@ -222,7 +95,10 @@ export function catalogRoutes({ db, registry }: AppDeps) {
       found && !can(c.get('principal'), 'members.pii')
         ? (maskContacts(found, await loadPersonalAttributes(db, c.get('workspaceId'))) as typeof found)
         : found || SAMPLE_MEMBER;
-    const scope = { member, coupon: { code: 'YTSAMPLE8K2Q', kind: 'amount', value: 20 } };
+    const scope = {
+      member,
+      coupon: { code: 'YTSAMPLE8K2Q', kind: 'amount', value: 20, words: '直减 20 元' },
+    };
     // a tracked link reads as the member will see it: the short address, a sample code for each destination
     const base = linkBaseUrl();
     const samples = new Map<string, string>();
@@ -245,29 +121,4 @@ export function catalogRoutes({ db, registry }: AppDeps) {
   });
 
   return app;
-}
-
-/** A coupon template as the API answers it (GET/POST /api/coupon-templates). */
-export type CouponTemplateView = ReturnType<typeof couponTemplateView>;
-
-function couponTemplateView(row: {
-  id: string;
-  name: string;
-  kind: 'amount' | 'percent';
-  value: number;
-  valid_days: number;
-  stock: number | null;
-  issued: number;
-  created_at: Date;
-}) {
-  return {
-    id: row.id,
-    name: row.name,
-    kind: row.kind,
-    value: row.value,
-    validDays: row.valid_days,
-    stock: row.stock,
-    issued: row.issued,
-    createdAt: row.created_at,
-  };
 }

@@ -1,7 +1,8 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { audit, audited } from '../../auth/audit.js';
-import { actorOf } from '../../auth/principal.js';
+import { actorOf, can } from '../../auth/principal.js';
+import { withRenderedScripts } from '../../guides/guide-script.js';
 import { findTaskView, guideStats, listTasks } from '../../guides/guide-tasks.repository.js';
 import { completeTask, scopedGuideId, taskScope } from '../../guides/guide-tasks.service.js';
 import type { GuideMemberView, GuideStatsRow, GuideTaskView, GuideView } from '../../guides/guide-views.js';
@@ -13,6 +14,7 @@ import {
   listGuides,
   updateGuide,
 } from '../../guides/guides.repository.js';
+import { loadPersonalAttributes } from '../../settings/workspace-settings.js';
 import { AppError, notFound } from '../app-error.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { documented } from '../openapi.js';
@@ -149,6 +151,15 @@ function uniqueViolation(err: unknown): AppError | null {
 export function guideRoutes({ db, temporal }: AppDeps) {
   const app = new Hono<AppEnv>();
 
+  /** The tasks' scripts rendered for this caller: masked as they see members (guides see contacts masked). */
+  const rendered = async (c: Context<AppEnv>, tasks: GuideTaskView[]) => {
+    const ws = c.get('workspaceId');
+    const mask = can(c.get('principal'), 'members.pii')
+      ? null
+      : { personalAttributes: await loadPersonalAttributes(db, ws) };
+    return withRenderedScripts(db, ws, tasks, mask);
+  };
+
   const checkUser = async (workspaceId: string, userId: string | null | undefined) => {
     if (userId && !(await isWorkspaceUser(db, workspaceId, userId)))
       throw new AppError('invalid_input', 'userId: no such account in this workspace', { field: 'userId' });
@@ -224,7 +235,8 @@ export function guideRoutes({ db, temporal }: AppDeps) {
     const guideId = scopedGuideId(scope, q.guideId);
     if (guideId === null) return c.json({ tasks: [], nextCursor: null });
     const page = await listTasks(db, ws, { ...q, guideId }, q, new Date());
-    return c.json({ tasks: page.items satisfies GuideTaskView[], nextCursor: page.nextCursor });
+    const tasks = await rendered(c, page.items);
+    return c.json({ tasks: tasks satisfies GuideTaskView[], nextCursor: page.nextCursor });
   });
 
   app.get('/guide-tasks/:id', async (c) => {
@@ -233,7 +245,8 @@ export function guideRoutes({ db, temporal }: AppDeps) {
     const scope = await taskScope(db, ws, c.get('principal'));
     const task = await findTaskView(db, ws, id, new Date());
     if (!task || (!scope.all && task.guide.id !== scope.guideId)) throw notFound('guide task');
-    return c.json({ task: task satisfies GuideTaskView });
+    const [shown] = await rendered(c, [task]);
+    return c.json({ task: shown satisfies GuideTaskView });
   });
 
   app.post('/guide-tasks/:id/complete', async (c) => {
@@ -263,7 +276,8 @@ export function guideRoutes({ db, temporal }: AppDeps) {
         }),
     );
     const task = await findTaskView(db, ws, id, new Date());
-    return c.json({ task: task satisfies GuideTaskView | null, alreadyDone: outcome.alreadyDone });
+    const [shown] = task ? await rendered(c, [task]) : [null];
+    return c.json({ task: shown satisfies GuideTaskView | null, alreadyDone: outcome.alreadyDone });
   });
 
   app.get('/guide-members', async (c) => {

@@ -211,7 +211,7 @@ documented({
     'Create or update up to 1,000 members (an import): valid rows are written together, each bad row is reported',
   tag: 'members',
   body: importBody,
-  permission: 'members.edit',
+  permission: 'members.import',
   audit: 'member.import',
   rateLimit: 'ingest',
 });

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { RUN_STATUSES } from '../../../workflows/core/interpreter.js';
 import { audit } from '../../auth/audit.js';
+import { couponWords } from '../../coupons/coupon-words.js';
 import { findMemberIdByExternalId } from '../../repositories/member.repository.js';
 import { signalRun } from '../../services/runs.service.js';
 import { AppError, notFound } from '../app-error.js';
@@ -323,6 +324,7 @@ export function runRoutes({ db, temporal }: AppDeps) {
         't.name as templateName',
         't.kind',
         't.value',
+        't.threshold',
         'm.external_id as memberId',
         'x.run_id as runId',
         'x.journey_id as journeyId',
@@ -335,7 +337,8 @@ export function runRoutes({ db, temporal }: AppDeps) {
     if (member) sel = sel.where('x.member_id', '=', member);
     if (q.journeyId) sel = sel.where('x.journey_id', '=', q.journeyId);
     const page = await paginate(sel, { at: 'x.issued_at', id: 'x.id' }, q);
-    return c.json({ coupons: page.items satisfies CouponView[], nextCursor: page.nextCursor });
+    const coupons: CouponView[] = page.items.map((x) => ({ ...x, words: couponWords(x) }));
+    return c.json({ coupons, nextCursor: page.nextCursor });
   });
 
   return app;

@@ -1,36 +1,38 @@
-import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Form, Input, InputNumber, Modal, Radio, Select } from 'antd';
+import PlusOutlined from '@ant-design/icons/es/icons/PlusOutlined';
+import { Button, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
 import { useCan } from '../../auth/session';
+import { CouponFormModal } from '../../coupons/coupon-form';
+import { useLang } from '../../i18n';
 import { useCatalog } from '../../shell/catalog';
 import type { WidgetProps } from './widget-props';
 
-/** Coupon template: pick one (with value, validity and stock shown) or create a new one in place. */
+/**
+ * Coupon template: pick one (its terms in words — 「满 199 减 20」, 「8 折」 — validity and what is left) or create
+ * one in place; a new template is in the catalog at once, so the node names it without a reload.
+ */
 export function CouponPicker({ value, onChange, disabled, testId }: WidgetProps<string>) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const { couponTemplates, refresh } = useCatalog();
+  const { lang } = useLang();
+  const { couponTemplates, addCouponTemplate } = useCatalog();
   const [creating, setCreating] = useState(false);
   const canCreate = useCan('coupons.edit');
-  const [form] = Form.useForm();
-  const options = couponTemplates.map((c) => ({
-    value: c.id,
-    label: `${c.name} · ${c.kind === 'amount' ? `¥${c.value}` : t('coupon.percentOff', { value: c.value })} · ${t('coupon.days', { days: c.validDays })}${c.stock !== null ? ` · ${t('coupon.stock', { stock: c.stock - c.issued })}` : ''}`,
-  }));
-  const create = async () => {
-    const v = await form.validateFields();
-    try {
-      const c = await api.createCouponTemplate(v);
-      refresh();
-      onChange(c.id);
-      setCreating(false);
-      form.resetFields();
-    } catch (e) {
-      message.error((e as Error).message);
-    }
-  };
+  const options = couponTemplates
+    // a stopped template stays selectable where it is already chosen, and says so
+    .filter((c) => c.status === 'active' || c.id === value)
+    .map((c) => ({
+      value: c.id,
+      label: [
+        c.name,
+        c.words[lang],
+        t('coupon.days', { days: c.validDays }),
+        c.remaining !== null ? t('coupon.stock', { stock: c.remaining }) : null,
+        c.status === 'stopped' ? t('coupon.stopped') : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    }));
   return (
     <div className="yt-row">
       <Select
@@ -40,42 +42,28 @@ export function CouponPicker({ value, onChange, disabled, testId }: WidgetProps<
         disabled={disabled}
         placeholder={t('form.couponPlaceholder')}
         showSearch={{ optionFilterProp: 'label' }}
+        notFoundContent={t('coupon.noneYet')}
         data-testid={testId}
         style={{ flex: 1, minWidth: 0 }}
       />
       {!disabled && canCreate && (
-        <Button icon={<PlusOutlined />} onClick={() => setCreating(true)} title={t('coupon.new')} />
+        <Button
+          icon={<PlusOutlined />}
+          onClick={() => setCreating(true)}
+          title={t('coupon.new')}
+          aria-label={t('coupon.new')}
+          data-testid={`${testId}-new`}
+        />
       )}
-      <Modal
+      <CouponFormModal
         open={creating}
-        title={t('coupon.new')}
-        onOk={create}
-        onCancel={() => setCreating(false)}
-        destroyOnHidden
-      >
-        <Form form={form} layout="vertical" initialValues={{ kind: 'amount', value: 20, validDays: 7 }}>
-          <Form.Item name="name" label={t('coupon.name')} rules={[{ required: true }]}>
-            <Input placeholder={t('coupon.namePlaceholder')} />
-          </Form.Item>
-          <Form.Item name="kind" label={t('coupon.kind')}>
-            <Radio.Group
-              options={[
-                { value: 'amount', label: t('coupon.amount') },
-                { value: 'percent', label: t('coupon.percent') },
-              ]}
-            />
-          </Form.Item>
-          <Form.Item name="value" label={t('coupon.value')} rules={[{ required: true }]}>
-            <InputNumber min={1} />
-          </Form.Item>
-          <Form.Item name="validDays" label={t('coupon.validDays')} rules={[{ required: true }]}>
-            <InputNumber min={1} />
-          </Form.Item>
-          <Form.Item name="stock" label={t('coupon.stockLimit')}>
-            <InputNumber min={1} placeholder={t('coupon.unlimited')} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        onClose={() => setCreating(false)}
+        onSaved={(c) => {
+          addCouponTemplate(c);
+          onChange(c.id);
+          setCreating(false);
+        }}
+      />
     </div>
   );
 }

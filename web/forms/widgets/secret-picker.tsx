@@ -1,4 +1,4 @@
-import { SettingOutlined } from '@ant-design/icons';
+import SettingOutlined from '@ant-design/icons/es/icons/SettingOutlined';
 import { Button, Select, Tooltip } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -1,4 +1,5 @@
-import { ExportOutlined, PlusOutlined } from '@ant-design/icons';
+import ExportOutlined from '@ant-design/icons/es/icons/ExportOutlined';
+import PlusOutlined from '@ant-design/icons/es/icons/PlusOutlined';
 import { Button, Select, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { rulesInWords } from '../../audiences/rule-words';

@@ -17,14 +17,26 @@ export function TagPicker({
   multiple?: boolean;
 }) {
   const { t } = useTranslation();
-  const { tags } = useCatalog();
-  const options = tags.map((tag) => ({ value: tag, label: tag }));
+  const { tags, tagMembers } = useCatalog();
+  // existing tags first (most held first), each with how many members hold it
+  const options = tags.map((tag) => ({
+    value: tag,
+    label: (
+      <span className="yt-event-option">
+        <span>{tag}</span>
+        <span className="yt-event-option__count">
+          {t('tagPicker.members', { count: tagMembers.get(tag) ?? 0 })}
+        </span>
+      </span>
+    ),
+  }));
   if (!multiple)
     return (
       <AutoComplete
         value={(value as string) ?? ''}
         onChange={(v) => onChange(v)}
         options={options.filter((o) => o.value.includes((value as string) ?? ''))}
+        notFoundContent={null}
         disabled={disabled}
         placeholder={t('form.tagPlaceholder')}
         data-testid={testId}
@@ -40,6 +52,8 @@ export function TagPicker({
       disabled={disabled}
       placeholder={t('form.tagsPlaceholder')}
       tokenSeparators={[',', '，']}
+      optionFilterProp="value"
+      labelRender={(p) => String(p.value)}
       data-testid={testId}
       style={{ width: '100%' }}
     />
