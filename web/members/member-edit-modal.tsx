@@ -132,7 +132,7 @@ export function MemberEditModal({
           <Select
             mode="tags"
             placeholder={t('member.tagsPlaceholder')}
-            options={(knownTags.data ?? []).map((tag) => ({ value: tag, label: tag }))}
+            options={(knownTags.data ?? []).map((k) => ({ value: k.tag, label: `${k.tag}（${k.members}）` }))}
             tokenSeparators={[',', '，']}
             data-testid="member-tags-input"
           />
