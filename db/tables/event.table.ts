@@ -2,7 +2,9 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Json } from './workspace.table.js';
 
 /** pending: stored, not yet acted on (retried with back-off) · processed · dead: given up, ops replay it */
-export type EventStatus = 'pending' | 'processed' | 'dead';
+/** Every status an event can have (the web labels each: web/i18n/server-codes.test.ts). */
+export const EVENT_STATUSES = ['pending', 'processed', 'dead'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 type Timestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 

@@ -19,7 +19,8 @@ export interface GuideTable {
 }
 
 /** `cancelled`: the run left the journey another way (goal, exit criterion, cancel) before the task was done */
-export type GuideTaskStatus = 'open' | 'done' | 'overdue' | 'cancelled';
+export const GUIDE_TASK_STATUSES = ['open', 'done', 'overdue', 'cancelled'] as const;
+export type GuideTaskStatus = (typeof GUIDE_TASK_STATUSES)[number];
 
 /** A task a journey's `guide.task` node gave a guide about one member. */
 export interface GuideTaskTable {

@@ -1,7 +1,8 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { CreatedAt, Json, UpdatedAt } from './workspace.table.js';
 
-export type JourneyStatus = 'draft' | 'active' | 'paused' | 'archived';
+export const JOURNEY_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
+export type JourneyStatus = (typeof JOURNEY_STATUSES)[number];
 
 /** The canvas state is the journey document: React Flow's own shape. */
 export interface JourneyDocument {

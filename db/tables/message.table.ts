@@ -5,7 +5,8 @@ import type { CreatedAt } from './workspace.table.js';
  * queued → sending → sent | failed | unknown. `sending` is written before the provider is called; a send
  * still `sending` after a crash has an unknown outcome and is not blindly sent again (see message.node.ts).
  */
-export type MessageStatus = 'queued' | 'sending' | 'sent' | 'skipped' | 'failed' | 'unknown';
+export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'skipped', 'failed', 'unknown'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** The outbox: one row per (run, node, visit), enforced by the unique idempotency key. */
 export interface MessageTable {
@@ -39,7 +40,8 @@ export interface MessageTable {
   variant: string | null;
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'expired';
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'expired'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** A workspace's credentials for one channel's provider: sealed, never returned; `fields` names what is set. */
 export interface ChannelCredentialTable {

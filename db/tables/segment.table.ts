@@ -55,7 +55,7 @@ export interface BroadcastTable {
   total: Generated<number>;
   entered: Generated<number>;
   skipped: Generated<number>;
-  status: Generated<'running' | 'done' | 'failed' | 'cancelled'>;
+  status: Generated<(typeof BROADCAST_STATUSES)[number]>;
   error: string | null;
   created_at: CreatedAt;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -78,3 +78,6 @@ export interface EntrySkipTable {
 }
 
 export type SegmentRow = Selectable<SegmentTable>;
+
+/** Every status a broadcast can have. */
+export const BROADCAST_STATUSES = ['running', 'done', 'failed', 'cancelled'] as const;

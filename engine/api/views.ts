@@ -143,6 +143,7 @@ export interface JourneyStats {
 }
 
 export type { CouponTemplateView } from '../coupons/coupons.repository.js';
+export type { PublishSummary } from '../services/publish-summary.service.js';
 export type { JourneyTemplate, SimulateRequest } from './routes/journeys.routes.js';
 
 /** A run as the run routes answer it: where it is, what is next and why it ended. */

@@ -185,7 +185,8 @@ export default defineNode({
   config,
   defaults: { channel: 'sms', body: '' },
   outputs: [{ id: 'next', label: { zh: '下一步', en: 'Next' } }],
-  summary: { zh: '{{channel}}：{{body}}', en: '{{channel}}: {{body}}' },
+  // the text, or the channel's form (an SMS template) when the node has no text
+  summary: { zh: '{{channel}}：{{body|content}}', en: '{{channel}}: {{body|content}}' },
   check(c) {
     const def = channels.get(c.channel);
     if (c.content && def) {

@@ -8,6 +8,7 @@ import type { Problem } from '../compiler/problem.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { findJourneyOrThrow } from '../repositories/journey.repository.js';
 import { missingSecrets } from '../secrets/secrets.service.js';
+import { channelFormProblems } from './publish-summary.service.js';
 
 /** Who publishes (`user:<id>` / `key:<id>`, and their name) and what else commits with the version. */
 export interface PublishBy {
@@ -41,32 +42,12 @@ export async function publishJourney(
     if (!journey) throw new AppError('not_found', 'journey not found');
     if (journey.status === 'archived')
       throw new AppError('conflict', 'an archived journey cannot be published');
-    const result = compileJourney(journey.draft, registry);
-    if (!result.ok) {
+    const result = await publishProblems(trx, registry, workspaceId, journey.draft);
+    if (!result.plan || result.problems.length) {
       throw new AppError(
         'invalid_journey',
-        `the journey has ${result.errors.length} problem(s); fix them to publish`,
-        {
-          errors: result.errors,
-        },
-      );
-    }
-    const missing = await missingSegments(trx, workspaceId, result.plan);
-    if (missing.length) {
-      throw new AppError(
-        'invalid_journey',
-        `the journey refers to ${missing.length} audience(s) that do not exist`,
-        {
-          errors: missing,
-        },
-      );
-    }
-    const noSecret = await missingSecrets(trx, registry, workspaceId, result.plan);
-    if (noSecret.length) {
-      throw new AppError(
-        'invalid_journey',
-        `the journey names ${noSecret.length} workspace secret(s) that do not exist`,
-        { errors: noSecret },
+        `the journey has ${result.problems.length} problem(s); fix them to publish`,
+        { errors: result.problems },
       );
     }
     const last = await trx
@@ -75,7 +56,8 @@ export async function publishJourney(
       .where('journey_id', '=', journeyId)
       .executeTakeFirstOrThrow();
     const version = last.v + 1;
-    const trigger = result.plan.trigger;
+    const plan = result.plan;
+    const trigger = plan.trigger;
     await trx
       .insertInto('journey_versions')
       .values({
@@ -83,7 +65,7 @@ export async function publishJourney(
         version,
         workspace_id: workspaceId,
         document: JSON.stringify(journey.draft),
-        plan: JSON.stringify(result.plan),
+        plan: JSON.stringify(plan),
         note,
         trigger_event: isEventEntry(trigger.entry) ? trigger.entry.match.event : null,
         trigger_kind: trigger.entry.on,
@@ -105,6 +87,28 @@ export async function publishJourney(
     await by?.inTransaction?.(trx, { version });
     return { version, entry: trigger.entry };
   });
+}
+
+/**
+ * Everything that keeps a draft from being published, in the order a marketer fixes them: the compiler's
+ * problems first (no plan then); with a plan, the audiences and secrets it names that do not exist and the
+ * message nodes a configured provider could not send (its form missing). Publishing, the validate endpoint
+ * and the publish summary all ask here, so the canvas shows what publishing would refuse.
+ */
+export async function publishProblems(
+  db: Kysely<Database>,
+  registry: NodeRegistry,
+  workspaceId: string,
+  draft: JourneyDocument,
+): Promise<{ plan: Plan | null; problems: Problem[] }> {
+  const result = compileJourney(draft, registry);
+  if (!result.ok) return { plan: null, problems: result.errors };
+  const [segments, secrets, forms] = await Promise.all([
+    missingSegments(db, workspaceId, result.plan),
+    missingSecrets(db, registry, workspaceId, result.plan),
+    channelFormProblems(db, workspaceId, result.plan),
+  ]);
+  return { plan: result.plan, problems: [...segments, ...secrets, ...forms] };
 }
 
 const UUID = /"segmentId":"([0-9a-f-]{36})"/g;
@@ -171,6 +175,9 @@ export async function validateDocument(
 ) {
   const result = compileJourney(doc, registry);
   if (!result.ok) return { ok: false, errors: result.errors };
-  const errors = await missingSecrets(db, registry, workspaceId, result.plan);
+  const errors = [
+    ...(await missingSecrets(db, registry, workspaceId, result.plan)),
+    ...(await channelFormProblems(db, workspaceId, result.plan)),
+  ];
   return { ok: errors.length === 0, errors };
 }

@@ -32,6 +32,7 @@ import type {
   Page,
   PageParams,
   Problem,
+  PublishSummary,
   Run,
   RunActionResult,
   RunDetail,
@@ -169,6 +170,11 @@ export const api = {
   ) => request<JourneyWithDocument>('PUT', `/journeys/${enc(id)}`, input, init),
   validate: (id: string, document?: JourneyDocument, init?: RequestInit) =>
     request<ValidateResponse>('POST', `/journeys/${enc(id)}/validate`, document ? { document } : {}, init),
+  publishSummary: (id: string) =>
+    request<{ summary: PublishSummary | null; problems: Problem[] }>(
+      'GET',
+      `/journeys/${enc(id)}/publish-summary`,
+    ),
   publish: (id: string, note?: string) =>
     request<{ version: number }>('POST', `/journeys/${enc(id)}/publish`, note ? { note } : {}),
   version: (id: string, version: number) =>

@@ -21,6 +21,7 @@ export type {
   NodeStats,
   Problem,
   ProblemCode,
+  PublishSummary,
   RunStatus,
   SegmentRule,
   SimulateRequest,

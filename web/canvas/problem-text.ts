@@ -101,6 +101,12 @@ function describeProblem(
 export function checkMessageText(t: TFunction, message: string): string {
   const total = /^percentages add up to (\d+), not 100$/.exec(message);
   if (total) return t('checkMessage.percentTotal', { total: total[1] });
+  const form =
+    /^(\w+) is configured: its provider sends only its own message form \(content\), fill it in$/.exec(
+      message,
+    );
+  if (form)
+    return t('checkMessage.channelForm', { channel: t(`enum.${form[1]}`, { defaultValue: form[1] }) });
   const secret = /^the workspace has no secret named (\S+) \(an admin adds it in settings\)$/.exec(message);
   if (secret) return t('checkMessage.noSecret', { name: secret[1] });
   const known: Record<string, string> = {

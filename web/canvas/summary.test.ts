@@ -175,3 +175,47 @@ describe('an audience in a summary', () => {
     expect(renderSummary('进入人群：{{segmentId}}', {}, schema, zh)).toBe('进入人群：未设置');
   });
 });
+
+describe('summaries show names and readable previews, never ids or template syntax', () => {
+  const named: SummaryFormat = {
+    ...zh,
+    linkWord: '[链接]',
+    eventLabel: (name) => (name === 'order_paid' ? '订单支付（order_paid）' : undefined),
+    variableLabel: (path) => ({ 'member.name': '会员昵称', 'coupon.code': '券码' })[path],
+  };
+  const eventSchema: JsonSchema = {
+    type: 'object',
+    properties: { event: { type: 'string', 'x-widget': 'event' } },
+  };
+
+  it('names an event by its display name, and keeps an unknown one as typed', () => {
+    expect(renderSummary('当会员 {{event}}', { event: 'order_paid' }, eventSchema, named)).toBe(
+      '当会员 订单支付（order_paid）',
+    );
+    expect(renderSummary('当会员 {{event}}', { event: 'vip_visit' }, eventSchema, named)).toBe(
+      '当会员 vip_visit',
+    );
+  });
+
+  it('previews a message with its variables as words (defaults and unknown variables too)', () => {
+    expect(
+      renderSummary('{{body}}', { body: '{{member.name}}，券码 {{ coupon.code }}' }, undefined, named),
+    ).toBe('[会员昵称]，券码 [券码]');
+    expect(renderSummary('{{body}}', { body: '{{member.attributes.city | 上海}}见' }, undefined, named)).toBe(
+      '[city]见',
+    );
+  });
+
+  it('takes the first filled field of `{{a|b}}`: an SMS template node shows its template, not 未设置', () => {
+    const content = { templateCode: 'SMS_271525576', params: { name: '{{member.name}}' } };
+    const message: JsonSchema = {
+      type: 'object',
+      properties: { body: { type: 'string' }, content: { type: 'object', 'x-widget': 'channelContent' } },
+    };
+    expect(renderSummary('{{body|content}}', { content }, message, named)).toBe('SMS_271525576');
+    expect(renderSummary('{{body|content}}', { body: '你好 {{member.name}}', content }, message, named)).toBe(
+      '你好 [会员昵称]',
+    );
+    expect(renderSummary('{{body|content}}', {}, undefined, named)).toBe('未设置');
+  });
+});

@@ -17,10 +17,26 @@ export interface SummaryFormat {
   holdout(percent: number): string;
   /** what a tracked link `{{link "https://…"}}` reads as in a summary: [链接] (default: the word link) */
   linkWord?: string;
+  /** an event name as people say it: `order_paid` → 订单支付（order_paid）; undefined keeps the name */
+  eventLabel?(name: string): string | undefined;
+  /** a template variable as a word: `member.name` → 会员昵称 (a summary never shows raw `{{member.name}}`) */
+  variableLabel?(path: string): string | undefined;
 }
 
 /** `{{link "https://…"}}` tokens (engine/render/template.ts): a summary names them instead of spelling them out. */
 const LINK_TOKEN = /\{\{\s*link[\s"][^{}]*\}\}/g;
+/** `{{member.name}}`, `{{ member.attributes.city | 上海 }}`: a variable with an optional default */
+const VARIABLE = /\{\{\s*([\w.]+)\s*(?:\|[^{}]*)?\}\}/g;
+
+/**
+ * A message template as a readable preview: links named, variables as bracketed words
+ * (`{{member.name}}，新品到店` → `[会员昵称]，新品到店`), so the canvas never shows template syntax.
+ */
+export function previewTemplate(text: string, fmt: SummaryFormat): string {
+  return text
+    .replace(LINK_TOKEN, fmt.linkWord ?? '[link]')
+    .replace(VARIABLE, (_, path: string) => `[${fmt.variableLabel?.(path) ?? path.split('.').pop()}]`);
+}
 
 /** Words for weekday sets; the caller gives the language's names. */
 export interface WeekdayWords {
@@ -49,6 +65,10 @@ export function truncate(text: string, max = MAX_TEXT): string {
   return [...flat].length > max ? `${[...flat].slice(0, max).join('')}…` : flat;
 }
 
+function isBlank(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (typeof v === 'object' && Object.keys(v).length === 0);
+}
+
 function isEmptyCollection(v: unknown): boolean {
   return (Array.isArray(v) && v.length === 0) || v === undefined;
 }
@@ -62,6 +82,8 @@ export function formatValue(value: unknown, schema: JsonSchema | undefined, fmt:
   const sep = fmt.lang === 'zh' ? '、' : ', ';
   if (value === undefined || value === null || value === '') return fmt.notSet;
   if (schema?.['x-widget'] === 'weekdays' && Array.isArray(value)) return fmt.weekdays(value) || fmt.notSet;
+  if (schema?.['x-widget'] === 'event' && typeof value === 'string')
+    return fmt.eventLabel?.(value) ?? truncate(value);
   if (schema?.['x-widget'] === 'couponTemplate' && typeof value === 'string')
     return fmt.couponLabel(value) ?? value;
   // the audience's whole rule, not cut: the canvas node wraps it and shows all of it on hover
@@ -69,8 +91,7 @@ export function formatValue(value: unknown, schema: JsonSchema | undefined, fmt:
     return fmt.segmentLabel?.(value) ?? truncate(value);
   const own = typeof value === 'string' ? enumWords(schema, value, fmt.lang) : undefined;
   if (own) return own;
-  if (typeof value === 'string')
-    return fmt.enumLabel(value) ?? truncate(value.replace(LINK_TOKEN, fmt.linkWord ?? '[link]'));
+  if (typeof value === 'string') return fmt.enumLabel(value) ?? truncate(previewTemplate(value, fmt));
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return fmt.notSet;
@@ -95,6 +116,13 @@ export function formatValue(value: unknown, schema: JsonSchema | undefined, fmt:
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) return fmt.notSet;
+    // a channel's message form (an SMS template and its parameters, a WeCom text): its words, previewed
+    if (schema?.['x-widget'] === 'channelContent') {
+      const words = entries.flatMap(([, v]) =>
+        typeof v === 'string' && v.trim() ? [previewTemplate(v, fmt)] : [],
+      );
+      if (words.length) return truncate(words.join(sep), 28);
+    }
     return truncate(entries.map(([k, v]) => `${k}=${String(v)}`).join(sep), 28);
   }
   return String(value);
@@ -153,7 +181,10 @@ export function renderSummary(
   fmt: SummaryFormat,
 ): string {
   const text = template
-    .replace(/([+-]?)\{\{\s*([\w.]+)\s*\}\}/g, (_, sign: string, path: string) => {
+    .replace(/([+-]?)\{\{\s*([\w.|]+)\s*\}\}/g, (_, sign: string, paths: string) => {
+      // `{{body|content}}`: the first of the fields that is filled in
+      const options = paths.split('|');
+      const path = options.find((p) => !isBlank(getPath(config, p))) ?? options[0];
       const value = getPath(config, path);
       // "Tags +{{add}} -{{remove}}" with nothing to remove reads "Tags +vip", not "Tags +vip -not set"
       if (sign && isEmptyCollection(value)) return '';

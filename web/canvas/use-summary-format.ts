@@ -39,6 +39,14 @@ export function useSummaryFormat(): SummaryFormat {
         }),
       holdout: (percent: number) => t('node.holdout', { percent }),
       linkWord: t('form.linkSummary'),
+      eventLabel: (name: string) => {
+        const label = t(`events.${name}`, { defaultValue: '' });
+        return label ? t('events.named', { event: label, name }) : undefined;
+      },
+      variableLabel: (path: string) => {
+        const label = t(`variables.${path}`, { defaultValue: '' });
+        return typeof label === 'string' && label ? label : undefined;
+      },
     }),
     [lang, t, i18n, couponTemplates, segments, loaded],
   );

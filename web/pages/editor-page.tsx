@@ -596,6 +596,10 @@ function Editor({ journeyId, version }: { journeyId: string; version?: number })
       <PublishModal
         open={publishing}
         journey={journey}
+        nodeData={(id) => {
+          const n = editor.nodes.find((x) => x.id === id);
+          return n ? { type: String(n.type), data: n.data as Record<string, unknown> } : undefined;
+        }}
         onCancel={() => setPublishing(false)}
         onPublish={publish}
       />

@@ -252,7 +252,14 @@ export function EditorToolbar({
                     label: (
                       <div className="yt-version-item" data-testid={`version-${v.version}`}>
                         <strong>v{v.version}</strong>{' '}
-                        <span className="yt-muted">{formatTime(v.publishedAt)}</span>
+                        <span className="yt-muted" data-testid={`version-${v.version}-by`}>
+                          {v.publishedBy
+                            ? t('editor.publishedBy', {
+                                time: formatTime(v.publishedAt),
+                                name: v.publishedBy,
+                              })
+                            : formatTime(v.publishedAt)}
+                        </span>
                         {v.note && <div className="yt-muted yt-ellipsis">{v.note}</div>}
                       </div>
                     ),

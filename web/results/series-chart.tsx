@@ -45,6 +45,7 @@ export function SeriesChart({ series, range }: { series: SeriesPoint[]; range: D
           type: 'line',
           yAxisIndex: 1,
           showSymbol: false,
+          z: 3,
           data: revenue,
         },
       ],

@@ -25,7 +25,13 @@ import {
 import { hideLegacySecrets } from '../../secrets/secret-refs.js';
 import { createBroadcast } from '../../segments/broadcasts.service.js';
 import { ensureSystemSegments, resolveSegmentRefs } from '../../segments/system-segments.js';
-import { publishJourney, setJourneyStatus, validateDocument } from '../../services/journeys.service.js';
+import {
+  publishJourney,
+  publishProblems,
+  setJourneyStatus,
+  validateDocument,
+} from '../../services/journeys.service.js';
+import { publishSummary } from '../../services/publish-summary.service.js';
 import { SimulationTooLong } from '../../simulate/simulate.js';
 import { SimulationMemberNotFound, simulateForMember } from '../../simulate/simulate.service.js';
 import { AppError, notFound } from '../app-error.js';
@@ -214,6 +220,14 @@ documented({
 });
 documented({
   method: 'get',
+  path: '/api/journeys/:id/publish-summary',
+  summary:
+    'What publishing the draft would do: trigger, who can enter now, channels live or sandbox, and what would be refused',
+  tag: 'journeys',
+  permission: 'journeys.read',
+});
+documented({
+  method: 'get',
   path: '/api/journeys/:id/versions/:version',
   summary: 'One published version, read-only',
   tag: 'journeys',
@@ -358,6 +372,13 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps, auth: AuthCon
     const row = await findJourneyOrThrow(db, ws, uuidParam(c, 'id', 'journey'));
     const input = await body(c, validateBody);
     return c.json(await validateDocument(db, registry, ws, input.document ?? row.draft));
+  });
+
+  app.get('/journeys/:id/publish-summary', async (c) => {
+    const ws = c.get('workspaceId');
+    const row = await findJourneyOrThrow(db, ws, uuidParam(c, 'id', 'journey'));
+    const { plan, problems } = await publishProblems(db, registry, ws, row.draft);
+    return c.json({ summary: plan ? await publishSummary(db, ws, plan, problems) : null, problems });
   });
 
   app.post('/journeys/:id/publish', async (c) => {
