@@ -101,7 +101,8 @@ export function MemberDetail({ externalId }: { externalId: string }) {
               {consent.length
                 ? consent.map(([channel, ok]) => (
                     <Tag key={channel} color={ok ? 'green' : 'red'}>
-                      {t(`enum.${channel}`, { defaultValue: channel })}：
+                      {t(`enum.${channel}`, { defaultValue: channel })}
+                      {t('punct.colon')}
                       {ok ? t('member.consentAllowed') : t('member.consentRefused')}
                     </Tag>
                   ))
