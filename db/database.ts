@@ -21,6 +21,12 @@ import type { JourneyHoldoutTable, JourneyTable, JourneyVersionTable } from './t
 import type { LinkClickerTable, LinkTable, MessageFunnelTable } from './tables/link.table.js';
 import type { MemberErasureTable, MemberTable, MemberTagTable } from './tables/member.table.js';
 import type { ChannelCredentialTable, MessageTable, StaffMessageTable } from './tables/message.table.js';
+import type {
+  ConversionTable,
+  JourneyDailyResultTable,
+  JourneyNodeCountTable,
+  SplitDecisionTable,
+} from './tables/results.table.js';
 import type { JourneyRunCountTable, RunStepTable, RunTable } from './tables/run.table.js';
 import type { WorkspaceSecretTable } from './tables/secret.table.js';
 import type {
@@ -75,6 +81,10 @@ export interface Database {
   guides: GuideTable;
   guide_tasks: GuideTaskTable;
   guide_reminders: GuideReminderTable;
+  conversions: ConversionTable;
+  journey_daily_results: JourneyDailyResultTable;
+  journey_node_counts: JourneyNodeCountTable;
+  split_decisions: SplitDecisionTable;
   links: LinkTable;
   link_clickers: LinkClickerTable;
   message_funnel: MessageFunnelTable;

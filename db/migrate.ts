@@ -14,6 +14,7 @@ import * as m0012 from './migrations/0012-guides.js';
 import * as m0014 from './migrations/0014-node-versions.js';
 import * as m0015 from './migrations/0015-account-proofs.js';
 import * as m0016 from './migrations/0016-workspace-secrets.js';
+import * as m0017 from './migrations/0017-journey-results.js';
 import * as m0018 from './migrations/0018-links.js';
 import * as m0020 from './migrations/0020-member-search.js';
 import * as m0021 from './migrations/0021-coupon-kinds-tags-events.js';
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0014-node-versions': m0014,
   '0015-account-proofs': m0015,
   '0016-workspace-secrets': m0016,
+  '0017-journey-results': m0017,
   '0018-links': m0018,
   '0020-member-search': m0020,
   '0021-coupon-kinds-tags-events': m0021,

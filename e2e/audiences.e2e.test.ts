@@ -222,7 +222,7 @@ it('ops import members from a CSV (a bad row named by its line), set entry limit
     .setInputFiles({ name: 'members.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
   // nothing is sent before the marketer has seen the first rows
   await modal.getByTestId('import-preview-table').filter({ hasText: '丁, 四' }).waitFor();
-  await modal.getByTestId('import-start').click();
+  await page.getByTestId('import-start').click();
   await modal
     .getByTestId('import-summary')
     .filter({ hasText: '成功 3 · 失败 1' })

@@ -60,6 +60,13 @@ export interface DeadlineRequest {
   want?: PlanWant | null;
 }
 
+export interface SplitDecisionRequest {
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  nodeId: string;
+}
+
 export interface ProgressUpdate {
   workspaceId: string;
   /** absent in progress written by runs that started before steps carried it */
@@ -111,6 +118,8 @@ export interface ActivityDeps {
   resolveDeadline(request: DeadlineRequest): Promise<number>;
   /** nodes of a published plan (cached by the worker: versions never change) */
   planNodes(want: PlanWant): Promise<PlanNode[]>;
+  /** a split's decided winner, or null (engine/results/split-decision.ts); absent: splits stay random */
+  splitWinner?(req: SplitDecisionRequest): Promise<string | null>;
   /** the audience schedule and broadcasts; absent in workers that serve journeys only (tests) */
   audience?: AudienceDeps;
   /** guide-task reminders and overdue marking; absent in workers that serve journeys only */
@@ -235,6 +244,23 @@ export function createActivities(deps: ActivityDeps) {
       const at = await deps.resolveDeadline(request);
       const nodes = await region(request.want);
       return nodes ? { at, nodes } : { at };
+    },
+
+    /** Whether a split has a decided winner for the member about to be placed (auto-winner or a marketer's pick). */
+    async decideSplit(
+      req: SplitDecisionRequest & { progress?: ProgressUpdate | null; want?: PlanWant | null },
+    ): Promise<{ variant: string | null; nodes?: PlanNode[] }> {
+      if (req.progress) await recordProgress(req.progress);
+      const variant = deps.splitWinner
+        ? await deps.splitWinner({
+            workspaceId: req.workspaceId,
+            journeyId: req.journeyId,
+            version: req.version,
+            nodeId: req.nodeId,
+          })
+        : null;
+      const nodes = await region(req.want);
+      return nodes ? { variant, nodes } : { variant };
     },
 
     async loadPlanNodes(want: PlanWant): Promise<PlanNode[]> {

@@ -68,6 +68,8 @@ export const stateQuery = defineQuery<RunState>('state');
 
 /** patch ids: workflow changes that running histories must not see (see workflows/replay.test.ts) */
 const DRAIN_BEFORE_SLEEP = 'drain-signals-before-sleep';
+/** a split asks for its decided winner (auto-winner, issue 16); runs from before keep the random split */
+const SPLIT_DECISION = 'split-decision';
 
 // Effects retry with back-off; once retries are spent the run shows the step as failed and waits for ops.
 // A worker that dies mid-effect is noticed after startToCloseTimeout; the retry reuses the effect's key.
@@ -83,7 +85,7 @@ const { runAction } = proxyActivities<JourneyActivities>({
   },
 });
 // Bookkeeping and reads are local: no extra task round-trip per step.
-const { recordProgress, loadMemberFacts, resolveDeadline, loadPlanNodes } =
+const { recordProgress, loadMemberFacts, resolveDeadline, loadPlanNodes, decideSplit } =
   proxyLocalActivities<JourneyActivities>({
     startToCloseTimeout: '15 seconds',
     retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
@@ -275,6 +277,29 @@ export async function journeyRun(input: JourneyRunInput): Promise<{ status: stri
         });
         learn(resolved.nodes);
         command = feed({ type: 'timeResolved', nodeId: command.nodeId, at: resolved.at, now: Date.now() });
+        break;
+      }
+      case 'decideSplit': {
+        // Histories recorded before splits asked go on without asking, exactly as they ran.
+        if (!patched(SPLIT_DECISION)) {
+          command = feed({ type: 'splitDecided', nodeId: command.nodeId, variant: null, now: Date.now() });
+          break;
+        }
+        const decided = await decideSplit({
+          workspaceId: input.workspaceId,
+          journeyId: input.journeyId,
+          version: input.version,
+          nodeId: command.nodeId,
+          progress: takeProgress(),
+          want: want(command.nodeId),
+        });
+        learn(decided.nodes);
+        command = feed({
+          type: 'splitDecided',
+          nodeId: command.nodeId,
+          variant: decided.variant,
+          now: Date.now(),
+        });
         break;
       }
       case 'loadNodes': {

@@ -109,7 +109,14 @@ export type ExitCriterion =
 /** Journey-wide rules, compiled from `document.settings`. */
 export interface JourneyRules {
   /** performing this event converts the member wherever they are; within `windowMs` of entry when set */
-  goal: { match: EventMatch; windowMs: number | null } | null;
+  goal: {
+    match: EventMatch;
+    windowMs: number | null;
+    /** the event property holding the conversion's value in 元 (`amount` of `order_paid`); absent: no value */
+    value?: string | null;
+    /** conversions still count this long after the run ended (absent in older plans: 7 days) */
+    attributionMs?: number;
+  } | null;
   exits: ExitCriterion[];
   /** 1 (lowest) … 10: decides which journey's message is held back when two compete for a cap's last slot */
   priority: number;

@@ -10,6 +10,8 @@ import { assertEveryRouteDeclared, authorize } from '../auth/authorize.js';
 import { errorFields, type Logger, logger } from '../infra/logger.js';
 import { httpDuration, httpRequests } from '../infra/metrics.js';
 import { isTemporalUnavailable } from '../infra/temporal-client.js';
+import { GoalValueTooLarge } from '../results/goal-value-check.js';
+import { StatisticsError } from '../results/index.js';
 import { errorKind } from '../services/error-kind.js';
 import { AppError } from './app-error.js';
 import type { AppDeps, AppEnv } from './deps.js';
@@ -26,6 +28,7 @@ import { journeyRoutes } from './routes/journeys.routes.js';
 import { memberRoutes } from './routes/members.routes.js';
 import { messageFunnelRoutes } from './routes/message-funnel.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
+import { resultsRoutes } from './routes/results.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
 import { secretRoutes } from './routes/secrets.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
@@ -72,6 +75,7 @@ export function createApi(deps: AppDeps) {
   api.route('/', couponRoutes(deps));
   api.route('/', tagRoutes(deps));
   api.route('/', journeyRoutes(deps, auth));
+  api.route('/', resultsRoutes(deps));
   api.route('/', memberRoutes(deps));
   api.route('/', runRoutes(deps));
   api.route('/', settingsRoutes(deps));
@@ -131,6 +135,12 @@ export function errorAnswer(
     c.set('errorCode', err.code);
     if (err.extra.retryAfter) c.header('retry-after', String(err.extra.retryAfter));
     return { status: err.status, body: err.toJSON() };
+  }
+  // Domain errors of the results (a goal value past bigint 分, a statistic's bad input) name their field.
+  if (err instanceof GoalValueTooLarge || err instanceof StatisticsError) {
+    const e = new AppError('invalid_input', err.message, { field: err.field });
+    c.set('errorCode', e.code);
+    return { status: 400, body: e.toJSON() };
   }
   if (err instanceof HTTPException)
     return {

@@ -85,7 +85,14 @@ export interface NodeTypesResponse {
 /** A journey as every journey route answers it (POST …/pause, …/resume, …/archive answer just this). */
 export type JourneyView = ReturnType<typeof journeyView<Record<never, never>>>;
 /** GET /api/journeys: a journey in the list, with its run counts. */
-export type JourneySummary = ReturnType<typeof journeyView<{ stats: Totals }>>;
+export type JourneySummary = ReturnType<typeof journeyView<{ stats: Totals; results30d: Results30d }>>;
+/** GET /api/journeys list items: the last 30 days by entry day (engine/results); conversionRate null while nobody entered */
+export interface Results30d {
+  entered: number;
+  converted: number;
+  conversionRate: number | null;
+  revenueFen: number;
+}
 
 export interface JourneyVersionInfo {
   version: number;
@@ -96,7 +103,10 @@ export interface JourneyVersionInfo {
 }
 
 /** GET /api/journeys/:id: the journey with its draft document, versions and counts. */
-export type JourneyDetail = JourneySummary & { document: JourneyDocument; versions: JourneyVersionInfo[] };
+export type JourneyDetail = ReturnType<typeof journeyView<{ stats: Totals }>> & {
+  document: JourneyDocument;
+  versions: JourneyVersionInfo[];
+};
 
 /** POST /api/journeys (201) and PUT /api/journeys/:id. */
 export type JourneyWithDocument = JourneyView & {
@@ -117,7 +127,10 @@ export interface ValidateResponse {
 
 /** Per-node counts on the canvas. */
 export interface NodeStats {
-  /** members who passed the node (took an output, skipped included) */
+  /**
+   * members who passed the node (took an output, skipped included) — kept with this meaning for the canvas,
+   * which adds waiting, failed and endedHere to show who arrived; the results report's `entered` is that sum
+   */
   entered: number;
   outputs: Record<string, number>;
   /** waiting at the node now */
@@ -131,6 +144,10 @@ export interface NodeStats {
   /** members who converted / exited while at this node */
   converted: number;
   exited: number;
+  /** members whose run ended at this node, any reason (end node, goal, exit, cancel) — always sent */
+  endedHere?: number;
+  /** members who passed this node and later converted (attribution window included) — always sent */
+  convertedDownstream?: number;
 }
 
 /** GET /api/journeys/:id/stats */

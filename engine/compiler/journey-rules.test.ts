@@ -47,6 +47,8 @@ describe('journey settings (document.settings → plan.journey)', () => {
       goal: {
         match: { event: 'order_paid', where: [{ property: 'amount', op: 'gte', value: 100 }] },
         windowMs: 7 * 86_400_000,
+        value: null,
+        attributionMs: 7 * 86_400_000,
       },
       exits: [
         {

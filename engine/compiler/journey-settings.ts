@@ -3,6 +3,8 @@ import type { Condition, ExitCriterion, JourneyRules } from '../../workflows/pla
 import { eventName, filters, label, operator, tagName } from '../nodes/schemas.js';
 
 const DAY = 86_400_000;
+/** conversions after a run ended still count this many days by default (issue 16) */
+export const ATTRIBUTION_DAYS = 7;
 
 const exitCriterion = z.discriminatedUnion('kind', [
   z
@@ -46,6 +48,21 @@ export const journeySettingsSchema = z.object({
         .max(3650)
         .optional()
         .meta(label('转化窗口（天，进入后多久内算转化）', 'Conversion window (days after entry)')),
+      value: z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'a property name such as amount')
+        .optional()
+        .meta(label('金额属性（元，如 amount）', 'Value property (元, e.g. amount)')),
+      attributionDays: z
+        .number()
+        .int()
+        .min(0)
+        .max(365)
+        .default(ATTRIBUTION_DAYS)
+        .meta(label('归因窗口（天，旅程结束后仍计入转化）', 'Attribution window (days after the run ends)')),
     })
     .optional()
     .meta({
@@ -122,6 +139,8 @@ export function compileJourneyRules(s: JourneySettings): JourneyRules {
       ? {
           match: { event: s.goal.event, where: s.goal.where },
           windowMs: s.goal.windowDays ? s.goal.windowDays * DAY : null,
+          value: s.goal.value ?? null,
+          attributionMs: s.goal.attributionDays * DAY,
         }
       : null,
     exits,

@@ -304,6 +304,25 @@ describe('tracked links', () => {
     expect(
       await stack.db.selectFrom('links').select('code').where('run_id', '=', run.id).execute(),
     ).toHaveLength(4);
+
+    // a send a guard-rail holds back makes no link, and is counted as skipped, not sent
+    await stack.ok('PUT', '/members/tr1', { consent: { sms: false } });
+    await execute({
+      ...req,
+      nodeId: 'm-held',
+      guard: { channel: 'sms', quietHours: 'defer', overCap: 'skip', priority: 5 },
+    } as ActionRequest);
+    expect(
+      await stack.db
+        .selectFrom('links')
+        .select('code')
+        .where('run_id', '=', run.id)
+        .where('node_id', '=', 'm-held')
+        .execute(),
+    ).toEqual([]);
+    const { nodes } = await stack.ok('GET', `/journeys/${j.id}/results/messages`);
+    expect(nodes.find((n: any) => n.nodeId === 'm-held')).toMatchObject({ sent: 0, skipped: 1, clicks: 0 });
+    expect(nodes.find((n: any) => n.nodeId === 'm')).toMatchObject({ sent: 2, skipped: 0, failed: 0 });
   });
 
   it('unknown, malformed and expired codes get the 404 page, never a redirect', async () => {

@@ -29,6 +29,29 @@ export default defineNode({
       )
       .min(2, 'a split needs at least two groups')
       .meta({ ...label('分组', 'Groups'), 'x-widget': 'variants' }),
+    autoWinner: z
+      .object({
+        enabled: z.boolean().default(false).meta(label('自动选出胜者', 'Pick the winner automatically')),
+        minPerVariant: z
+          .number()
+          .int()
+          .min(10)
+          .max(1_000_000)
+          .optional()
+          .meta(label('每组至少进入人数（默认 500）', 'Members per group before deciding (default 500)')),
+        threshold: z
+          .number()
+          .min(0.9)
+          .max(0.9999)
+          .optional()
+          .meta(label('胜出概率门槛（默认 0.997）', 'Probability-best threshold (default 0.997)')),
+      })
+      .optional()
+      .meta({
+        ...label('自动胜者', 'Auto-winner'),
+        description:
+          'once a group is best with the threshold probability, later members all go down its path; the holdout keeps its share',
+      }),
   }),
   defaults: {
     variants: [

@@ -69,7 +69,7 @@ describe('coverage of the 95 % intervals (10,000 members, 8 % vs 5 %)', () => {
   }, 60_000);
 
   it('90/10 split (1,000 held out), basket σ = 1.5: Newcombe still covers; Welch undercovers, overstating revenue', () => {
-    // The known limitation README-stats.md states: about 50 holdout buyers of a skewed basket make the
+    // The known limitation the README (Journey results) states: about 50 holdout buyers of a skewed basket make the
     // holdout's mean and its variance estimate low together, so the interval sits too high. If a better
     // method replaces Welch, this test changes with it.
     const c = coverage(0.9, 1.5, 600, 17_2026);

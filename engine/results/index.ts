@@ -1,5 +1,5 @@
 // The public face of the results statistics: pure functions, no I/O. Methods and measured behaviour are in
-// README-stats.md.
+// the README (Journey results).
 export { type BetaPrior, probabilityBest } from './bayes.js';
 export type { Proportion } from './inputs.js';
 export { type DiffInterval, newcombeDiff, type RateInterval, wilson } from './intervals.js';

@@ -80,7 +80,7 @@ export interface MeanDiffInterval extends DiffInterval {
  * 2:110–114, 1946, for the degrees of freedom
  *   df = (s₁²/n₁ + s₂²/n₂)² / ((s₁²/n₁)²/(n₁−1) + (s₂²/n₂)²/(n₂−1)),
  * and the Student-t quantile at that (fractional) df. Members without a purchase count as 0, so the data are
- * zero-inflated and skewed. Measured (coverage.test.ts, README-stats.md): with 10,000 members split 50/50 the
+ * zero-inflated and skewed. Measured (coverage.test.ts, the README (Journey results)): with 10,000 members split 50/50 the
  * 95 % interval covers 94–97 %; with a 10 % holdout (about 50 holdout buyers) and a skewed basket it covers
  * only 85–93 %, and the misses are one-sided — the interval sits too high, overstating incremental revenue.
  *

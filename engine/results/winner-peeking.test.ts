@@ -5,7 +5,7 @@ import { pickWinner } from './winner.js';
 /**
  * An auto-winner looks again and again. These simulations look at a two-variant split after every 50 members
  * per variant and count the runs in which a winner is ever named — for identical variants (A/A: every winner
- * is false) and for a real difference. Seeded, so the figures in README-stats.md are reproducible.
+ * is false) and for a real difference. Seeded, so the figures in the README (Journey results) are reproducible.
  */
 const LOOK_EVERY = 50;
 

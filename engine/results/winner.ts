@@ -20,7 +20,7 @@ export interface WinnerRule {
 }
 
 /**
- * Defaults, chosen with the A/A simulation of winner-peeking.test.ts (figures in README-stats.md):
+ * Defaults, chosen with the A/A simulation of winner-peeking.test.ts (figures in the README (Journey results)):
  * - minSample 500 per variant: Klaviyo's minimum for flow A/B tests ("at least 500 recipients have received
  *   each variation"); before it, a handful of conversions swings the posterior.
  * - minConversions 20 across the variants: at a 1–2 % conversion rate 500 members are 5–10 conversions.

@@ -4,9 +4,12 @@ import type { Database } from '../../db/database.js';
 import type { EventRow } from '../../db/tables/event.table.js';
 import { matchesFilters } from '../../workflows/core/conditions.js';
 import { isEventEntry } from '../../workflows/plan.js';
+import { logger } from '../infra/logger.js';
 import { eventsIngested, eventsProcessed, failureReason } from '../infra/metrics.js'; // yutang:infra
 import { publishedJourneys, versionPlan } from '../repositories/journey.repository.js';
 import { ensureMembers } from '../repositories/member.repository.js';
+import { recordConversions } from '../results/conversions.js';
+import { checkGoalValues } from '../results/goal-value-check.js';
 import { recordEventStats } from '../segments/event-stats.js';
 import { evaluateMemberSegments } from '../segments/segments.service.js';
 import { type ErrorKind, errorKind, errorMessage } from './error-kind.js';
@@ -84,6 +87,8 @@ export async function storeEvents(
   inputs: IncomingEvent[],
   policy = retryPolicy(),
 ): Promise<StoredEvent[]> {
+  // A goal's value past what a bigint of 分 holds is refused before anything is stored (issue 16).
+  await checkGoalValues(db, workspaceId, inputs);
   return db.transaction().execute((trx) => storeEventsIn(trx, workspaceId, inputs, policy));
 }
 
@@ -289,6 +294,14 @@ export async function processEvent(db: Kysely<Database>, temporal: TemporalDeps,
     if (r.runId && r.ownTrigger) started.push(r.runId);
     if (r.started) runsStarted++;
   }
+  // Conversions first: the run a goal ends is still live here, and one that ended keeps its window. One row
+  // per run at most, so a redelivered or replayed event counts once.
+  const conversions = await recordConversions(db, event);
+  if (conversions.outside.length)
+    logger.info(
+      { eventId: event.id, outside: conversions.outside },
+      'goal event outside the attribution window of some runs: not counted',
+    );
   const runsSignalled = await signalMemberRuns(
     db,
     temporal,

@@ -8,6 +8,8 @@ import type { GuideCandidate } from '../guides/guide-choice.js';
 import { memberGuide } from '../guides/guides.repository.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { findMemberIdByExternalId, memberSnapshot } from '../repositories/member.repository.js';
+import { splitNodes } from '../results/split-config.js';
+import { splitWinner } from '../results/split-decision.js';
 import { loadWorkspaceSettings } from '../settings/workspace-settings.js';
 import { type SimulationInput, simulateJourneyInSlices } from './simulate.js';
 
@@ -83,6 +85,16 @@ export async function simulateForMember(
       .where('member_id', '=', snapshot.id)
       .executeTakeFirst());
   }
+  // Splits place the member as the worker would now: a decided winner (or one the auto-winner would name).
+  const splitDecisions: Record<string, string> = {};
+  for (const split of splitNodes(plan)) {
+    const variant = await splitWinner(
+      db,
+      { workspaceId, journeyId, version: 0, nodeId: split.nodeId, plan },
+      { write: false },
+    );
+    if (variant) splitDecisions[split.nodeId] = variant;
+  }
   return simulateJourneyInSlices(
     plan,
     registry,
@@ -94,6 +106,7 @@ export async function simulateForMember(
       contacts,
       noAddress,
       monthlyQuotas,
+      splitDecisions,
       guidesByWecomUserId: await guidesNamedIn(db, workspaceId, plan),
       channelSkips,
     },

@@ -54,6 +54,8 @@ export interface SimulationContext {
   noAddress?: string[];
   /** platform allowances per member per calendar month, by channel (WeCom mass messages) */
   monthlyQuotas?: Record<string, number>;
+  /** split node id → its decided winner, as the worker would read it now (engine/results/split-decision.ts) */
+  splitDecisions?: Record<string, string>;
   /** the workspace's guides that the plan names by WeCom user id (a guide task's fallback) */
   guidesByWecomUserId?: Record<string, GuideCandidate>;
   /** channels whose configured provider would skip this member, with the reason (WeCom: no guide) */
@@ -290,6 +292,11 @@ function* simulation(
     }
     if (command.type === 'loadMember') {
       command = feed({ type: 'member', nodeId: command.nodeId, member: facts(), now });
+      continue;
+    }
+    if (command.type === 'decideSplit') {
+      const variant = context.splitDecisions?.[command.nodeId] ?? null;
+      command = feed({ type: 'splitDecided', nodeId: command.nodeId, variant, now });
       continue;
     }
     if (command.type === 'resolveTime') {

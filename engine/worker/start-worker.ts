@@ -27,6 +27,7 @@ import {
 } from '../infra/metrics.js';
 import type { ChannelSender } from '../nodes/define-node.js';
 import type { NodeRegistry } from '../nodes/registry.js';
+import { splitWinner } from '../results/split-decision.js';
 import { createAudienceDeps } from '../segments/audience.service.js';
 import { signalMemberChanged } from '../services/runs.service.js';
 import { createSandboxChannels } from './channels.js';
@@ -116,6 +117,7 @@ export async function createJourneyWorker(opts: WorkerOptions) {
       }),
       resolveDeadline: createDeadlineResolver({ db: opts.db, registry: opts.registry }),
       planNodes: createPlanNodes(opts.db),
+      splitWinner: (req) => splitWinner(opts.db, req),
       // The audience schedule and broadcasts start runs: with this worker's client and task queue.
       audience: createAudienceDeps(opts.db, async () => ({
         client: (await signalClient()).client,

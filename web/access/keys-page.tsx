@@ -6,6 +6,7 @@ import { type ApiKey, authApi, SCOPE_OPTIONS, type Scope } from '../auth/auth-ap
 import { authErrorText } from '../auth/auth-errors';
 import { formatTime } from '../shell/format';
 import { useAsync } from '../shell/use-async';
+import { SdkSetup } from './sdk-setup';
 import { ShownOnce } from './shown-once';
 
 /** Admins: the workspace's API keys for the brand's systems; a secret is shown once, at creation. */
@@ -92,6 +93,7 @@ function NewKeyModal(props: { open: boolean; onClose(): void; onCreated(): void 
   const [form] = Form.useForm<{ name: string; scopes: Scope[] }>();
   const [busy, setBusy] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
+  const [ingest, setIngest] = useState(false);
   const close = () => {
     setSecret(null);
     form.resetFields();
@@ -104,6 +106,7 @@ function NewKeyModal(props: { open: boolean; onClose(): void; onCreated(): void 
     setBusy(true);
     try {
       const r = await authApi.createKey(v);
+      setIngest(v.scopes.includes('ingest'));
       setSecret(r.secret);
       props.onCreated();
     } catch (e) {
@@ -143,6 +146,7 @@ function NewKeyModal(props: { open: boolean; onClose(): void; onCreated(): void 
           mono
         >
           <div className="yt-muted">{t('keys.howToUse')}</div>
+          {ingest && <SdkSetup secret={secret} />}
         </ShownOnce>
       ) : (
         <Form form={form} layout="vertical" requiredMark={false} initialValues={{ scopes: ['ingest'] }}>

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { NodeStats } from '../api/types';
 import { nodeCounts } from './node-counts';
 
-const stats = (over: Partial<NodeStats> & { convertedDownstream?: number }) => ({
+// older servers send no endedHere / convertedDownstream: the builder leaves them out unless given
+const stats = (
+  over: Partial<Omit<NodeStats, 'endedHere' | 'convertedDownstream'>> & {
+    convertedDownstream?: number;
+    endedHere?: number;
+  },
+) => ({
   entered: 0,
   outputs: {},
   waiting: 0,
@@ -19,7 +25,28 @@ describe('nodeCounts', () => {
     expect(nodeCounts(stats({ waiting: 1 }))).toMatchObject({ entered: 1, passed: 0, waiting: 1 });
   });
 
-  it('adds up passed, waiting, failed and ended here, and keeps the downstream conversions', () => {
+  it('takes a rollup server’s figures as they are (its entered already counts arrivals)', () => {
+    const c = nodeCounts(
+      stats({
+        entered: 17,
+        outputs: { yes: 6, no: 4 },
+        waiting: 3,
+        failed: 1,
+        endedHere: 3,
+        convertedDownstream: 4,
+      }),
+    );
+    expect(c).toEqual({
+      entered: 17,
+      passed: 10,
+      waiting: 3,
+      failed: 1,
+      endedHere: 3,
+      convertedDownstream: 4,
+    });
+  });
+
+  it('adds up passed, waiting, failed and ended here for an older server, keeping the downstream conversions', () => {
     const c = nodeCounts(
       stats({
         entered: 10,

@@ -13,15 +13,29 @@ export interface NodeCounts {
   convertedDownstream: number;
 }
 
-type Served = NodeStats & { endedHere?: number; convertedDownstream?: number };
+/** The stats answer of any server: the two fields issue 16 added may be missing. */
+type Served = Omit<NodeStats, 'endedHere' | 'convertedDownstream'> & {
+  endedHere?: number;
+  convertedDownstream?: number;
+};
 
 /**
  * Counts a node's members once each, as the report does (entered = passed + waiting + failed + ended here).
- * The stats endpoint's `entered` is the members who passed the node; showing it as 进入 beside 等待中 gave a
- * wait node 「进入 0 · 等待中 1」, so 进入 here is rebuilt from its parts.
+ * Servers that send `endedHere` count from the results rollups and their `entered` already means arrived;
+ * older ones sent as `entered` the members who passed the node, which beside 等待中 gave a wait node
+ * 「进入 0 · 等待中 1」 — for them 进入 is rebuilt from its parts.
  */
 export function nodeCounts(stats: Served): NodeCounts {
-  const endedHere = stats.endedHere ?? stats.converted + stats.exited;
+  if (stats.endedHere !== undefined)
+    return {
+      entered: stats.entered,
+      passed: Object.values(stats.outputs).reduce((a, b) => a + b, 0),
+      waiting: stats.waiting,
+      failed: stats.failed,
+      endedHere: stats.endedHere,
+      convertedDownstream: stats.convertedDownstream ?? 0,
+    };
+  const endedHere = stats.converted + stats.exited;
   return {
     entered: stats.entered + stats.waiting + stats.failed + endedHere,
     passed: stats.entered,

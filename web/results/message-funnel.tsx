@@ -155,10 +155,24 @@ export function MessageFunnel({
               render: (_, r) => <Step n={r.converted} sent={r.sent} />,
             },
             {
+              // refused by the provider, or reported not delivered after it took them
               title: t('results.funnel.col.failed'),
               align: 'right',
               render: (_, r) =>
-                r.failed > 0 ? <Typography.Text type="danger">{count(r.failed)}</Typography.Text> : 0,
+                r.failed + r.undelivered > 0 ? (
+                  <Typography.Text type="danger">{count(r.failed + r.undelivered)}</Typography.Text>
+                ) : (
+                  0
+                ),
+            },
+            {
+              title: (
+                <Tooltip title={t('results.funnel.col.skipped')}>
+                  <span className="yt-dotted">{t('results.funnel.col.skippedShort')}</span>
+                </Tooltip>
+              ),
+              align: 'right',
+              render: (_, r) => <span data-testid="funnel-skipped">{count(r.skipped)}</span>,
             },
           ]}
         />

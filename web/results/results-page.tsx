@@ -77,6 +77,7 @@ export default function ResultsPage({ journeyId }: { journeyId: string }) {
         onRetry={reload}
         funnel={funnel}
         nodeName={nodeName}
+        nodeIds={journey.data?.document.nodes.map((n) => n.id) ?? []}
       />
     </div>
   );
@@ -93,8 +94,11 @@ function Body({
   onRetry,
   funnel,
   nodeName,
+  nodeIds,
 }: {
   journeyId: string;
+  /** the document's node ids in their order */
+  nodeIds: string[];
   name: string;
   unpublished: boolean;
   noGoal: boolean;
@@ -147,6 +151,13 @@ function Body({
     return key;
   };
   const { totals } = results;
+  // the canvas's order (trigger first), not the report's: nodes deleted since come last
+  const nodeOrder = (nodes: JourneyResults['nodes']) =>
+    [...nodes].sort((x, y) => rank(x.nodeId) - rank(y.nodeId));
+  const rank = (id: string) => {
+    const i = nodeIds.indexOf(id);
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       {error && <Alert type="warning" showIcon title={t('results.error', { message: error.message })} />}
@@ -186,6 +197,9 @@ function Body({
           />
         }
       >
+        <Typography.Text type="secondary" className="yt-results__note">
+          {t('results.chart.cohort')}
+        </Typography.Text>
         <SeriesChart series={results.series} range={range} />
       </Card>
       <VariantsTable
@@ -193,6 +207,7 @@ function Body({
         journeyName={name}
         range={range}
         splits={results.splits}
+        nodeName={nodeName}
         onChanged={onRetry}
       />
       <MessageFunnel
@@ -203,7 +218,7 @@ function Body({
         nodeName={nodeName}
         variantLabel={variantLabel}
       />
-      <NodesTable nodes={results.nodes} journeyName={name} range={range} nodeName={nodeName} />
+      <NodesTable nodes={nodeOrder(results.nodes)} journeyName={name} range={range} nodeName={nodeName} />
     </Space>
   );
 }

@@ -20,6 +20,8 @@ export function SeriesChart({ series, range }: { series: SeriesPoint[]; range: D
     const days = daysOf(range);
     const at = (d: string) => byDay.get(d);
     const revenue = days.map((d) => (at(d)?.revenueFen ?? 0) / 100);
+    // no revenue at all (no goal value, or no order yet): no line lying on the axis, no empty ¥ axis
+    const hasRevenue = revenue.some((v) => v !== 0);
     return {
       color: ['#1f6feb', '#52c41a', '#fa8c16'],
       tooltip: { trigger: 'axis' },
@@ -28,25 +30,34 @@ export function SeriesChart({ series, range }: { series: SeriesPoint[]; range: D
       xAxis: { type: 'category', data: days.map((d) => d.slice(5)) },
       yAxis: [
         { type: 'value', minInterval: 1 },
-        {
-          type: 'value',
-          min: 0,
-          // set from the data: the axis ECharts derived beside the count axis cut the line off at its top
-          max: niceCeil(Math.max(...revenue, 0)),
-          axisLabel: { formatter: (v: number) => `¥${v.toLocaleString()}` },
-          splitLine: { show: false },
-        },
+        ...(hasRevenue
+          ? [
+              {
+                type: 'value',
+                min: 0,
+                // set from the data: the axis ECharts derived beside the count axis cut the line off at its top
+                max: niceCeil(Math.max(...revenue, 0)),
+                axisLabel: { formatter: (v: number) => `¥${v.toLocaleString()}` },
+                splitLine: { show: false },
+              },
+            ]
+          : []),
       ],
       series: [
         { name: t('results.chart.entered'), type: 'bar', data: days.map((d) => at(d)?.entered ?? 0) },
         { name: t('results.chart.converted'), type: 'bar', data: days.map((d) => at(d)?.converted ?? 0) },
-        {
-          name: t('results.chart.revenue'),
-          type: 'line',
-          yAxisIndex: 1,
-          showSymbol: false,
-          data: revenue,
-        },
+        ...(hasRevenue
+          ? [
+              {
+                name: t('results.chart.revenue'),
+                type: 'line',
+                yAxisIndex: 1,
+                showSymbol: false,
+                z: 3,
+                data: revenue,
+              },
+            ]
+          : []),
       ],
     };
   }, [series, range, t]);

@@ -6,20 +6,27 @@ import { useCan } from '../auth/session';
 import { ExportButton } from './export-button';
 import type { DateRange } from './range';
 import { SplitDecisionBanner, usePickWinner } from './split-decision';
-import { count, percent, winnerWords, yuan } from './words';
+import type { NodeName } from './use-node-names';
+import { chance, count, percent, winnerWords, yuan } from './words';
 
 /** Which variant is marked the winner: the recorded decision first, else the statistics' winner. */
 export function winnerKey(split: SplitResult): string | undefined {
   return split.decision?.variant ?? (split.winner.status === 'winner' ? split.winner.winner : undefined);
 }
 
+/** A split's name: its own label, else the node's title (随机分流) rather than its id. */
+const splitName = (s: SplitResult, nodeName: (id: string) => NodeName) =>
+  s.label && s.label !== s.nodeId ? s.label : nodeName(s.nodeId).title;
+
 function SplitCard({
   journeyId,
   split,
+  name,
   onChanged,
 }: {
   journeyId: string;
   split: SplitResult;
+  name: string;
   onChanged(): void;
 }) {
   const { t } = useTranslation();
@@ -31,7 +38,7 @@ function SplitCard({
     <div className="yt-results__split" data-testid={`split-${split.nodeId}`}>
       <Space direction="vertical" size={8} style={{ width: '100%' }}>
         <div>
-          <Typography.Text strong>{split.label}</Typography.Text>{' '}
+          <Typography.Text strong>{name}</Typography.Text>{' '}
           <Tag
             color={split.winner.status === 'winner' ? 'gold' : 'default'}
             data-testid={`winner-status-${split.nodeId}`}
@@ -93,7 +100,7 @@ function SplitCard({
             {
               title: t('results.variants.col.pBest'),
               align: 'right',
-              render: (_, v) => (v.holdout ? '—' : percent(v.probabilityBest)),
+              render: (_, v) => (v.holdout ? '—' : chance(v.probabilityBest)),
             },
             ...(canPublish && !split.decision
               ? [
@@ -127,12 +134,14 @@ export function VariantsTable({
   journeyName,
   range,
   splits,
+  nodeName,
   onChanged,
 }: {
   journeyId: string;
   journeyName: string;
   range: DateRange;
   splits: SplitResult[];
+  nodeName(id: string): NodeName;
   onChanged(): void;
 }) {
   const { t } = useTranslation();
@@ -151,7 +160,7 @@ export function VariantsTable({
   const rows = () =>
     splits.flatMap((s) =>
       s.variants.map((v) => [
-        s.label,
+        splitName(s, nodeName),
         v.label,
         v.holdout ? t('results.csv.yes') : '',
         v.key === winnerKey(s) ? t('results.csv.yes') : '',
@@ -184,7 +193,15 @@ export function VariantsTable({
       {splits.length === 0 ? (
         <Typography.Text type="secondary">{t('results.variants.none')}</Typography.Text>
       ) : (
-        splits.map((s) => <SplitCard key={s.nodeId} journeyId={journeyId} split={s} onChanged={onChanged} />)
+        splits.map((s) => (
+          <SplitCard
+            key={s.nodeId}
+            journeyId={journeyId}
+            split={s}
+            name={splitName(s, nodeName)}
+            onChanged={onChanged}
+          />
+        ))
       )}
     </Card>
   );

@@ -19,6 +19,14 @@ export function percent(rate: number | null | undefined, digits = 1): string {
   return `${(rate * 100).toFixed(digits)}%`;
 }
 
+/** A chance to be best: never a flat 100 % or 0 % while the other variant still has a chance. */
+export function chance(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '—';
+  if (p > 0.999 && p < 1) return '>99.9%';
+  if (p > 0 && p < 0.001) return '<0.1%';
+  return percent(p);
+}
+
 export const count = (n: number | null | undefined) =>
   n === null || n === undefined ? '—' : n.toLocaleString();
 

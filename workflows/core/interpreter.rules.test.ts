@@ -64,16 +64,31 @@ class Harness {
   steps: StepRecord[] = [];
   constructor(
     readonly plan: Plan,
-    opts: { member?: string; journey?: string; heldOut?: boolean; now?: number } = {},
+    opts: {
+      member?: string;
+      journey?: string;
+      heldOut?: boolean;
+      now?: number;
+      /** split node → its decided winner, answered as the host would */
+      decisions?: Record<string, string>;
+    } = {},
   ) {
+    this.decisions = opts.decisions ?? {};
     this.state = initialState(opts.member ?? 'm1', opts.journey ?? 'j1', opts.heldOut ?? false);
     this.command = this.feed({ type: 'start', now: opts.now ?? 0 });
   }
+  readonly decisions: Record<string, string>;
+  asked: string[] = [];
   feed(input: Input): Command {
     const r = step(this.plan, this.state, input);
     this.state = r.state;
     this.steps.push(...r.steps);
     this.command = r.command;
+    if (r.command.type === 'decideSplit') {
+      this.asked.push(r.command.nodeId);
+      const variant = this.decisions[r.command.nodeId] ?? null;
+      return this.feed({ type: 'splitDecided', nodeId: r.command.nodeId, variant, now: input.now });
+    }
     return r.command;
   }
   done(output: string, now: number, extra: Partial<Extract<Input, { type: 'actionDone' }>> = {}) {
@@ -358,6 +373,31 @@ describe('holdout', () => {
     let m = 0;
     while (group(`m${m}`) !== 'a') m++;
     expect(group(`m${m}`, { heldOut: true })).toBe('hold');
+  });
+
+  it('a decided winner takes every later member of the competing groups; the holdout keeps its share and never asks', () => {
+    const decided = (member: string, heldOut = false) =>
+      new Harness(abh, { member, heldOut, decisions: { s: 'b' } });
+    const counts: Record<string, number> = { a: 0, b: 0, hold: 0 };
+    let asked = 0;
+    for (let i = 0; i < 2000; i++) {
+      const h = decided(`m${i}`);
+      const out = h.steps.find((s) => s.nodeId === 's')!;
+      counts[out.output!]++;
+      asked += h.asked.length;
+      // the random draw still decides who is held out
+      expect(out.output === 'hold').toBe(group(`m${i}`) === 'hold');
+      if (out.output === 'b') expect(out.detail).toMatchObject({ winner: true });
+    }
+    expect(counts.a).toBe(0);
+    expect(Math.abs(counts.hold / 2000 - 0.1)).toBeLessThan(0.03);
+    expect(asked).toBe(counts.b); // only members bound for a competing group ask
+    const held = decided('m1', true);
+    expect(held.asked).toEqual([]);
+    expect(held.steps.find((s) => s.nodeId === 's')!.output).toBe('hold');
+    // the holdout is never a winner: a decision naming it leaves the random split
+    const h = new Harness(abh, { member: 'm3', decisions: { s: 'hold' } });
+    expect(h.steps.find((s) => s.nodeId === 's')!.output).toBe(group('m3'));
   });
 });
 

@@ -70,6 +70,9 @@ class Harness {
     this.state = r.state;
     this.steps.push(...r.steps);
     this.command = r.command;
+    // a split asks for a decided winner: none here, the random split stands
+    if (r.command.type === 'decideSplit')
+      return this.feed({ type: 'splitDecided', nodeId: r.command.nodeId, variant: null, now: input.now });
     return r.command;
   }
   done(output: string, now: number, vars?: Record<string, unknown>) {

@@ -64,7 +64,11 @@ export interface RunState {
   /** what the run waits on now, each with its reason and deadline */
   waits: Waiter[];
   /** what the run needs from its host before it can go on */
-  pending: { nodeId: string; kind: 'action' | 'member' | 'time' | 'nodes'; since: number } | null;
+  pending: {
+    nodeId: string;
+    kind: 'action' | 'member' | 'time' | 'nodes' | 'decision';
+    since: number;
+  } | null;
   /** member events received since the last wait ended; a wait-for-event node looks here first */
   inbox: MemberEvent[];
   seenEventIds: string[];
@@ -112,6 +116,8 @@ export type Input =
   | { type: 'memberChanged'; member: MemberFacts; now: number }
   | { type: 'timeResolved'; nodeId: string; at: number; now: number }
   | { type: 'nodesLoaded'; now: number }
+  /** a split's decided winner (auto-winner or a marketer's pick), or null: the random split stands */
+  | { type: 'splitDecided'; nodeId: string; variant: string | null; now: number }
   | {
       type: 'completion';
       nodeId: string;
@@ -143,6 +149,8 @@ export type Command =
       from: number;
     }
   | { type: 'loadNodes'; nodeIds: string[] }
+  /** ask whether a split has a decided winner before placing the member */
+  | { type: 'decideSplit'; nodeId: string }
   /** sleep until `until` (null: only a signal wakes the run) */
   | { type: 'wait'; nodeId: string | null; until: number | null }
   | { type: 'awaitRetry'; nodeId: string }
@@ -236,6 +244,7 @@ export function currentCommand(plan: Plan, state: RunState): Command {
   const pending = state.pending;
   if (pending?.kind === 'nodes') return { type: 'loadNodes', nodeIds: [pending.nodeId] };
   if (pending?.kind === 'member') return { type: 'loadMember', nodeId: pending.nodeId };
+  if (pending?.kind === 'decision') return { type: 'decideSplit', nodeId: pending.nodeId };
   if (pending) {
     const node = plan.nodes[pending.nodeId];
     if (pending.kind === 'time') {
@@ -300,11 +309,13 @@ class Stepper {
         s.pending = null;
         if (input.vars) s.vars = { ...s.vars, ...input.vars };
         // An effect the node itself declined (a coupon out of stock) is a skip with its reason, like a guard's.
+        // An effect that starts an outside wait (a guide's task) leaves the run at the node: the step says so,
+        // so per-node counts do not take it for a pass (db/migrations/0017).
         this.record(
           node,
           input.output,
           input.detail?.skipped === true ? 'skipped' : 'ok',
-          input.detail ?? {},
+          input.wait ? { ...input.detail, waiting: true } : (input.detail ?? {}),
         );
         if (input.member && this.memberExit(input.member)) return;
         if (input.wait) {
@@ -387,6 +398,20 @@ class Stepper {
         s.pending = null;
         s.waits.push({ reason: 'node', nodeId: node.id, since: this.now, until: input.at });
         s.status = 'waiting';
+        return;
+      }
+      case 'splitDecided': {
+        if (s.pending?.kind !== 'decision' || s.pending.nodeId !== input.nodeId) return;
+        const node = this.node(input.nodeId);
+        s.pending = null;
+        const b = node.behavior;
+        if (b.kind !== 'route' || b.by !== 'bucket') {
+          this.fail(node, 'not a split');
+          return;
+        }
+        const output = this.bucket(node, b, input.variant);
+        this.record(node, output.name, 'ok', output.detail);
+        this.follow(node, output.name);
         return;
       }
       case 'nodesLoaded': {
@@ -616,7 +641,16 @@ class Stepper {
           s.pending = { nodeId: node.id, kind: 'member', since: this.now };
           return null;
         }
-        return this.bucket(node, b);
+        // A member who would join a competing variant first asks whether the split has a decided winner
+        // (the holdout and its members never ask: its share is never given away).
+        if (
+          this.bucketVariant(node, b).holdout === false &&
+          b.variants.filter((v) => !v.holdout).length > 1
+        ) {
+          s.pending = { nodeId: node.id, kind: 'decision', since: this.now };
+          return null;
+        }
+        return this.bucket(node, b, null);
       case 'wait': {
         const early = b.events?.length
           ? s.inbox.find((e) => b.events!.some((x) => matches(x.match, e)))
@@ -645,10 +679,8 @@ class Stepper {
     }
   }
 
-  private bucket(
-    node: PlanNode,
-    b: Extract<Behavior, { kind: 'route'; by: 'bucket' }>,
-  ): { name: string; detail: Record<string, unknown> } {
+  /** The member's stable bucket at a split and the variant its percentages give (the holdout for a held-out member). */
+  private bucketVariant(node: PlanNode, b: Extract<Behavior, { kind: 'route'; by: 'bucket' }>) {
     const s = this.state;
     const seed = b.legacySeed ? `${s.memberKey}:${node.id}` : `${s.journeyKey}:${s.memberKey}:${node.id}`;
     const bucket = stableBucket(seed);
@@ -662,8 +694,31 @@ class Stepper {
           return bucket < acc;
         }) ?? b.variants[b.variants.length - 1];
     }
-    if (chosen.holdout) s.heldOut = true;
-    return { name: chosen.output, detail: { bucket, ...(chosen.holdout ? { holdout: true } : {}) } };
+    return { bucket, ...chosen };
+  }
+
+  /**
+   * The variant a member takes: the random one, or — once the split has a decided winner — the winner,
+   * unless the random draw put them in the holdout (its share stays, so lift remains measurable).
+   */
+  private bucket(
+    node: PlanNode,
+    b: Extract<Behavior, { kind: 'route'; by: 'bucket' }>,
+    decided: string | null,
+  ): { name: string; detail: Record<string, unknown> } {
+    let chosen = this.bucketVariant(node, b);
+    const winner = decided === null ? undefined : b.variants.find((v) => v.output === decided && !v.holdout);
+    const byWinner = !chosen.holdout && winner !== undefined;
+    if (byWinner) chosen = { ...winner, bucket: chosen.bucket };
+    if (chosen.holdout) this.state.heldOut = true;
+    return {
+      name: chosen.output,
+      detail: {
+        bucket: chosen.bucket,
+        ...(chosen.holdout ? { holdout: true } : {}),
+        ...(byWinner ? { winner: true } : {}),
+      },
+    };
   }
 
   private fail(node: PlanNode, message: string): void {

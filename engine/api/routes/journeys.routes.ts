@@ -22,6 +22,7 @@ import {
   journeyView,
   runTotals,
 } from '../../repositories/journey.repository.js';
+import { journeyNodeResults, results30d } from '../../results/report.js';
 import { hideLegacySecrets } from '../../secrets/secret-refs.js';
 import { createBroadcast } from '../../segments/broadcasts.service.js';
 import { ensureSystemSegments, resolveSegmentRefs } from '../../segments/system-segments.js';
@@ -289,13 +290,15 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps, auth: AuthCon
       { at: 'journeys.updated_at', id: 'journeys.id' },
       q,
     );
-    const totals = await runTotals(
-      db,
-      ws,
-      page.items.map((r) => r.id),
-    );
+    const ids = page.items.map((r) => r.id);
+    const [totals, results] = await Promise.all([runTotals(db, ws, ids), results30d(db, ws, ids)]);
     return c.json({
-      journeys: page.items.map((r) => journeyView(r, { stats: totals.get(r.id) ?? emptyTotals() })),
+      journeys: page.items.map((r) =>
+        journeyView(r, {
+          stats: totals.get(r.id) ?? emptyTotals(),
+          results30d: results.get(r.id) ?? { entered: 0, converted: 0, conversionRate: null, revenueFen: 0 },
+        }),
+      ),
       nextCursor: page.nextCursor,
     });
   });
@@ -478,28 +481,10 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps, auth: AuthCon
   app.get('/journeys/:id/stats', async (c) => {
     const ws = c.get('workspaceId');
     const row = await findJourneyOrThrow(db, ws, uuidParam(c, 'id', 'journey'));
-    const [totals, outputs, waiting, failed, messages, coupons] = await Promise.all([
+    // Per-node counts come from the same rollups as the results report (engine/results), never a scan.
+    const [totals, counted, messages, coupons] = await Promise.all([
       runTotals(db, ws, [row.id]),
-      db
-        .selectFrom('run_steps')
-        .select(['node_id', 'output', 'status', 'reason', sql<number>`count(*)`.as('n')])
-        .where('journey_id', '=', row.id)
-        .groupBy(['node_id', 'output', 'status', 'reason'])
-        .execute(),
-      db
-        .selectFrom('runs')
-        .select(['current_node_id', sql<number>`count(*)`.as('n')])
-        .where('journey_id', '=', row.id)
-        .where('status', 'in', ['waiting', 'running'])
-        .groupBy('current_node_id')
-        .execute(),
-      db
-        .selectFrom('runs')
-        .select(['current_node_id', sql<number>`count(*)`.as('n')])
-        .where('journey_id', '=', row.id)
-        .where('status', '=', 'failed')
-        .groupBy('current_node_id')
-        .execute(),
+      journeyNodeResults(db, row.id, null),
       db
         .selectFrom('messages')
         .select(['status', sql<number>`count(*)`.as('n')])
@@ -514,36 +499,20 @@ export function journeyRoutes({ db, registry, temporal }: AppDeps, auth: AuthCon
         .execute(),
     ]);
     const nodes: Record<string, NodeStats> = {};
-    const at = (id: string) =>
-      (nodes[id] ??= {
-        entered: 0,
-        outputs: {},
-        waiting: 0,
-        failed: 0,
-        skipped: {},
-        deferred: {},
-        converted: 0,
-        exited: 0,
-      });
-    const add = (rec: Record<string, number>, key: string, n: number) => {
-      rec[key] = (rec[key] ?? 0) + n;
-    };
-    for (const o of outputs) {
-      const node = at(o.node_id);
-      if (o.status === 'ok') {
-        node.entered += o.n;
-        if (o.output) add(node.outputs, o.output, o.n);
-      } else if (o.status === 'skipped') {
-        // a skipped effect still passed the node: it counts on its output too
-        node.entered += o.n;
-        if (o.output) add(node.outputs, o.output, o.n);
-        add(node.skipped, o.reason ?? 'unknown', o.n);
-      } else if (o.status === 'deferred') add(node.deferred, o.reason ?? 'unknown', o.n);
-      else if (o.status === 'converted') node.converted += o.n;
-      else if (o.status === 'exited') node.exited += o.n;
-    }
-    for (const w of waiting) if (w.current_node_id) at(w.current_node_id).waiting += w.n;
-    for (const f of failed) if (f.current_node_id) at(f.current_node_id).failed += f.n;
+    for (const n of counted)
+      nodes[n.nodeId] = {
+        // the canvas' meaning: passed (it adds waiting, failed and ended here itself)
+        entered: Object.values(n.passed).reduce((a, b) => a + b, 0),
+        outputs: n.passed,
+        waiting: n.waiting,
+        failed: n.failed,
+        skipped: n.skipped,
+        deferred: n.deferred,
+        converted: n.endedBy.converted ?? 0,
+        exited: n.endedBy.exited ?? 0,
+        endedHere: n.endedHere,
+        convertedDownstream: n.convertedDownstream,
+      };
     return c.json({
       totals: totals.get(row.id) ?? emptyTotals(),
       nodes,
