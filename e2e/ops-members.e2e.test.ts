@@ -96,6 +96,8 @@ it('ops find a member by the last 4 digits of the phone, edit a tag, cancel a ru
   await page.getByTestId('member-tags-input').click();
   await page.keyboard.type('VIP');
   await page.keyboard.press('Enter');
+  // the tag list (with the workspace's tags to pick from) closes when the form is clicked elsewhere
+  await page.locator('.ant-modal-title').click();
   await page.getByTestId('member-save').click();
   await expect
     .poll(() => page.getByTestId('member-tags').textContent(), { timeout: 15_000 })

@@ -7,7 +7,8 @@
  *
  * Uses DATABASE_URL's server (a scratch database, dropped afterwards) or an embedded Postgres.
  * BENCH_MEMBERS sets the members (default 1,000,000); BENCH_SEARCHES the searches per kind (default 200);
- * BENCH_KEEP=1 keeps the database. Asserts nothing.
+ * BENCH_KEEP=1 keeps the database; BENCH_DATABASE=<name> searches a kept one again without filling it (a
+ * repeat measurement on a quieter machine). Asserts nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -29,7 +30,8 @@ const SURNAMES =
 const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍鹏辉玲燕丹飞斌红梅浩宇晨欣怡子涵';
 
 async function main() {
-  const { url, stop } = await scratchDatabase();
+  const reuse = process.env.BENCH_DATABASE;
+  const { url, stop } = reuse ? keptDatabase(reuse) : await scratchDatabase();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   // the scratch database is dropped with (force) at the end: its closing connections may say so
   pool.on('error', () => {});
@@ -37,16 +39,18 @@ async function main() {
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     log: (e) => {
-      if (e.level === 'query') captured = e.query;
+      if (e.level === 'query' && !e.query.sql.startsWith('explain')) captured = e.query;
     },
   });
   try {
     await migrateToLatestOrThrow(db);
     const t0 = performance.now();
-    await fill(db);
-    console.log(
-      `filled ${MEMBERS.toLocaleString()} members in ${((performance.now() - t0) / 1000).toFixed(0)} s (indexes built as rows arrive, then ANALYZE)`,
-    );
+    if (!reuse) await fill(db);
+    else console.log(`searching the kept database ${reuse} again`);
+    if (!reuse)
+      console.log(
+        `filled ${MEMBERS.toLocaleString()} members in ${((performance.now() - t0) / 1000).toFixed(0)} s (indexes built as rows arrive, then ANALYZE)`,
+      );
     const sample = async (n: number) =>
       (
         await sql<{
@@ -78,23 +82,30 @@ async function main() {
       ['miss', (i) => `nobody-${i}-${randomBytes(3).toString('hex')}`],
     ];
     console.log(`\n${SEARCHES} searches per kind, one at a time, at ${MEMBERS.toLocaleString()} members:`);
-    console.log('kind                           p50 ms   p99 ms   max ms   found (mean)   indexes');
+    console.log(
+      'kind                           p50 ms   p99 ms   max ms   in Postgres p50 / p99 ms   found (mean)   indexes',
+    );
     for (const [label, text] of kinds) {
       // a few warm-up searches: the first touches of an index read it from disk
       for (let i = 0; i < 5; i++) await searchMembers(db, WS, text(i + SEARCHES));
       const times: number[] = [];
+      const inPg: number[] = [];
       let found = 0;
       for (let i = 0; i < SEARCHES; i++) {
         const t = performance.now();
         const r = await searchMembers(db, WS, text(i));
         times.push(performance.now() - t);
         found += r.members.length;
+        // the same statement once more under EXPLAIN ANALYZE: Postgres's own time, without the queueing for a
+        // core that a busy machine adds to the wall clock
+        inPg.push(await executionMs(db, captured as CompiledQuery | null));
       }
       times.sort((a, b) => a - b);
+      inPg.sort((a, b) => a - b);
       const q = captured as CompiledQuery | null;
       const indexes = q ? await indexesOf(db, q) : '?';
       console.log(
-        `${label.padEnd(30)} ${fmt(pct(times, 0.5))}  ${fmt(pct(times, 0.99))}  ${fmt(times.at(-1)!)}   ${(found / SEARCHES).toFixed(1).padStart(12)}   ${indexes}`,
+        `${label.padEnd(30)} ${fmt(pct(times, 0.5))}  ${fmt(pct(times, 0.99))}  ${fmt(times.at(-1)!)}   ${fmt(pct(inPg, 0.5))} / ${fmt(pct(inPg, 0.99))}        ${(found / SEARCHES).toFixed(1).padStart(12)}   ${indexes}`,
       );
     }
   } finally {
@@ -106,6 +117,17 @@ async function main() {
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 const fmt = (ms: number) => ms.toFixed(2).padStart(7);
+
+/** Postgres's execution time of a statement (EXPLAIN ANALYZE, timing of nodes off). */
+async function executionMs(db: Kysely<Database>, q: CompiledQuery | null): Promise<number> {
+  if (!q) return Number.NaN;
+  const { rows } = await db.executeQuery<{ 'QUERY PLAN': string }>({
+    ...q,
+    sql: `explain (analyze, timing off) ${q.sql}`,
+  } as CompiledQuery);
+  const line = rows.map((r) => r['QUERY PLAN']).find((l) => l.startsWith('Execution Time'));
+  return Number(line?.match(/([\d.]+) ms/)?.[1] ?? Number.NaN);
+}
 
 /** The indexes the plan of the last search used (EXPLAIN of the very statement, with its parameters). */
 async function indexesOf(db: Kysely<Database>, q: CompiledQuery): Promise<string> {
@@ -147,6 +169,12 @@ async function fill(db: Kysely<Database>) {
     select 'other', 'VIP_' || lpad(i::text, 8, '0'), '王' || i::text, '13800' || lpad(i::text, 6, '0'), '{}', '{}'
     from generate_series(1, ${Math.round(MEMBERS / 10)}::int) as i`.execute(db);
   await sql`analyze members`.execute(db);
+}
+
+function keptDatabase(name: string) {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${name}`;
+  return { url: url.toString(), stop: async () => {} };
 }
 
 async function scratchDatabase() {

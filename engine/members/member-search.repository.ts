@@ -57,8 +57,13 @@ export async function searchMembers(
   input: string,
 ): Promise<MemberSearchResult> {
   const plan = searchPlan(input);
+  // each branch reads the row it found from its index scan (no second lookup by id)
   const branches = plan.kinds.map(
-    (kind, order) => sql`(select id, ${kind}::text as kind, ${order}::int as ord from members
+    (
+      kind,
+      order,
+    ) => sql`(select id, ${kind}::text as kind, ${order}::int as ord, external_id, name, phone, email,
+        updated_at from members
       where workspace_id = ${workspaceId} and erased_at is null and ${condition(kind, plan.text, plan.digits)}
       limit ${SEARCH_LIMIT + 1})`,
   );
@@ -71,10 +76,7 @@ export async function searchMembers(
     phone: string | null;
     email: string | null;
     updated_at: Date;
-  }>`with hits as (${sql.join(branches, sql` union all `)})
-    select h.id, h.kind, h.ord, m.external_id, m.name, m.phone, m.email, m.updated_at
-    from hits h join members m on m.id = h.id
-    order by h.ord, m.name nulls last, m.external_id`.execute(db);
+  }>`${sql.join(branches, sql` union all `)} order by ord, name nulls last, external_id`.execute(db);
   const perKind = new Map<SearchKind, number>();
   const byId = new Map<string, MemberMatch>();
   for (const r of rows) {

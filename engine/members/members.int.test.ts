@@ -101,6 +101,19 @@ describe('members: search, erase, bulk run actions', () => {
     );
     const before = await stack.ok('GET', `/journeys/${journey.id}/stats`);
 
+    const memberId = (
+      await stack.db.selectFrom('runs').select('member_id').where('id', '=', run.id).executeTakeFirstOrThrow()
+    ).member_id;
+    // an SDK's anonymous id for the person (what the Segment / Sensors adapters link)
+    await stack.db
+      .insertInto('member_identities')
+      .values({
+        workspace_id: stack.workspaceId,
+        identity: 'anon-e1',
+        member_id: memberId,
+        source: 'segment',
+      })
+      .execute();
     const noConfirm = await stack.call('DELETE', '/members/E1', {});
     expect([noConfirm.status, noConfirm.body.error.field]).toEqual([400, 'confirm']);
     const wrong = await stack.call('DELETE', '/members/E1', { confirm: 'e1' });
@@ -156,6 +169,9 @@ describe('members: search, erase, bulk run actions', () => {
       .where('workspace_id', '=', stack.workspaceId)
       .execute();
     expect(tags).toEqual([]);
+    expect(
+      await stack.db.selectFrom('member_identities').selectAll().where('member_id', '=', memberId).execute(),
+    ).toEqual([]);
     const events = await stack.ok('GET', '/events?memberId=E1');
     expect(events.events).toEqual([]);
     // the journey's counts keep the member: entered stays, the run moved from active to cancelled

@@ -283,6 +283,8 @@ export async function eraseMember(trx: Kysely<Database>, memberId: string): Prom
   await trx.deleteFrom('events').where('member_id', '=', memberId).execute();
   await trx.deleteFrom('member_event_stats').where('member_id', '=', memberId).execute();
   await trx.deleteFrom('segment_members').where('member_id', '=', memberId).execute();
+  // identifiers other systems know the person by (SDK anonymous ids): a later event under one makes a new member
+  await trx.deleteFrom('member_identities').where('member_id', '=', memberId).execute();
   // the SDK device ids linked to them (Segment anonymousId, Sensors cookie ids) identify the person too
   await trx.deleteFrom('member_identities').where('member_id', '=', memberId).execute();
   await trx

@@ -44,7 +44,9 @@ export function MemberDetail({ externalId }: { externalId: string }) {
   }
   const m = loaded.data?.member;
   const guide = loaded.data?.guide;
-  const consent = Object.entries(m?.consent ?? {});
+  const refused = Object.entries(m?.consent ?? {})
+    .filter(([, ok]) => ok === false)
+    .map(([channel]) => channel);
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card
@@ -98,15 +100,20 @@ export function MemberDetail({ externalId }: { externalId: string }) {
               {m.timezone ?? t('member.timezoneDefault')}
             </Descriptions.Item>
             <Descriptions.Item label={t('member.consent')}>
-              {consent.length
-                ? consent.map(([channel, ok]) => (
-                    <Tag key={channel} color={ok ? 'green' : 'red'}>
-                      {t(`enum.${channel}`, { defaultValue: channel })}
-                      {t('punct.colon')}
-                      {ok ? t('member.consentAllowed') : t('member.consentRefused')}
+              {/* absent means allowed: only the channels the member refused are worth a word */}
+              {refused.length ? (
+                <span data-testid="member-consent">
+                  {refused.map((channel) => (
+                    <Tag key={channel} color="red">
+                      {t('member.consentRefusedOn', {
+                        channel: t(`enum.${channel}`, { defaultValue: channel }),
+                      })}
                     </Tag>
-                  ))
-                : '—'}
+                  ))}
+                </span>
+              ) : (
+                t('member.consentAll')
+              )}
             </Descriptions.Item>
             <Descriptions.Item label={t('member.tags')} span="filled">
               <span data-testid="member-tags">
@@ -114,11 +121,15 @@ export function MemberDetail({ externalId }: { externalId: string }) {
               </span>
             </Descriptions.Item>
             <Descriptions.Item label={t('member.attributes')} span="filled">
-              <span className="yt-mono">
-                {Object.entries(m.attributes)
-                  .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-                  .join(' · ') || '—'}
-              </span>
+              {Object.keys(m.attributes).length ? (
+                <span className="yt-mono">
+                  {Object.entries(m.attributes)
+                    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+                    .join(' · ')}
+                </span>
+              ) : (
+                '—'
+              )}
             </Descriptions.Item>
           </Descriptions>
         )}
@@ -157,7 +168,7 @@ function MemberActivity({ externalId }: { externalId: string }) {
     return () => clearInterval(timer);
   }, []);
   return (
-    <>
+    <div className="yt-stack">
       <Card size="small" title={t('member.runs')}>
         <RunsTable
           runs={runs.items}
@@ -240,6 +251,6 @@ function MemberActivity({ externalId }: { externalId: string }) {
         </Col>
       </Row>
       <MemberEvents externalId={externalId} />
-    </>
+    </div>
   );
 }

@@ -40,6 +40,8 @@ export function MemberEditModal({
   const [form] = Form.useForm<FormValues>();
   const [saving, setSaving] = useState(false);
   const guides = useAsync(() => guidesApi.guides().then((r) => r.guides), []);
+  // the workspace's tags, so an edit picks 新客 rather than typing a near-duplicate 新客户
+  const knownTags = useAsync(() => api.tags(), []);
   const initial: FormValues = {
     name: member.name ?? '',
     phone: member.phone ?? '',
@@ -65,7 +67,10 @@ export function MemberEditModal({
       email: v.email.trim() || null,
       timezone: v.timezone.trim() || null,
       tags: v.tags,
-      consent: v.consent,
+      // only what changed: a channel never refused stays unset (absent means allowed)
+      consent: Object.fromEntries(
+        Object.entries(v.consent ?? {}).filter(([c, ok]) => ok !== (member.consent[c] !== false)),
+      ),
       attributes,
       unsetAttributes: Object.keys(member.attributes).filter((k) => !(k in attributes)),
       guideId: v.guideId ?? null,
@@ -127,7 +132,8 @@ export function MemberEditModal({
           <Select
             mode="tags"
             placeholder={t('member.tagsPlaceholder')}
-            open={false}
+            options={(knownTags.data ?? []).map((k) => ({ value: k.tag, label: `${k.tag}（${k.members}）` }))}
+            tokenSeparators={[',', '，']}
             data-testid="member-tags-input"
           />
         </Form.Item>

@@ -82,8 +82,8 @@ export function FailedNodesPanel({
                 </Popconfirm>
                 <Popconfirm
                   title={t('runs.cancelAllConfirm', { node, count: n.failed })}
-                  okText={t('runs.confirm')}
-                  cancelText={t('common.cancel')}
+                  okText={t('runs.cancelAll')}
+                  cancelText={t('runs.keepRun')}
                   okButtonProps={{ danger: true }}
                   onConfirm={() => act(nodeId, 'cancel')}
                 >

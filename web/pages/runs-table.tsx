@@ -53,6 +53,7 @@ export function RunsTable({
       loading={loading}
       dataSource={runs}
       pagination={false}
+      scroll={{ x: 'max-content' }}
       locale={{ emptyText: t('runs.empty') }}
       expandable={{ expandedRowRender: (r) => <RunSteps runId={r.id} words={words} /> }}
       data-testid="runs-table"
@@ -131,8 +132,8 @@ export function RunsTable({
               {canOperate && isLive(r.status) && (
                 <Popconfirm
                   title={t('runs.cancelConfirm')}
-                  okText={t('runs.confirm')}
-                  cancelText={t('common.cancel')}
+                  okText={t('runs.cancelRun')}
+                  cancelText={t('runs.keepRun')}
                   okButtonProps={{ danger: true }}
                   onConfirm={() => act(r.id, 'cancel')}
                 >
