@@ -133,26 +133,51 @@ export async function up(db: Kysely<any>): Promise<void> {
     referencing old table as old_rows new table as new_rows
     for each statement execute function yt_count_messages()`.execute(db);
 
-  // A run converting (its goal) counts once for each message it was sent, on that message's row.
+  // A run converting (its goal) counts once for each message it had been sent, on that message's row. The source is
+  // the conversions table (migration 0017: in the run, or inside the attribution window after it ended), so the
+  // funnel and the journey report count the same conversions. A database that got this migration before 0017
+  // (numbers land in any order) counts goal conversions as runs reach them instead.
   await db.schema.createIndex('messages_run_idx').on('messages').column('run_id').execute();
-  await sql`create or replace function yt_count_message_conversions() returns trigger language plpgsql as $$
-    begin
-      insert into message_funnel as f (workspace_id, journey_id, version, node_id, channel, variant, day, shard,
-                                        converted)
-        select m.workspace_id, m.journey_id, coalesce(m.version, 0), m.node_id, m.channel, coalesce(m.variant, ''),
-               (m.created_at at time zone w.timezone)::date, hashtext(m.id::text) & 7, count(distinct m.run_id)
-        from old_rows o join new_rows n on n.id = o.id
-          join messages m on m.run_id = n.id and m.status = 'sent'
-          join workspaces w on w.id = m.workspace_id
-        where n.status = 'converted' and o.status is distinct from 'converted'
-        group by 1, 2, 3, 4, 5, 6, 7, 8
-        on conflict (journey_id, version, node_id, channel, variant, day, shard) do update set
-          converted = f.converted + excluded.converted;
-      return null;
-    end $$`.execute(db);
-  await sql`create trigger runs_message_conversions after update on runs
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function yt_count_message_conversions()`.execute(db);
+  const hasConversions = (
+    await sql<{ ok: boolean }>`select to_regclass('public.conversions') is not null as ok`.execute(db)
+  ).rows[0].ok;
+  if (hasConversions) {
+    await sql`create or replace function yt_count_message_conversions() returns trigger language plpgsql as $$
+      begin
+        insert into message_funnel as f (workspace_id, journey_id, version, node_id, channel, variant, day, shard,
+                                          converted)
+          select m.workspace_id, m.journey_id, coalesce(m.version, 0), m.node_id, m.channel, coalesce(m.variant, ''),
+                 (m.created_at at time zone w.timezone)::date, hashtext(m.id::text) & 7, count(distinct m.run_id)
+          from new_rows c
+            join messages m on m.run_id = c.run_id and m.status = 'sent' and m.created_at <= c.converted_at
+            join workspaces w on w.id = m.workspace_id
+          group by 1, 2, 3, 4, 5, 6, 7, 8
+          on conflict (journey_id, version, node_id, channel, variant, day, shard) do update set
+            converted = f.converted + excluded.converted;
+        return null;
+      end $$`.execute(db);
+    await sql`create trigger conversions_message_funnel after insert on conversions referencing new table as new_rows
+      for each statement execute function yt_count_message_conversions()`.execute(db);
+  } else {
+    await sql`create or replace function yt_count_message_conversions() returns trigger language plpgsql as $$
+      begin
+        insert into message_funnel as f (workspace_id, journey_id, version, node_id, channel, variant, day, shard,
+                                          converted)
+          select m.workspace_id, m.journey_id, coalesce(m.version, 0), m.node_id, m.channel, coalesce(m.variant, ''),
+                 (m.created_at at time zone w.timezone)::date, hashtext(m.id::text) & 7, count(distinct m.run_id)
+          from old_rows o join new_rows n on n.id = o.id
+            join messages m on m.run_id = n.id and m.status = 'sent'
+            join workspaces w on w.id = m.workspace_id
+          where n.status = 'converted' and o.status is distinct from 'converted'
+          group by 1, 2, 3, 4, 5, 6, 7, 8
+          on conflict (journey_id, version, node_id, channel, variant, day, shard) do update set
+            converted = f.converted + excluded.converted;
+        return null;
+      end $$`.execute(db);
+    await sql`create trigger runs_message_conversions after update on runs
+      referencing old table as old_rows new table as new_rows
+      for each statement execute function yt_count_message_conversions()`.execute(db);
+  }
 
   // Messages written before this migration: counted once, here (their version from the run, no variant known).
   await sql`insert into message_funnel (workspace_id, journey_id, version, node_id, channel, variant, day, shard,
@@ -171,7 +196,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     from (select m.journey_id, r.version, m.node_id, m.channel, (m.created_at at time zone w.timezone)::date as day,
                  hashtext(m.id::text) & 7 as shard, count(distinct m.run_id)::int as n
           from messages m join runs r on r.id = m.run_id join workspaces w on w.id = m.workspace_id
-          where m.status = 'sent' and r.status = 'converted'
+          where m.status = 'sent'
+            and ${hasConversions ? sql`exists (select 1 from conversions c where c.run_id = m.run_id)` : sql`r.status = 'converted'`}
           group by 1, 2, 3, 4, 5, 6) c
     where f.journey_id = c.journey_id and f.version = c.version and f.node_id = c.node_id and f.channel = c.channel
       and f.variant = '' and f.day = c.day and f.shard = c.shard`.execute(db);
@@ -184,6 +210,11 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists messages_funnel_insert on messages`.execute(db);
   await sql`drop trigger if exists messages_funnel_update on messages`.execute(db);
   await sql`drop trigger if exists runs_message_conversions on runs`.execute(db);
+  await sql`do $$ begin
+    if to_regclass('public.conversions') is not null then
+      drop trigger if exists conversions_message_funnel on conversions;
+    end if;
+  end $$`.execute(db);
   await sql`drop function if exists yt_count_message_conversions()`.execute(db);
   await sql`drop index if exists messages_run_idx`.execute(db);
   await sql`drop function if exists yt_count_messages()`.execute(db);

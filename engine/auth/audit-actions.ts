@@ -9,4 +9,6 @@ export const DIRECT_AUDIT_ACTIONS = [
   'user.email_verify',
   'user.password_reset',
   'user.suspend',
+  // a split's winner picked automatically (engine/results)
+  'journey.split_decision',
 ] as const;

@@ -412,11 +412,12 @@ describe('audiences', () => {
     );
     const [msg] = (await stack.ok('GET', '/messages?memberId=tw1')).messages;
     expect(msg.body).toMatch(/^新会员，欢迎加入会员！新人专享券已到账，券码 YT/);
+    // the first order is the welcome journey's goal: the run ends converted, not merely completed
     await stack.ok('POST', '/events', { memberId: 'tw1', name: 'order_paid', id: 'tw1-order' });
     await eventually(
-      async () => (await runOf(welcome, 'tw1')).status === 'completed',
+      async () => (await runOf(welcome, 'tw1')).status === 'converted',
       20_000,
-      'welcome completed',
+      'welcome converted by the first order',
     );
 
     // repurchase: an order starts it (the event that started it does not end its wait); each new order restarts

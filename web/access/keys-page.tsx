@@ -100,7 +100,9 @@ function NewKeyModal(props: { open: boolean; onClose(): void; onCreated(): void 
     props.onClose();
   };
   const submit = async () => {
-    const v = await form.validateFields();
+    // an empty required field is shown under the field; its rejection must not escape as an uncaught error
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       const r = await authApi.createKey(v);

@@ -188,7 +188,9 @@ function InviteModal(props: { open: boolean; onClose(): void; onInvited(): void 
     props.onClose();
   };
   const submit = async () => {
-    const v = await form.validateFields();
+    // a refused validation shows under its field; it must not escape as an uncaught rejection
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       const r = await authApi.invite(v);

@@ -193,7 +193,9 @@ function AudienceEditor({
               </Form.Item>
             </Form>
             <div className="yt-muted" data-testid="audience-words">
-              {t('audiences.inWords')}：{words}
+              {t('audiences.inWords')}
+              {t('punct.colon')}
+              {words}
             </div>
             {[...byRule.keys()].length === 0 && issues.some((i) => i.field.startsWith('rule')) && (
               <Alert

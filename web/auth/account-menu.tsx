@@ -92,7 +92,10 @@ function CreateWorkspaceModal(props: { open: boolean; onClose(): void; onCreated
   const [form] = Form.useForm<{ name: string }>();
   const [busy, setBusy] = useState(false);
   const submit = async () => {
-    const { name } = await form.validateFields();
+    // a refused validation shows under its field; it must not escape as an uncaught rejection
+    const checked = await form.validateFields().catch(() => null);
+    if (!checked) return;
+    const { name } = checked;
     setBusy(true);
     try {
       const { workspace } = await authApi.createWorkspace(name);
@@ -136,7 +139,9 @@ function ChangePasswordModal(props: { open: boolean; onClose(): void }) {
   const [form] = Form.useForm<{ currentPassword: string; newPassword: string }>();
   const [busy, setBusy] = useState(false);
   const submit = async () => {
-    const v = await form.validateFields();
+    // a refused validation shows under its field; it must not escape as an uncaught rejection
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       await authApi.changePassword({ currentPassword: v.currentPassword, newPassword: v.newPassword });

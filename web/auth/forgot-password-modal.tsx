@@ -29,7 +29,10 @@ export function ForgotPasswordModal(props: {
   };
   const submit = async () => {
     if (sent) return close();
-    const { email } = await form.validateFields();
+    // a refused validation shows under its field; it must not escape as an uncaught rejection
+    const checked = await form.validateFields().catch(() => null);
+    if (!checked) return;
+    const { email } = checked;
     setBusy(true);
     setError(null);
     try {

@@ -54,7 +54,7 @@ export function PasswordFields({ prefix, name = 'password' }: { prefix: string; 
         label={t('auth.field.newPassword')}
         extra={t('auth.rule.passwordHint')}
         rules={[
-          { required: true, message: t('auth.rule.password') },
+          { required: true, message: t('auth.rule.newPasswordRequired') },
           { min: 10, message: t('auth.rule.password') },
           { max: 256, message: t('auth.rule.passwordMax') },
         ]}
@@ -66,7 +66,8 @@ export function PasswordFields({ prefix, name = 'password' }: { prefix: string; 
         label={t('auth.field.passwordAgain')}
         dependencies={[name]}
         rules={[
-          { required: true, message: t('auth.rule.passwordAgain') },
+          // an empty field says what is missing (两次输入的密码不一致 only when both are typed and differ)
+          { required: true, message: t('auth.rule.passwordAgainRequired') },
           ({ getFieldValue }) => ({
             validator: (_, value) =>
               !value || getFieldValue(name) === value

@@ -169,7 +169,9 @@ function GuideModal({ guide, onClose, onSaved }: { guide: Guide | null; onClose(
     [canUsers],
   );
   const save = async () => {
-    const values = await form.validateFields();
+    // a refused validation shows under its field; it must not escape as an uncaught rejection
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     setSaving(true);
     try {
       const input = { ...values, store: values.store || null, userId: values.userId || null };

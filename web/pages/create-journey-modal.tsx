@@ -28,7 +28,9 @@ export function CreateJourneyModal({ open, onClose }: { open: boolean; onClose: 
   const chosen = templates.data?.find((tpl) => tpl.id === choice);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // a refused validation shows under its field; it must not escape as an uncaught rejection
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     setBusy(true);
     try {
       const j = await api.createJourney({ ...values, templateId: choice || undefined });

@@ -304,7 +304,7 @@ function SimFailure({
         const node = failure.doc?.nodes.find((n) => n.id === p.nodeId);
         const nt = node ? byType.get(node.type) : undefined;
         const text = problemText(t, lang, p, nt, node?.data);
-        return nt ? `${pick(nt.title)}：${text}` : text;
+        return nt ? `${pick(nt.title)}${t('punct.colon')}${text}` : text;
       }),
     ),
   ];

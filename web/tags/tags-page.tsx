@@ -260,7 +260,9 @@ function TagActionModal({
                 {users.map((u) => (
                   <li key={`${u.kind}:${u.id}`}>
                     <a href={u.kind === 'journey' ? paths.editor(u.id) : paths.audience(u.id)}>
-                      {t(u.kind === 'journey' ? 'tags.journey' : 'tags.audience')}：{u.name}
+                      {t(u.kind === 'journey' ? 'tags.journey' : 'tags.audience')}
+                      {t('punct.colon')}
+                      {u.name}
                     </a>
                   </li>
                 ))}

@@ -57,7 +57,9 @@ export function ChannelContent({
   return (
     <div className="yt-subform" data-testid="channel-content">
       <div className="yt-muted">
-        {pick(info.description)} · {t('channel.address')}：{pick(info.addressLabel)}
+        {pick(info.description)} · {t('channel.address')}
+        {t('punct.colon')}
+        {pick(info.addressLabel)}
       </div>
       <FieldList
         fields={fieldsFor(info.messageSchema)}
