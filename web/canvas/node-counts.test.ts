@@ -46,6 +46,10 @@ describe('nodeCounts', () => {
     });
   });
 
+  it('never shows fewer entered than passed + waiting + failed + ended here', () => {
+    expect(nodeCounts(stats({ entered: 0, waiting: 54, endedHere: 26 })).entered).toBe(80);
+  });
+
   it('adds up passed, waiting, failed and ended here for an older server, keeping the downstream conversions', () => {
     const c = nodeCounts(
       stats({

@@ -26,15 +26,19 @@ type Served = Omit<NodeStats, 'endedHere' | 'convertedDownstream'> & {
  * 「进入 0 · 等待中 1」 — for them 进入 is rebuilt from its parts.
  */
 export function nodeCounts(stats: Served): NodeCounts {
-  if (stats.endedHere !== undefined)
+  if (stats.endedHere !== undefined) {
+    const passed = Object.values(stats.outputs).reduce((a, b) => a + b, 0);
+    // entered is defined as the sum of its parts; the stats route on main answered 0 for nodes past the
+    // trigger while the report said 80, so the canvas shows the sum rather than a contradiction
     return {
-      entered: stats.entered,
-      passed: Object.values(stats.outputs).reduce((a, b) => a + b, 0),
+      entered: Math.max(stats.entered, passed + stats.waiting + stats.failed + stats.endedHere),
+      passed,
       waiting: stats.waiting,
       failed: stats.failed,
       endedHere: stats.endedHere,
       convertedDownstream: stats.convertedDownstream ?? 0,
     };
+  }
   const endedHere = stats.converted + stats.exited;
   return {
     entered: stats.entered + stats.waiting + stats.failed + endedHere,
