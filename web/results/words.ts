@@ -72,7 +72,7 @@ export function winnerWords(t: TFunction, split: SplitResult): { headline: strin
       return {
         headline: t('results.winner.won', { variant: label(split.winner.winner) }),
         detail: t('results.winner.wonDetail', {
-          p: percent(p(split.winner.winner)),
+          p: chance(p(split.winner.winner)),
           threshold: percent(split.autoWinner.threshold),
         }),
       };
@@ -83,7 +83,7 @@ export function winnerWords(t: TFunction, split: SplitResult): { headline: strin
         detail: leader
           ? t('results.winner.leads', {
               variant: leader.label,
-              p: percent(p(leader.key)),
+              p: chance(p(leader.key)),
               threshold: percent(split.autoWinner.threshold),
             })
           : null,
