@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { launchBrowser, type RunningApp, startApp } from './harness.js';
+import { clickNav, launchBrowser, type RunningApp, startApp } from './harness.js';
 
 // Accounts as people meet them, from the very first start: the administrator is created in the browser,
 // signs out and in, invites a marketer with a link; the marketer builds and publishes a journey but
@@ -68,7 +68,7 @@ async function connect(page: Page, source: string, output: string, target: strin
 
 /** The admin invites `email` with `role` (by its Chinese name) and returns the one-time link. */
 async function invite(page: Page, email: string, roleName: string): Promise<string> {
-  await page.getByTestId('nav-users').click();
+  await clickNav(page, 'users');
   await page.getByTestId('invite-user').click();
   await page.getByTestId('invite-email').fill(email);
   await page.getByTestId('invite-role').click();
@@ -170,7 +170,7 @@ it('first start → administrator → sign in → invite a marketer, who publish
   expect(keysByApi.status()).toBe(403);
 
   // The admin sees who published it, in the journey's versions and in the audit log.
-  await page.getByTestId('nav-audit').click();
+  await clickNav(page, 'audit');
   await page
     .locator('[data-testid="audit-table"] tr', { hasText: '发布旅程' })
     .filter({ hasText: 'xiaolin@brand.cn' })
@@ -179,7 +179,7 @@ it('first start → administrator → sign in → invite a marketer, who publish
   await page.screenshot({ path: `${shots}/accounts-audit.png` });
 
   // A member with a phone number (sent by the brand's CRM with a key the admin makes here).
-  await page.getByTestId('nav-keys').click();
+  await clickNav(page, 'keys');
   await page.getByTestId('new-key').click();
   await page.getByTestId('key-name').fill('CRM 同步');
   await page.getByTestId('key-submit').click();

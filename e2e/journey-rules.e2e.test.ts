@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { e2eSession, SHOTS } from './harness.js';
+import { clickNav, e2eSession, SHOTS } from './harness.js';
 
 // Journey rules as a marketer meets them in the real app: a goal set in the journey settings panel
 // converts a member wherever they wait; bad settings are marked and refuse publishing; the simulator
@@ -167,7 +167,7 @@ it('the settings page sets quiet hours and caps, and marks the field the server 
   const { page, errors } = await newPage();
   try {
     await page.goto(`${e2e.base}/#/journeys`);
-    await page.getByTestId('nav-settings').click();
+    await clickNav(page, 'settings');
     await page.getByTestId('settings-page').waitFor();
     await page.getByTestId('settings-quiet-unset').waitFor();
     await page.getByTestId('settings-quiet-recommended').click();
