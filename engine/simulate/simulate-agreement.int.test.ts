@@ -11,6 +11,7 @@ import {
 import type { Plan } from '../../workflows/plan.js';
 import { compileJourney } from '../compiler/compile.js';
 import type { JourneyDocument } from '../compiler/document.schema.js';
+import { splitWinner } from '../results/split-decision.js';
 import { fakeAliyunSms, fakeWeixin } from '../testing/fake-providers.js';
 import { type Stack, startStack } from '../testing/stack.js';
 import { createSandboxChannels } from '../worker/channels.js';
@@ -250,6 +251,16 @@ describe('simulator and worker agree', () => {
             });
         // the guide marks the task done at once (the simulator's assumption for a task a guide got)
         if (result.wait) command = feed({ type: 'completion', nodeId, output: 'done', now });
+      } else if (command.type === 'decideSplit') {
+        // the worker's own question: has this split a decided winner? (auto-winner or a marketer's pick)
+        const variant = await splitWinner(stack.db, {
+          workspaceId: stack.workspaceId,
+          journeyId,
+          version: 1,
+          nodeId: command.nodeId,
+          plan,
+        });
+        command = feed({ type: 'splitDecided', nodeId: command.nodeId, variant, now });
       } else if (command.type === 'loadMember') {
         const facts = await memberFacts(stack.db, memberId);
         command = feed({ type: 'member', nodeId: command.nodeId, member: facts, now });
