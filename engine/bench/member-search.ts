@@ -11,16 +11,13 @@
  * repeat measurement on a quieter machine). Asserts nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../db/database.js';
-import { startEmbeddedPostgres } from '../../db/embedded-postgres.js';
 import { migrateToLatestOrThrow } from '../../db/migrate.js';
 import { searchMembers } from '../members/member-search.repository.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
 const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 200);
@@ -31,7 +28,7 @@ const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰�
 
 async function main() {
   const reuse = process.env.BENCH_DATABASE;
-  const { url, stop } = reuse ? keptDatabase(reuse) : await scratchDatabase();
+  const { url, stop } = reuse ? keptDatabase(reuse) : await scratchDatabase('search');
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   // the scratch database is dropped with (force) at the end: its closing connections may say so
   pool.on('error', () => {});
@@ -175,37 +172,6 @@ function keptDatabase(name: string) {
   const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   url.pathname = `/${name}`;
   return { url: url.toString(), stop: async () => {} };
-}
-
-async function scratchDatabase() {
-  const stops: (() => Promise<unknown>)[] = [];
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres({
-      dataDir: mkdtempSync(join(tmpdir(), 'yutang-bench-')),
-      log: () => {},
-    });
-    stops.push(embedded.stop);
-    adminUrl = embedded.url;
-  }
-  const name = `yutang_bench_search_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  stops.unshift(async () => {
-    if (process.env.BENCH_KEEP === '1') console.log(`kept database ${name}`);
-    else await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  console.log(`scratch database ${name}`);
-  return {
-    url: url.toString(),
-    stop: async () => {
-      for (const s of stops) await s();
-    },
-  };
 }
 
 await main();

@@ -6,22 +6,18 @@
  * the rows of runs, messages and events each (default 1,000,000); BENCH_KEEP=1 keeps the database.
  * Prints figures; asserts nothing.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Hono } from 'hono';
 import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../db/database.js';
-import { startEmbeddedPostgres } from '../../db/embedded-postgres.js';
 import { migrateToLatestOrThrow } from '../../db/migrate.js';
 import { createApi } from '../api/app.js';
 import { encodeCursor } from '../api/pagination.js';
 import { loadNodeRegistry } from '../nodes/registry.js';
 import type { TemporalDeps } from '../services/runs.service.js';
 import { fixtureKey, keyHeaders } from '../testing/credentials.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const MEMBERS = Math.max(1000, Math.round(ROWS / 10));
@@ -31,7 +27,7 @@ const WS = 'bench';
 async function main() {
   const stops: (() => Promise<unknown>)[] = [];
   try {
-    const { url, stop } = await scratchDatabase();
+    const { url, stop } = await scratchDatabase('pages');
     stops.push(stop);
     let captured: CompiledQuery[] = [];
     const pool = new pg.Pool({ connectionString: url, max: 4 });
@@ -180,36 +176,6 @@ async function median(fn: () => Promise<unknown>, n = 15): Promise<number> {
 }
 
 /** A scratch database on DATABASE_URL's server (or an embedded Postgres), dropped afterwards. */
-async function scratchDatabase() {
-  const stops: (() => Promise<unknown>)[] = [];
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres({
-      dataDir: mkdtempSync(join(tmpdir(), 'yutang-bench-')),
-      log: () => {},
-    });
-    stops.push(embedded.stop);
-    adminUrl = embedded.url;
-  }
-  const name = `yutang_bench_pages_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  stops.unshift(async () => {
-    if (process.env.BENCH_KEEP === '1') console.log(`kept database ${name}`);
-    else await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  console.log(`scratch database ${name}`);
-  return {
-    url: url.toString(),
-    stop: async () => {
-      for (const s of stops) await s();
-    },
-  };
-}
 
 /** The rows, by set-based SQL: members, journeys with a published plan, then runs, messages and events. */
 async function fill(db: Kysely<Database>) {

@@ -8,20 +8,16 @@
  * Uses DATABASE_URL's server (a scratch database, dropped afterwards) or an embedded Postgres; BENCH_KEEP=1
  * keeps the database. Prints figures; asserts nothing.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../db/database.js';
-import { startEmbeddedPostgres } from '../../db/embedded-postgres.js';
 import { migrateToLatestOrThrow } from '../../db/migrate.js';
 import type { Plan } from '../../workflows/plan.js';
 import { journeyNodeResults, journeyResults, splitResult } from '../results/report.js';
 import { currentDecisions, dailyResults } from '../results/results.repository.js';
 import { splitNodes } from '../results/split-config.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1_000_000);
 const MEMBERS = Math.max(1000, Math.round(RUNS / 4));
@@ -87,7 +83,7 @@ const plan = {
 } satisfies Record<string, unknown>;
 
 async function main() {
-  const { url, stop } = await scratchDatabase();
+  const { url, stop } = await scratchDatabase('results');
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
@@ -210,37 +206,6 @@ async function fill(db: Kysely<Database>): Promise<string> {
            where (w.v = 'b' and w.n % 100 < 11) or (w.v = 'a' and w.n % 100 < 6) or (w.v = 'h' and w.n % 100 < 5)`);
   await q('vacuum analyze');
   return journeyId;
-}
-
-async function scratchDatabase() {
-  const stops: (() => Promise<unknown>)[] = [];
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres({
-      dataDir: mkdtempSync(join(tmpdir(), 'yutang-bench-')),
-      log: () => {},
-    });
-    stops.push(embedded.stop);
-    adminUrl = embedded.url;
-  }
-  const name = `yutang_bench_results_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  stops.unshift(async () => {
-    if (process.env.BENCH_KEEP === '1') console.log(`kept database ${name}`);
-    else await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  console.log(`scratch database ${name}`);
-  return {
-    url: url.toString(),
-    stop: async () => {
-      for (const s of stops) await s();
-    },
-  };
 }
 
 await main();
