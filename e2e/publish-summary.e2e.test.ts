@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { expect, inject, it } from 'vitest';
+import { afterAll, expect, inject, it } from 'vitest';
 import { createDb } from '../db/connection.js';
 import { fixtureUser, keyHeaders } from '../engine/testing/credentials.js';
 import { e2eSession, signIn } from './harness.js';
@@ -8,6 +8,11 @@ import { e2eSession, signIn } from './harness.js';
 // every channel live or sandbox — and refuses an SMS node without a template once SMS is configured.
 
 const e2e = e2eSession();
+
+// The default workspace is shared with the other e2e files: SMS goes back to the sandbox (channels.e2e expects it).
+afterAll(async () => {
+  await e2e.call('DELETE', '/channel-settings/sms').catch(() => undefined);
+});
 const shots = '/work/shots/u4-honest';
 const MARKETER = { email: 'marketer-publish@yutang.test', password: 'marketer-publish-password' };
 const pos = (y: number) => ({ x: 200, y });
