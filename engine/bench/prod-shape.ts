@@ -15,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createDb } from '../../db/connection.js';
 import { migrateToLatestOrThrow } from '../../db/migrate.js';
 import { freePort } from '../infra/free-port.js';
 import { fixtureKey, keyHeaders } from '../testing/credentials.js';
 import { startTemporal, temporalKind } from '../testing/test-temporal.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const N = Number(process.env.BENCH_PROD_N ?? 400);
 const CONCURRENCY = 32;
@@ -87,16 +87,9 @@ async function main() {
     for (const stop of stops.splice(0)) await stop().catch((e) => console.error(`[stop] ${e.message}`));
   };
   try {
-    const dbName = `yutang_prod_${randomBytes(3).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    stops.push(async () => {
-      await admin.query(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
-    });
-    const url = new URL(adminUrl);
-    url.pathname = `/${dbName}`;
+    const scratch = await scratchDatabase('prod');
+    stops.push(scratch.stop);
+    const url = new URL(scratch.url);
     const db = createDb(url.toString(), { max: 4, onError: () => {} });
     stops.unshift(() => db.destroy());
     await migrateToLatestOrThrow(db);
